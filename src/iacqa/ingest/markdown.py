@@ -16,7 +16,7 @@ _EXT = (
     r"py|pyi|ts|js|mjs|json|ya?ml|tf|tfvars|hcl|md|txt|cfg|ini|toml|sh|zip|properties|env|jsonc|lock|template"
 )
 PATH_TOKEN = re.compile(
-    rf"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]*\w\.(?:{_EXT})|(?:[\w.-]+/)*(?:Pulumi\.yaml|Dockerfile|Makefile|Pipfile))(?![\w-])"
+    rf"(?<![\w/.-])(/?(?:[\w.-]+/)*[\w.-]*\w\.(?:{_EXT})|(?:[\w.-]+/)*(?:Pulumi\.yaml|Dockerfile|Makefile|Pipfile))(?![\w-])"
 )
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 LABEL_HINT = re.compile(r"\b(file|path|filename)\s*[:=]", re.I)
@@ -155,7 +155,15 @@ def _close_markdown_block(lines: list[str], start: int, fence: str, labels: set[
 # Labels
 
 
+def _unescape_label(text: str) -> str:
+    """Markdown escaping in labels: `lib\\_\\_init\\_\\_.py`, `lib\\**init**.py` (bold ate the dunders), backslashes."""
+    text = text.replace("\\_", "_").replace("\\*", "*")
+    text = re.sub(r"\*\*(init|main)\*\*", r"__\1__", text)
+    return re.sub(r"(?<=[\w.])\\(?=[\w.])", "/", text)
+
+
 def _path_from_text(text: str) -> str | None:
+    text = _unescape_label(text)
     # Prefer a backticked path, then any path-looking token.
     for m in re.finditer(r"`([^`]+)`", text):
         pm = PATH_TOKEN.search(m.group(1))

@@ -1,0 +1,1 @@
+"""Turn a task directory, project directory or response .md into files on disk."""

@@ -1,0 +1,282 @@
+"""Materialize what the user pointed at into a project directory.
+
+PATH may be a TAP task (metadata.json + lib/...), a plain project, or a response .md. For `--response model|ideal`
+the response's files are written over the task's own scaffold (root files such as tap.py, Pulumi.yaml,
+metadata.json); when the response brings no entry point, the task's is used, else the TAP convention.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iacqa.ingest import markdown as md
+from iacqa.ingest.platform import from_metadata, read_metadata, sniff
+from iacqa.model import Category, Finding, Location, Severity
+
+RESPONSE_FILES = {"model": "lib/MODEL_RESPONSE.md", "ideal": "lib/IDEAL_RESPONSE.md"}
+SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", "cdktf.out", "cdk.out", ".terraform",
+             ".pytest_cache", "coverage", "cfn-outputs"}
+ENTRY_NAMES = ("tap.py", "__main__.py", "main.py", "app.py")
+CODE_SUFFIXES = (".py", ".tf", ".tfvars", ".yml", ".yaml", ".json", ".ts", ".js", ".toml", ".txt", ".cfg", ".ini", ".sh")
+
+
+class InputError(Exception):
+    """The input cannot be analyzed at all (exit code 2)."""
+
+
+@dataclass
+class Project:
+    root: Path  # the directory analyzed (materialized copy for responses)
+    source: Path  # what the user pointed at
+    platform: str = ""
+    language: str = ""
+    response: str = "code"
+    response_file: Path | None = None
+    files: list[str] = field(default_factory=list)  # project-relative paths of code files
+    md_starts: dict[str, int] = field(default_factory=dict)  # file -> md line of its first line
+    entry: str | None = None
+    prompt: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    temporary: bool = False
+
+    def cleanup(self) -> None:
+        if self.temporary:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _scaffold_files(task: Path) -> list[Path]:
+    """Root-level files of a task (tap.py, Pulumi.yaml, metadata.json, cdktf.json...), never its lib/ code."""
+    return [p for p in task.iterdir() if p.is_file() and not p.name.startswith(".")]
+
+
+def _list_files(root: Path) -> list[str]:
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
+            continue
+        if p.is_file() and p.suffix in CODE_SUFFIXES and not p.name.endswith(".md"):
+            out.append(rel.as_posix())
+    return out
+
+
+def load(path: str | Path, response: str | None = None, workdir: Path | None = None) -> Project:
+    """Resolve PATH into a Project. Raises InputError when there is nothing to analyze."""
+    src = Path(path).expanduser().resolve()
+    if not src.exists():
+        raise InputError(f"{path}: no such file or directory")
+    if src.is_file():
+        if src.suffix.lower() not in (".md", ".markdown"):
+            raise InputError(f"{path}: expected a task directory, a project directory or a response .md file")
+        return _from_response(src, workdir, response or "model", task_dir=_task_root_of(src))
+    if not any(src.iterdir()):
+        raise InputError(f"{path}: the directory is empty")
+    if response in (None, "code"):
+        if response is None and not _list_files(src) and (src / RESPONSE_FILES["model"]).exists():
+            response = "model"  # a task with only its response: analyze the response
+        else:
+            return _from_code(src)
+    if response not in RESPONSE_FILES:
+        raise InputError(f"unknown --response {response!r}; use model, ideal or code")
+    md_file = src / RESPONSE_FILES[response]
+    if not md_file.exists():
+        raise InputError(f"{path}: --response {response} needs {RESPONSE_FILES[response]}, which does not exist")
+    return _from_response(md_file, workdir, response, task_dir=src)
+
+
+def _task_root_of(md_file: Path) -> Path | None:
+    for cand in (md_file.parent, md_file.parent.parent):
+        if (cand / "metadata.json").exists():
+            return cand
+    return None
+
+
+def _from_code(root: Path) -> Project:
+    files = _list_files(root)
+    if not files:
+        raise InputError(f"{root}: no code files to analyze")
+    proj = Project(root=root, source=root, response="code", files=files)
+    _platform(proj, read_metadata(root), {f: _read(root / f) for f in files if f.endswith((".py", ".tf", ".yml", ".yaml", ".json"))})
+    proj.entry = _find_entry(root, proj.platform)
+    proj.prompt = _read(root / "lib" / "PROMPT.md") or None
+    return proj
+
+
+def _read(p: Path) -> str:
+    try:
+        return p.read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _platform(proj: Project, meta: dict, contents: dict[str, str]) -> None:
+    platform, language = from_metadata(meta)
+    if not platform:
+        platform, language = sniff(contents)
+    proj.platform, proj.language = platform, language
+
+
+def _from_response(md_file: Path, workdir: Path | None, response: str, task_dir: Path | None) -> Project:
+    text = _read(md_file)
+    ex = md.extract(text)
+    root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="iacqa-"))
+    root.mkdir(parents=True, exist_ok=True)
+    proj = Project(root=root, source=md_file, response=response, response_file=md_file, temporary=workdir is None)
+    meta = read_metadata(task_dir) if task_dir else {}
+    if task_dir:
+        for f in _scaffold_files(task_dir):
+            shutil.copy2(f, root / f.name)
+        proj.prompt = _read(task_dir / "lib" / "PROMPT.md") or None
+    contents = {f.path: f.text for f in ex.files.values()}
+    _platform(proj, meta, contents)
+    placed = place_files(ex, proj.platform, has_scaffold_entry=any((root / n).exists() for n in ENTRY_NAMES))
+    for rel, ef in placed.items():
+        dest = root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(ef.text)
+        proj.md_starts[rel] = ef.md_start
+        if ef.truncated:
+            proj.findings.append(_truncated(md_file, rel, ef))
+    proj.notes.extend(ex.notes)
+    if not ex.code_files:
+        proj.findings.append(_no_code(md_file, text))
+    _tap_conventions(proj)
+    proj.files = _list_files(root)
+    proj.entry = _find_entry(root, proj.platform)
+    return proj
+
+
+def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> dict[str, md.ExtractedFile]:
+    """Move bare file names to where the TAP layout expects them (IaC code under lib/, tests under tests/)."""
+    files = {p: f for p, f in ex.files.items() if not p.endswith(".md")}
+    has_root_entry = any(p in ENTRY_NAMES for p in files)
+    out: dict[str, md.ExtractedFile] = {}
+    for path, ef in files.items():
+        dest = path
+        name = path.rsplit("/", 1)[-1]
+        if "/" not in path:
+            if re.match(r"test_.*\.py$|.*_test\.py$", name):
+                kind = "integration" if "integration" in name or "int" in name.split("_") else "unit"
+                dest = f"tests/{kind}/{name}"
+            elif platform == "tf" and name.endswith((".tf", ".tfvars")):
+                dest = f"lib/{name}"
+            elif name.endswith(".py") and name not in ENTRY_NAMES and not has_root_entry and platform in (
+                "pulumi", "cdktf", "cdk"
+            ):
+                dest = f"lib/{name}"
+        elif platform == "tf" and path.startswith("modules/"):
+            dest = f"lib/{path}"
+        out[dest] = ef
+    return out
+
+
+def _truncated(md_file: Path, rel: str, ef: md.ExtractedFile) -> Finding:
+    last = ef.text.rstrip("\n").count("\n") + 1
+    return Finding(
+        rule="SYN001", category=Category.SYNTAX, severity=Severity.CRITICAL,
+        title="response is truncated",
+        message=f"the response ends inside the code block of {rel}: the file stops at its line {last} "
+        "with no closing fence, so the code is incomplete",
+        file=rel, line=last, md_line=ef.md_line(last),
+        error="the response was cut off (output limit reached) in the middle of a file",
+        fix="regenerate the response, or complete the file by hand", stage="ingest",
+    )
+
+
+def _no_code(md_file: Path, text: str) -> Finding:
+    return Finding(
+        rule="SYN003", category=Category.SYNTAX, severity=Severity.CRITICAL,
+        title="response contains no code",
+        message=f"{md_file.name} ({len(text.splitlines())} lines) contains no code block that could be placed in "
+        "the project; there is nothing to deploy",
+        file=None, line=None, error="no infrastructure code found",
+        fix="the response must contain the program files, each in a fenced block under a `## File: path` heading",
+        stage="ingest",
+    )
+
+
+def _tap_conventions(proj: Project) -> None:
+    """Fill in what the TAP scaffold would provide when neither the response nor the task has it."""
+    root = proj.root
+    if proj.platform in ("pulumi", "cdktf", "cdk") and (root / "lib").is_dir():
+        init = root / "lib" / "__init__.py"
+        if not init.exists() and any((root / "lib").glob("*.py")):
+            init.write_text("")
+            proj.notes.append("lib/__init__.py added (TAP scaffold)")
+    if proj.platform == "pulumi":
+        _pulumi_entry(proj)
+
+
+_TAP_PY = '''"""Entry point added by iacqa (the TAP convention): the response did not provide one."""
+import inspect
+import os
+
+import pulumi
+
+from lib import tap_stack
+
+environment_suffix = os.getenv("ENVIRONMENT_SUFFIX") or pulumi.Config().get("env") or "dev"
+if hasattr(tap_stack, "TapStackArgs"):
+    stack = tap_stack.TapStack("pulumi-infra", tap_stack.TapStackArgs(environment_suffix=environment_suffix))
+elif "environment_suffix" in inspect.signature(tap_stack.TapStack).parameters:
+    stack = tap_stack.TapStack("pulumi-infra", environment_suffix=environment_suffix)
+else:
+    stack = tap_stack.TapStack("pulumi-infra")
+'''
+
+
+def _pulumi_entry(proj: Project) -> None:
+    root = proj.root
+    if not (root / "Pulumi.yaml").exists():
+        entry = next((n for n in ENTRY_NAMES if (root / n).exists()), None)
+        if entry is None and (root / "lib" / "__main__.py").exists():
+            entry = "lib/__main__.py"
+        if entry is None and _defines(root / "lib" / "tap_stack.py", "TapStack"):
+            (root / "tap.py").write_text(_TAP_PY)
+            entry = "tap.py"
+            proj.notes.append("tap.py added: TapStack(name, TapStackArgs(environment_suffix=...)) (TAP convention)")
+        (root / "Pulumi.yaml").write_text(f"name: TapStack\nruntime: python\nmain: {entry or 'tap.py'}\n")
+        proj.notes.append("Pulumi.yaml added (TAP convention)")
+    elif not any((root / n).exists() for n in ENTRY_NAMES) and _defines(root / "lib" / "tap_stack.py", "TapStack"):
+        main = _pulumi_main(root)
+        if not main or not (root / main).exists():
+            (root / "tap.py").write_text(_TAP_PY)
+            proj.notes.append("tap.py added: the task's Pulumi.yaml names no existing entry point")
+
+
+def _defines(path: Path, name: str) -> bool:
+    return bool(re.search(rf"^class\s+{name}\b", _read(path), re.M))
+
+
+def _pulumi_main(root: Path) -> str | None:
+    m = re.search(r"^main:\s*(\S+)", _read(root / "Pulumi.yaml"), re.M)
+    if not m:
+        return None
+    main = m.group(1).strip("'\"")
+    if (root / main).is_dir():
+        main = f"{main.rstrip('/')}/__main__.py"
+    return main
+
+
+def _find_entry(root: Path, platform: str) -> str | None:
+    if platform == "pulumi":
+        main = _pulumi_main(root)
+        if main and (root / main).exists():
+            return main
+    for n in ENTRY_NAMES:
+        if (root / n).exists():
+            return n
+    for n in ("lib/__main__.py", "lib/main.py", "lib/tap.py"):
+        if (root / n).exists():
+            return n
+    return None
+
+
+def md_location(proj: Project, file: str | None, line: int | None) -> Location:
+    md_line = proj.md_starts[file] + line - 1 if file in proj.md_starts and line else None
+    return Location(file, line, md_line=md_line)
