@@ -1,0 +1,3 @@
+from iacqa.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,265 @@
+"""Pulumi Python -> ResourceGraph: run the program under mocks in a sandboxed child, map what it declared."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.pulumi_py import harness
+from iacqa.frontends.pulumi_py.locate import keyword_lines
+from iacqa.model import CodeArtifact, Location, Resource, ResourceGraph
+from iacqa.rules.program import ConfigRequired, ProgramError, output_in_json, sdk_missing
+from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
+from iacqa.sandbox import Limits, run_forked, safe_env
+
+# Keys whose values are user data (env var names, tag keys): never re-cased.
+FREE_MAPS = {"variables", "tags", "tags_all", "default_tags", "environment_variables", "stage_variables",
+             "request_parameters", "request_templates", "response_parameters", "response_templates",
+             "response_models", "request_models", "attributes", "parameters", "labels", "context"}
+TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", "environment_suffix": "dev"}
+CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java")
+
+
+def snake(name: str) -> str:
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    return re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s).lower()
+
+
+def to_native(value: Any, free: bool = False) -> Any:
+    if isinstance(value, dict):
+        if "__asset" in value or "__archive" in value:
+            return value
+        return {(k if free else snake(k)): to_native(v, (not free) and snake(k) in FREE_MAPS) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_native(v) for v in value]
+    return value
+
+
+def stack_config(root: Path, project: str, stack: str = "dev") -> dict[str, Any]:
+    cfg: dict[str, Any] = {f"{project}:{k}": v for k, v in TAP_DEFAULTS.items()}
+    cfg["aws:region"] = "us-east-1"
+    try:
+        import yaml
+
+        data = yaml.safe_load((root / f"Pulumi.{stack}.yaml").read_text()) or {}
+        for k, v in (data.get("config") or {}).items():
+            key = k if ":" in k else f"{project}:{k}"
+            cfg[key] = v if isinstance(v, str) else json.dumps(v)
+    except Exception:  # noqa: BLE001 - no stack file, or an unreadable one: TAP defaults only
+        pass
+    return cfg
+
+
+class PulumiFrontend:
+    platform = "pulumi"
+
+    def build(self, project: Any, options: dict) -> FrontendResult:
+        root: Path = project.root
+        entry = project.entry
+        graph = ResourceGraph(platform="pulumi")
+        if not entry:
+            return FrontendResult(graph, status="error", detail="no Pulumi entry point (tap.py, __main__.py or "
+                                  "Pulumi.yaml main) found")
+        try:
+            import pulumi  # noqa: F401
+            import pulumi_aws  # noqa: F401
+        except ImportError:
+            return FrontendResult(graph, status="unavailable",
+                                  detail="pulumi / pulumi-aws are not installed: pip install 'iacqa[pulumi]'")
+        harness.preload()
+        name = harness.project_name(root)
+        config = stack_config(root, name)
+        limits = Limits(timeout=float(options.get("timeout", 60)), memory_mb=int(options.get("memory_mb", 2048)))
+        with tempfile.TemporaryDirectory(prefix="iacqa-home-") as home:
+            outcome = run_forked(
+                lambda sink: harness.run_program(sink, str(root), entry, name, "dev", config),
+                cwd=root, env=safe_env(Path(home), extra={"PULUMI_CONFIG": json.dumps(config)}), limits=limits,
+            )
+        result = FrontendResult(graph)
+        self._graph(outcome.events, root, graph)
+        result.findings.extend(self._findings(outcome, root, entry, limits))
+        n = len([r for r in graph if r.mapped])
+        detail = f"{len(graph)} resources ({n} mapped), {outcome.seconds:.2f}s, peak {outcome.peak_rss_mb:.0f} MB"
+        if any(e["kind"] == "unavailable" for e in outcome.events):
+            return FrontendResult(graph, status="unavailable", detail="pulumi could not be imported in the sandbox")
+        failed = outcome.status != "ok" or any(e["kind"] in ("exception", "exit") for e in outcome.events)
+        result.status = "failed" if failed else "ok"
+        result.detail = detail if not failed else detail + "; program did not complete, graph is partial"
+        return result
+
+    # -- events -> graph -------------------------------------------------------------------------------------------
+    def _graph(self, events: list[dict], root: Path, graph: ResourceGraph) -> None:
+        try:
+            from iacqa.knowledge.typemap import map_pulumi
+        except ImportError:  # knowledge data not installed: keep every resource unmapped
+
+            def map_pulumi(token: str, native: dict) -> None:  # type: ignore[misc]
+                return None
+
+        sites: dict[tuple[str, str], dict] = {}
+        for e in events:
+            if e["kind"] == "site":
+                sites.setdefault((e["type"], e["name"]), e)
+        missing_code = {}
+        for e in events:
+            if e["kind"] == "missing" and e.get("kwargs", {}).get("zip_file"):
+                missing_code[(e.get("file"), e.get("line"))] = e["kwargs"]["zip_file"]
+        for e in events:
+            kind = e["kind"]
+            if kind == "output":
+                graph.outputs[e["name"]] = e["value"]
+            elif kind == "config":
+                graph.config_needs[e["key"]] = e["value"]
+            if kind != "resource" or not e.get("custom"):
+                continue
+            token, name = e["type"], e["name"]
+            site = sites.get((token, name), {})
+            native = to_native(e.get("inputs") or {})
+            code_input = native.pop("code", None)
+            mapped = map_pulumi(token, native)
+            loc = Location(site.get("file"), site.get("line"))
+            rid = name if name not in graph.resources else f"{name}#{token.split(':')[-1]}"
+            res = Resource(
+                id=rid, type=mapped.cfn_type if mapped else token, native_type=token,
+                properties=mapped.properties if mapped else {}, native_properties=native,
+                native_paths=mapped.native_paths if mapped else {}, location=loc,
+                outputs=_outputs(e.get("outputs") or {}), parent=site.get("parent"),
+                depends_on=[d for d in site.get("depends_on") or [] if d], mapped=mapped is not None,
+            )
+            if site.get("retain_on_delete") or site.get("protect"):
+                res.native_properties["__opts"] = {"retain_on_delete": site.get("retain_on_delete"),
+                                                   "protect": site.get("protect")}
+            if loc.file and loc.line:
+                res.attr_locations = keyword_lines(root, loc.file, loc.line)
+            graph.add(res)
+            if token == "aws:lambda/function:Function":
+                art = _code_artifact(rid, code_input, root, res, missing_code)
+                if art is not None:
+                    graph.code[rid] = art
+
+    # -- events -> findings ----------------------------------------------------------------------------------------
+    def _findings(self, outcome: Any, root: Path, entry: str, limits: Limits) -> list:
+        out = []
+        seen = set()
+        for e in outcome.events:
+            kind = e["kind"]
+            loc = Location(e.get("file"), e.get("line"))
+            if kind == "missing":
+                key = (e["symbol"], loc.file, loc.line)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(sdk_missing(e, loc))
+            elif kind == "output-json":
+                out.append(output_in_json(e, loc))
+            elif kind == "config-missing":
+                out.append(ConfigRequired.from_event(e, loc))
+            elif kind == "exception":
+                out.append(ProgramError.from_event(e, loc, entry))
+            elif kind == "exit":
+                out.append(ProgramExited.make(loc, f"the program called sys.exit({e.get('code')})"))
+            elif kind == "child-error":
+                out.append(ProgramError.from_event({"type": "Error", "message": e.get("error", "")}, loc, entry))
+        if outcome.status == "timeout":
+            out.append(ProgramTimeout.make(Location(entry, None), limits.timeout))
+        elif outcome.status == "memory":
+            out.append(ProgramMemory.make(Location(entry, None), limits.memory_mb))
+        elif outcome.status in ("exit", "killed"):
+            out.append(ProgramExited.make(Location(entry, None),
+                                          f"the process ended on its own (exit code {outcome.exit_code}) before "
+                                          "the program finished"))
+        return out
+
+
+_OUT_NAMES = {"arn": "Arn", "name": "Name", "id": "Id", "url": "Url", "streamArn": "StreamArn",
+              "invokeArn": "InvokeArn", "executionArn": "ExecutionArn", "keyId": "KeyId", "bucket": "Name",
+              "invokeUrl": "Url", "apiEndpoint": "Url", "qualifiedArn": "QualifiedArn", "dnsName": "DnsName",
+              "rootResourceId": "RootResourceId"}
+
+
+def _outputs(outs: dict) -> dict:
+    return {_OUT_NAMES.get(k, k): v for k, v in outs.items() if isinstance(v, (str, int, bool))}
+
+
+def _code_artifact(rid: str, code: Any, root: Path, res: Resource, missing_code: dict) -> CodeArtifact | None:
+    art = CodeArtifact(resource=rid)
+    handler = res.native_properties.get("handler") or "index.handler"
+    if code is None:
+        inline = missing_code.get((res.location.file, res.attr_locations.get("code", res.location).line))
+        if inline is None:
+            inline = next(iter(missing_code.values()), None) if len(missing_code) == 1 else None
+        if inline:
+            module = handler.rsplit(".", 1)[0].replace(".", "/") + ".py"
+            art.files[module] = inline
+            art.origin[module] = _find_text(root, inline)
+            art.kind = "inline"
+            return art
+        return None
+    _collect(code, "", root, art)
+    return art
+
+
+def _collect(node: Any, prefix: str, root: Path, art: CodeArtifact) -> None:
+    if not isinstance(node, dict):
+        return
+    if node.get("__archive") == "assets":
+        for key, sub in (node.get("assets") or {}).items():
+            _collect(sub, "" if key in (".", "") else f"{prefix}{key}", root, art)
+    elif node.get("__archive") == "file" or node.get("__asset") == "file":
+        rel = node.get("path", "")
+        path = (root / rel).resolve()
+        art.source_path = rel
+        if path.is_dir():
+            art.kind = "directory"
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
+                    key = f"{prefix.rstrip('/') + '/' if prefix and node.get('__archive') else ''}{f.relative_to(path).as_posix()}"
+                    art.files[key] = f.read_text(errors="replace")
+                    art.origin[key] = Location(f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f), 1)
+        elif path.is_file() and path.suffix == ".zip":
+            art.kind = "zip"
+            import zipfile
+
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    for n in zf.namelist():
+                        if n.endswith(CODE_SUFFIXES):
+                            art.files[n] = zf.read(n).decode(errors="replace")
+            except (zipfile.BadZipFile, OSError):
+                art.kind = "missing"
+        elif path.is_file():
+            key = prefix or path.name
+            art.kind = "directory"
+            art.files[key] = path.read_text(errors="replace")
+            art.origin[key] = Location(path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path), 1)
+        else:
+            art.kind = "missing"
+    elif node.get("__asset") == "string":
+        key = prefix or "index.py"
+        art.files[key] = node.get("text", "")
+        art.origin[key] = _find_text(root, node.get("text", ""))
+        art.kind = "inline"
+
+
+def _find_text(root: Path, text: str) -> Location:
+    """The project file and line where an inline code string starts (for mapping handler lines back)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return Location()
+    first_idx = text.splitlines().index(lines[0])
+    probe = lines[0].strip()
+    for f in sorted(root.rglob("*.py")):
+        if any(p in ("site-packages", "__pycache__", ".venv") for p in f.parts):
+            continue
+        src = f.read_text(errors="replace").splitlines()
+        for i, ln in enumerate(src):
+            if ln.strip() == probe or (probe in ln and len(probe) > 12):
+                # Confirm with the next non-empty line when there is one.
+                if len(lines) > 1 and lines[1].strip() not in "\n".join(src[i + 1 : i + 6]):
+                    continue
+                return Location(f.relative_to(root).as_posix(), i + 1 - first_idx)
+    return Location()

@@ -1,0 +1,210 @@
+"""One task, stage by stage: ingest -> graph -> check -> lint -> security -> (emulate -> tests) -> result.
+
+Each stage records its status and seconds and turns its own crash into a finding; a failing stage never stops
+the task.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from iacqa.engine.run import run_rules
+from iacqa.ingest.task import InputError, Project, load
+from iacqa.model import Category, Finding, ResourceGraph, Severity, StageResult, TaskInfo, TaskResult
+from iacqa.rules.context import RuleContext
+
+ALL_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
+DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security")
+
+
+def _frontend(platform: str) -> Any:
+    if platform == "pulumi":
+        from iacqa.frontends.pulumi_py.frontend import PulumiFrontend
+
+        return PulumiFrontend()
+    return None
+
+
+class _Run:
+    def __init__(self, result: TaskResult) -> None:
+        self.result = result
+
+    def stage(self, name: str, fn: Callable[[], tuple[str, str] | None]) -> None:
+        t0 = time.monotonic()
+        try:
+            out = fn()
+            status, detail = out if out else ("ok", "")
+        except Exception as exc:  # a crashing stage becomes a finding; the task goes on
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            status, detail = "error", f"{type(exc).__name__}: {exc}"
+            self.result.findings.append(Finding(
+                rule="IQA001", category=Category.DOCS, severity=Severity.LOW, title="internal error in iacqa",
+                message=f"stage {name} crashed: {type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno}); "
+                "its checks were skipped", stage=name))
+        self.result.stages.append(StageResult(name, status, round(time.monotonic() - t0, 3), detail))
+
+
+def analyze(path: str | Path, response: str | None = None, stages: tuple[str, ...] | None = None,
+            options: dict[str, Any] | None = None, workdir: Path | None = None, keep: bool = False) -> TaskResult:
+    """Analyze one task. Raises InputError only when the input itself is unusable."""
+    options = dict(options or {})
+    wanted = tuple(stages or DEFAULT_STAGES)
+    t0 = time.monotonic()
+    project = load(path, response, workdir)
+    info = TaskInfo(path=str(Path(path)), platform=project.platform, language=project.language,
+                    response=project.response, response_file=str(project.response_file) if project.response_file else None,
+                    project_dir=str(project.root), files=list(project.files))
+    result = TaskResult(task=info)
+    result.stages.append(StageResult("ingest", "ok", round(time.monotonic() - t0, 3),
+                                     f"{len(project.files)} files; " + "; ".join(project.notes[:3])))
+    result.findings.extend(project.findings)
+    run = _Run(result)
+    graph = ResourceGraph(platform=project.platform)
+    state: dict[str, Any] = {"graph": graph}
+    try:
+        run.stage("syntax", lambda: _syntax(project, result))
+        if "graph" in wanted:
+            run.stage("graph", lambda: _graph(project, options, result, state))
+        graph = state["graph"]
+        ctx = RuleContext(graph=graph, root=project.root, platform=project.platform, md_starts=project.md_starts,
+                          options=options)
+        if "check" in wanted:
+            run.stage("check", lambda: _check(ctx, options, result))
+        if "lint" in wanted:
+            run.stage("lint", lambda: _lint(project, graph, result))
+        if "security" in wanted:
+            run.stage("security", lambda: _security(ctx, result, options))
+        for later in ("emulate", "tests"):
+            if later in wanted:
+                result.stages.append(StageResult(later, "unavailable", 0.0, "not implemented in this version"))
+        result.graph = _graph_summary(graph)
+        result.findings = _dedupe(result.findings)
+        result.findings.sort(key=lambda f: (-f.severity.rank, f.file or "", f.line or 0, f.rule))
+    finally:
+        if not keep:
+            project.cleanup()
+            if project.temporary:
+                result.task.project_dir = None
+    return result
+
+
+def _syntax(project: Project, result: TaskResult) -> tuple[str, str]:
+    """Every Python file must compile; the program run reports only the first failure it meets."""
+    from iacqa.rules.program import PythonSyntaxError
+
+    bad = 0
+    for rel in project.files:
+        if not rel.endswith(".py"):
+            continue
+        src = (project.root / rel).read_text(errors="replace")
+        try:
+            compile(src, rel, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            bad += 1
+            md = project.md_starts.get(rel)
+            result.findings.append(PythonSyntaxError.finding(
+                None, f"{rel}:{exc.lineno} does not compile: {exc.msg}", location=None,
+                error=f"{type(exc).__name__}: {exc.msg}", fix="fix the syntax error; the file cannot be imported",
+                snippet=(exc.text or "").rstrip() or None,
+            ).with_(file=rel, line=exc.lineno, md_line=md + exc.lineno - 1 if md and exc.lineno else None))
+        except ValueError:
+            continue
+    return ("failed" if bad else "ok", f"{bad} file(s) do not compile" if bad else "all Python files compile")
+
+
+def _graph(project: Project, options: dict, result: TaskResult, state: dict) -> tuple[str, str]:
+    fe = _frontend(project.platform)
+    if fe is None:
+        return "unavailable", f"no front end for platform {project.platform or 'unknown'!r} yet"
+    if project.platform == "pulumi":
+        try:
+            from iacqa.frontends.pulumi_py.static_check import check_sdk_usage
+        except ImportError:
+            check_sdk_usage = None
+        if check_sdk_usage is not None:
+            py = [f for f in project.files if f.endswith(".py") and not f.startswith("tests/")]
+            result.findings.extend(_with_md(project, check_sdk_usage(project.root, py)))
+    fr = fe.build(project, options)
+    state["graph"] = fr.graph
+    result.findings.extend(_with_md(project, fr.findings))
+    return fr.status, fr.detail
+
+
+def _check(ctx: RuleContext, options: dict, result: TaskResult) -> tuple[str, str]:
+    found = run_rules(ctx, options.get("select"), options.get("ignore"))
+    result.findings.extend(found)
+    return "ok", f"{len(found)} findings from graph rules"
+
+
+def _lint(project: Project, graph: ResourceGraph, result: TaskResult) -> tuple[str, str]:
+    try:
+        from iacqa.linters.ruff import lint
+    except ImportError:
+        return "unavailable", "ruff adapter not installed"
+    py = [f for f in project.files if f.endswith(".py")]
+    found = _with_md(project, lint(project.root, py, graph))
+    result.findings.extend(found)
+    return "ok", f"{len(found)} lint findings"
+
+
+def _security(ctx: RuleContext, result: TaskResult, options: dict) -> tuple[str, str]:
+    if not options.get("checkov", True):
+        return "skipped", "checkov disabled"
+    try:
+        from iacqa.linters import checkov
+    except ImportError:
+        return "unavailable", "checkov adapter not installed"
+    status, detail, found = checkov.scan(ctx.graph, ctx)
+    result.findings.extend(found)
+    return status, detail
+
+
+def _with_md(project: Project, findings: list[Finding]) -> list[Finding]:
+    out = []
+    for f in findings:
+        if f.md_line is None and f.file in project.md_starts and f.line:
+            f = f.with_(md_line=project.md_starts[f.file] + f.line - 1)
+        if f.snippet is None and f.file and f.line:
+            try:
+                lines = (project.root / f.file).read_text(errors="replace").splitlines()
+                if 0 < f.line <= len(lines):
+                    f = f.with_(snippet=lines[f.line - 1])
+            except OSError:
+                pass
+        out.append(f)
+    return out
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """The same problem seen by two stages (static SDK check and the program run) is reported once."""
+    seen: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.rule, f.file, f.line, f.resource, f.attribute, f.symbol if f.category is not Category.SDK_API else None)
+        if f.category is Category.SDK_API and f.rule in ("SDK001", "SDK003"):
+            key = (f.rule, f.file, f.line)
+        if key not in seen:
+            seen[key] = f
+    return list(seen.values())
+
+
+def _graph_summary(graph: ResourceGraph) -> dict[str, Any]:
+    by_type: dict[str, int] = {}
+    for r in graph:
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+    return {
+        "platform": graph.platform,
+        "resources": len(graph),
+        "mapped": sum(1 for r in graph if r.mapped),
+        "by_type": dict(sorted(by_type.items())),
+        "unchecked_types": graph.unchecked_types,
+        "functions_with_code": sorted(graph.code),
+        "outputs": graph.outputs,
+        "config": graph.config_needs,
+    }
+
+
+__all__ = ["ALL_STAGES", "DEFAULT_STAGES", "InputError", "analyze"]

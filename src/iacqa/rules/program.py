@@ -1,0 +1,173 @@
+"""Ids emitted by ingest and by running the IaC program (not graph rules): syntax, program failures, sandbox."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from iacqa.model import Category, Finding, Location, Severity
+from iacqa.rules.base import Rule
+from iacqa.rules.registry import get_rule
+
+
+class TruncatedResponse(Rule):
+    """Response cut off in the middle of a code block.
+
+    What it finds: a response whose last fenced block never closes.
+    Why it breaks: the file it carries is incomplete; the program cannot parse or is missing its end.
+    Bad: a ```python block that stops mid-function at the end of MODEL_RESPONSE.md.
+    Good: every fenced block closed.
+    What AWS says: nothing; `python tap.py` fails with SyntaxError or the stack is missing resources.
+    References: https://docs.pulumi.com/docs/iac/languages-sdks/python/
+    """
+
+    id = "SYN001"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "response is truncated"
+    stage = "ingest"
+
+
+class PythonSyntaxError(Rule):
+    """A Python file that does not compile.
+
+    What it finds: `SyntaxError` / `IndentationError` in any Python file of the project.
+    Why it breaks: the IaC program (or the Lambda handler) cannot even be imported.
+    Bad: `def handler(event, context)` without the colon.
+    Good: code that `python -m py_compile` accepts.
+    What AWS says: `SyntaxError: expected ':'` at synth/preview, or `Runtime.UserCodeSyntaxError` at invoke.
+    References: https://docs.python.org/3/library/exceptions.html#SyntaxError
+    """
+
+    id = "SYN002"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "Python syntax error"
+    stage = "ingest"
+
+
+class NoCode(Rule):
+    """A response with no usable code.
+
+    What it finds: a response .md with no fenced code that can be placed in the project (a placeholder, prose
+    only, or fragments).
+    Why it breaks: there is nothing to synthesize or deploy.
+    Bad: "Insert here the Model Response that failed".
+    Good: the program files, each in a fenced block under a `## File: path` heading.
+    What AWS says: nothing is deployed.
+    References: https://www.markdownguide.org/extended-syntax/#fenced-code-blocks
+    """
+
+    id = "SYN003"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "response contains no code"
+    stage = "ingest"
+
+
+class ProgramError(Rule):
+    """The IaC program raises an exception when the IaC engine runs it.
+
+    What it finds: any exception the program raises under the Pulumi mock runtime (preview would raise the
+    same): wrong argument types the SDK rejects, `KeyError`/`TypeError` in the program's own logic, failing
+    imports of project modules.
+    Why it breaks: `pulumi preview`/`up` stops at the first exception; nothing after it is deployed.
+    Bad: `aws.lambda_.Function("f", code={"zip_file": src})` -> `TypeError: expected Archive`.
+    Good: arguments of the types the SDK documents.
+    What AWS says: nothing: the engine fails before any API call.
+    References: https://www.pulumi.com/docs/iac/concepts/testing/unit/
+    """
+
+    id = "SDK004"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "program fails under the IaC engine"
+    stage = "frontend"
+
+    @classmethod
+    def from_event(cls, e: dict[str, Any], loc: Location, entry: str) -> Finding:
+        etype, msg = e.get("type", "Error"), e.get("message", "")
+        syn = e.get("syntax")
+        if syn:
+            return PythonSyntaxError.finding(
+                None, f"{syn.get('file')}:{syn.get('line')} does not compile: {syn.get('msg')}",
+                location=Location(syn.get("file"), syn.get("line")), error=f"{etype}: {syn.get('msg')}",
+                fix="fix the syntax error; the whole program fails to load", snippet=syn.get("text"))
+        if etype in ("ModuleNotFoundError", "ImportError") and not re.search(r"pulumi", msg):
+            fix = ("package the module with the project, or fix the import path (the TAP layout runs tap.py from the "
+                   "project root, with IaC code under lib/)")
+        elif etype == "TypeError" and re.search(r"expected|Expected", msg):
+            fix = "pass the type the SDK expects (for Lambda code: pulumi.AssetArchive / pulumi.FileArchive)"
+        else:
+            fix = "fix the exception; the engine stops at the first one and deploys nothing after it"
+        where = f" at {loc}" if loc.file else f" while running {entry}"
+        frames = " <- ".join(f"{f}:{ln}" for f, ln, _ in list(reversed(e.get("frames") or []))[:4])
+        return cls.finding(None, f"the program raises {etype}{where}: {msg}" + (f" (stack: {frames})" if frames else ""),
+                           location=loc, error=f"{etype}: {msg}", fix=fix)
+
+
+class ConfigRequired(Rule):
+    """The program requires a config value that the pipeline does not set.
+
+    What it finds: `pulumi.Config().require("x")` for a key that neither the TAP defaults (environmentSuffix) nor
+    the stack file provide.
+    Why it breaks: `pulumi up` fails with ConfigMissingError in a fresh stack.
+    Bad: `config.require("dbPassword")` with no Pulumi.<stack>.yaml entry.
+    Good: `config.get("dbPassword") or generated secret`, or a documented stack file.
+    What AWS says: `pulumi:config:missing: Missing required configuration variable 'TapStack:dbPassword'`.
+    References: https://www.pulumi.com/docs/iac/concepts/config/
+    """
+
+    id = "SDK005"
+    category = Category.SDK_API
+    severity = Severity.MEDIUM
+    title = "required config value is not set"
+    stage = "frontend"
+
+    @classmethod
+    def from_event(cls, e: dict[str, Any], loc: Location) -> Finding:
+        key = e.get("key", "?")
+        return cls.finding(None, f"the program requires config `{key}`, which the TAP pipeline does not set "
+                           "(iacqa supplied a placeholder to continue)", location=loc,
+                           error=f"Missing required configuration variable '{key}'",
+                           fix=f"use config.get('{key.split(':')[-1]}') with a default, or ship the value in "
+                           "Pulumi.<stack>.yaml", symbol=key)
+
+
+def sdk_missing(e: dict[str, Any], loc: Location) -> Finding:
+    """A name the SDK does not have, seen while running the program (same id as the static check)."""
+    symbol = e.get("symbol", "?")
+    mod, _, name = symbol.rpartition(".")
+    rule = get_rule("SDK001")
+    if e.get("use") == "module":
+        error = f"ModuleNotFoundError: No module named '{symbol}'"
+    else:
+        error = f"AttributeError: module '{mod}' has no attribute '{name}'"
+    msg = f"`{symbol}` does not exist in the installed SDK; the program fails here at synth"
+    if rule is None:  # the static-check rules are not installed: still report
+        return Finding(rule="SDK001", category=Category.SDK_API, severity=Severity.CRITICAL,
+                       title="SDK name does not exist", message=msg, file=loc.file, line=loc.line, symbol=symbol,
+                       error=error, stage="frontend")
+    return rule.finding(None, msg, location=loc, symbol=symbol, error=error,
+                        fix=_fix_for(symbol)).with_(stage="frontend")
+
+
+def _fix_for(symbol: str) -> str | None:
+    try:
+        from iacqa.frontends.pulumi_py.static_check import suggest  # type: ignore[attr-defined]
+
+        return suggest(symbol)
+    except Exception:  # noqa: BLE001 - suggestions are a nicety
+        return None
+
+
+def output_in_json(e: dict[str, Any], loc: Location) -> Finding:
+    rule = get_rule("SDK003")
+    msg = "json.dumps() is given a Pulumi Output (a value known only at deploy time)"
+    error = "TypeError: Object of type Output is not JSON serializable"
+    fix = "build the JSON inside .apply(): pulumi.Output.all(a.arn, b.arn).apply(lambda v: json.dumps({...}))"
+    if rule is None:
+        return Finding(rule="SDK003", category=Category.SDK_API, severity=Severity.CRITICAL,
+                       title="json.dumps over an Output", message=msg, file=loc.file, line=loc.line, error=error,
+                       fix=fix, stage="frontend")
+    return rule.finding(None, msg, location=loc, error=error, fix=fix).with_(stage="frontend")

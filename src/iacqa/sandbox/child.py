@@ -1,0 +1,203 @@
+"""Forked children with limits.
+
+Why fork: the platform SDKs are heavy (importing pulumi_aws, cdktf...). A worker imports them once and forks one
+child per task, so each task gets a fresh process (its own limits, cwd, environment, sys.modules changes) without
+paying the import again. The child reports through a JSON-lines file as it goes, so whatever it recorded before it
+hung, crashed, ran out of memory or called os._exit is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover - psutil is a dependency; stay usable without it
+    psutil = None
+
+
+@dataclass
+class Limits:
+    timeout: float = 60.0
+    memory_mb: int = 2048
+
+
+@dataclass
+class ChildOutcome:
+    status: str  # ok | error | timeout | memory | exit | killed
+    exit_code: int | None
+    seconds: float
+    peak_rss_mb: float
+    events: list[dict[str, Any]] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("kind") == kind]
+
+
+class EventSink:
+    """Append-only JSON lines; flushed per event so nothing is lost when the child dies."""
+
+    def __init__(self, fd: int) -> None:
+        self._fh = os.fdopen(fd, "w", buffering=1)
+
+    def emit(self, event: dict[str, Any]) -> None:
+        try:
+            self._fh.write(json.dumps(event, default=repr) + "\n")
+            self._fh.flush()
+        except (OSError, ValueError):
+            pass
+
+
+_EXIT_ERROR = 3
+_EXIT_MEMORY = 4
+
+
+def run_forked(
+    target: Callable[[EventSink], None],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    limits: Limits,
+    sys_path: list[str] | None = None,
+) -> ChildOutcome:
+    """Run target(sink) in a forked child with cwd/env/limits; never raises for what the child does."""
+    tmp = Path(tempfile.mkdtemp(prefix="iacqa-child-"))
+    events_path, out_path, err_path = tmp / "events.jsonl", tmp / "stdout", tmp / "stderr"
+    base_vm = _vms()
+    start = time.monotonic()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = _EXIT_ERROR
+        try:
+            os.setsid()
+            cap = base_vm + limits.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            err_fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out_fd, 1)
+            os.dup2(err_fd, 2)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            sink = EventSink(os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            os.environ.clear()
+            os.environ.update(env)
+            os.chdir(cwd)
+            if sys_path is not None:
+                sys.path[:] = sys_path
+            from iacqa.sandbox import netguard
+
+            netguard.install()
+            try:
+                target(sink)
+                sink.emit({"kind": "done"})
+                code = 0
+            except MemoryError:
+                sink.emit({"kind": "memory"})
+                code = _EXIT_MEMORY
+            except BaseException as exc:  # noqa: BLE001 - report anything the child raised
+                sink.emit({"kind": "child-error", "error": f"{type(exc).__name__}: {exc}",
+                           "traceback": traceback.format_exc(limit=20)})
+                code = _EXIT_ERROR
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    # parent
+    status, exit_code, peak = "ok", None, 0.0
+    deadline = start + limits.timeout
+    proc = psutil.Process(pid) if psutil else None
+    rusage = None
+    while True:
+        wpid, wstatus, rusage = os.wait4(pid, os.WNOHANG)
+        if wpid == pid:
+            break
+        if proc is not None:
+            try:
+                rss = sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
+                peak = max(peak, rss / 2**20)
+                if rss > limits.memory_mb * 2**20:
+                    status = "memory"
+                    _kill(pid)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        if time.monotonic() > deadline:
+            status = "timeout"
+            _kill(pid)
+        time.sleep(0.02)
+    seconds = time.monotonic() - start
+    if rusage is not None:
+        peak = max(peak, rusage.ru_maxrss / 1024)
+    if os.WIFSIGNALED(wstatus):
+        exit_code = -os.WTERMSIG(wstatus)
+        if status == "ok":
+            status = "killed"
+    else:
+        exit_code = os.WEXITSTATUS(wstatus)
+        if status == "ok":
+            status = {0: "ok", _EXIT_ERROR: "error", _EXIT_MEMORY: "memory"}.get(exit_code, "exit")
+    events = _read_events(events_path)
+    if status == "ok" and not any(e.get("kind") == "done" for e in events):
+        status = "exit"  # the code ended the process itself (os._exit) before finishing
+    outcome = ChildOutcome(status=status, exit_code=exit_code, seconds=seconds, peak_rss_mb=round(peak, 1),
+                           events=events, stdout=_tail(out_path), stderr=_tail(err_path))
+    for p in (events_path, out_path, err_path):
+        p.unlink(missing_ok=True)
+    tmp.rmdir()
+    return outcome
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _vms() -> int:
+    if psutil is not None:
+        return psutil.Process().memory_info().vms
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _read_events(path: Path) -> list[dict[str, Any]]:
+    out = []
+    try:
+        with open(path) as fh:
+            for line in fh:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue  # a line cut by a kill
+    except OSError:
+        pass
+    return out
+
+
+def _tail(path: Path, limit: int = 20000) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return data[-limit:].decode(errors="replace")
