@@ -1,0 +1,45 @@
+"""Every rule's bad/good fixture pair, run through the whole pipeline.
+
+bad/: the rule's findings are exactly at the lines marked `# expect: <ID>`.
+good/: the rule reports nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iacqa.pipeline import analyze
+from tests.conftest import expect_marks, needs_pulumi
+
+HERE = Path(__file__).parent
+PAIRS = sorted(p for p in HERE.glob("*/*") if p.is_dir() and (p / "bad").is_dir())
+STAGES = ("ingest", "graph", "check", "lint")
+
+
+def _ids(pairs: list[Path]) -> list[str]:
+    return [p.name for p in pairs]
+
+
+@needs_pulumi
+@pytest.mark.parametrize("pair", PAIRS, ids=_ids(PAIRS))
+def test_bad_fixture_reports_marked_lines(pair: Path) -> None:
+    rule_id = pair.name
+    bad = pair / "bad"
+    marks = {(f, line) for f, line, tag in expect_marks(bad) if tag == rule_id}
+    assert marks, f"{bad} has no `# expect: {rule_id}` mark"
+    result = analyze(bad, options={"checkov": False}, stages=STAGES)
+    got = {(f.file, f.line) for f in result.findings if f.rule == rule_id}
+    assert got == marks, f"{rule_id}: expected findings at {sorted(marks)}, got {sorted(got)}"
+
+
+@needs_pulumi
+@pytest.mark.parametrize("pair", PAIRS, ids=_ids(PAIRS))
+def test_good_fixture_is_clean(pair: Path) -> None:
+    rule_id = pair.name
+    result = analyze(pair / "good", options={"checkov": False}, stages=STAGES)
+    got = [f"{f.file}:{f.line} {f.message}" for f in result.findings if f.rule == rule_id]
+    assert not got, f"{rule_id} fired on its good fixture: {got}"
+    graph_stage = next(s for s in result.stages if s.name == "graph")
+    assert graph_stage.status == "ok", f"good fixture does not run cleanly: {graph_stage.detail}"
