@@ -1,4 +1,4 @@
-"""Response markdown -> files, with a line map back into the .md.
+r"""Response markdown -> files, with a line map back into the .md.
 
 LLM responses label their files in many ways (`## File: lib/x.py`, `### \`x.py\``, `**lib/x.py**`, `1. x.py:`,
 a `# lib/x.py` comment on the first line of the block, or nothing at all). No markdown library keeps fence

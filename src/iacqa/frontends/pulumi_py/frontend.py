@@ -108,7 +108,12 @@ class PulumiFrontend:
         for e in events:
             if e["kind"] == "missing" and e.get("kwargs", {}).get("zip_file"):
                 missing_code[(e.get("file"), e.get("line"))] = e["kwargs"]["zip_file"]
-        for e in events:
+        registered = {(e["type"], e["name"]) for e in events if e["kind"] == "resource"}
+        # Declared but never registered (the program hung or died first): keep what the constructor was given.
+        pending = [{"kind": "resource", "type": e["type"], "name": e["name"], "custom": True,
+                    "inputs": e.get("props") or {}, "outputs": {}, "partial": True}
+                   for e in sites.values() if e.get("custom") and (e["type"], e["name"]) not in registered]
+        for e in [*events, *pending]:
             kind = e["kind"]
             if kind == "output":
                 graph.outputs[e["name"]] = e["value"]
@@ -155,9 +160,14 @@ class PulumiFrontend:
                 seen.add(key)
                 out.append(sdk_missing(e, loc))
             elif kind == "output-json":
+                if ("json", loc.file, loc.line) in seen:
+                    continue
+                seen.add(("json", loc.file, loc.line))
                 out.append(output_in_json(e, loc))
             elif kind == "config-missing":
                 out.append(ConfigRequired.from_event(e, loc))
+            elif kind == "exception" and e.get("type") == "MemoryError":
+                out.append(ProgramMemory.make(loc, limits.memory_mb))
             elif kind == "exception":
                 out.append(ProgramError.from_event(e, loc, entry))
             elif kind == "exit":

@@ -96,6 +96,23 @@ def jsonable(value: Any, depth: int = 0) -> Any:
     return repr(value)[:200]
 
 
+def _plain(props: Any) -> dict[str, Any]:
+    """The constructor's inputs that are already known (not Outputs): kept in case registration never completes."""
+    import pulumi
+
+    if not isinstance(props, dict):
+        return {}
+    out = {}
+    for k, v in props.items():
+        if v is None or isinstance(v, (pulumi.Output, pulumi.Resource)) or k.startswith("__"):
+            continue
+        try:
+            out[k] = jsonable(v)
+        except Exception:  # noqa: BLE001
+            continue
+    return out
+
+
 class _Missing:
     """Stands in for an SDK name that does not exist; records each use."""
 
@@ -216,10 +233,13 @@ def _hook_resources(sink: EventSink, root: str) -> None:
             for a in args:
                 if isinstance(a, pulumi.ResourceOptions):
                     opts = a
+        custom = args[0] if args else kwargs.get("custom", False)
+        props = args[1] if len(args) > 1 else kwargs.get("props")
         parent = getattr(opts, "parent", None) if opts is not None else None
         deps = getattr(opts, "depends_on", None) if opts is not None else None
         sink.emit({
             "kind": "site", "type": t, "name": name, "file": site and site[0], "line": site and site[1],
+            "custom": bool(custom), "props": _plain(props),
             "parent": getattr(parent, "_name", None),
             "depends_on": [getattr(d, "_name", None) for d in deps] if isinstance(deps, list) else [],
             "protect": bool(getattr(opts, "protect", False)) if opts is not None else False,
