@@ -159,6 +159,7 @@ def _unescape_label(text: str) -> str:
     """Markdown escaping in labels: `lib\\_\\_init\\_\\_.py`, `lib\\**init**.py` (bold ate the dunders), backslashes."""
     text = text.replace("\\_", "_").replace("\\*", "*")
     text = re.sub(r"\*\*(init|main)\*\*", r"__\1__", text)
+    text = re.sub(r"(?<=[A-Za-z0-9])__(init|main)__\.py", r"/__\1__.py", text)  # `pkg\_\_init\_\_.py` lost its slash
     return re.sub(r"(?<=[\w.])\\(?=[\w.])", "/", text)
 
 

@@ -93,6 +93,11 @@ class ProgramError(Rule):
                 None, f"{syn.get('file')}:{syn.get('line')} does not compile: {syn.get('msg')}",
                 location=Location(syn.get("file"), syn.get("line")), error=f"{etype}: {syn.get('msg')}",
                 fix="fix the syntax error; the whole program fails to load", snippet=syn.get("text"))
+        if etype == "FileNotFoundError":
+            return MissingFile.finding(None, f"the program reads a file that the project does not contain{' at ' + str(loc) if loc.file else ''}: {msg}",
+                                       location=loc, error=f"{etype}: {msg}",
+                                       fix="ship the file with the code (or build it in the program, e.g. "
+                                       "pulumi.AssetArchive / FileArchive over a directory that exists)")
         if etype in ("ModuleNotFoundError", "ImportError") and not re.search(r"pulumi", msg):
             fix = ("package the module with the project, or fix the import path (the TAP layout runs tap.py from the "
                    "project root, with IaC code under lib/)")
@@ -104,6 +109,25 @@ class ProgramError(Rule):
         frames = " <- ".join(f"{f}:{ln}" for f, ln, _ in list(reversed(e.get("frames") or []))[:4])
         return cls.finding(None, f"the program raises {etype}{where}: {msg}" + (f" (stack: {frames})" if frames else ""),
                            location=loc, error=f"{etype}: {msg}", fix=fix)
+
+
+class MissingFile(Rule):
+    """The IaC program reads a file at synth time that the project does not contain.
+
+    What it finds: `open()`/`FileArchive`/`filebase64sha256`-style reads of a path that does not exist, such as a
+    prebuilt Lambda zip that the response never provides.
+    Why it breaks: synth/preview raises FileNotFoundError; nothing is deployed.
+    Bad: `code=pulumi.FileArchive("lambda.zip")` with no lambda.zip and nothing that builds it.
+    Good: `pulumi.AssetArchive({".": pulumi.FileArchive("./lib/lambda/fn")})` over a directory in the project.
+    What AWS says: nothing; the engine fails first.
+    References: https://www.pulumi.com/docs/iac/concepts/assets-archives/
+    """
+
+    id = "PKG002"
+    category = Category.PACKAGING
+    severity = Severity.CRITICAL
+    title = "file read at synth time does not exist"
+    stage = "frontend"
 
 
 class ConfigRequired(Rule):

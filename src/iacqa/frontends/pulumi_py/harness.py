@@ -11,6 +11,7 @@ import importlib.abc
 import importlib.machinery
 import json
 import os
+import re
 import runpy
 import sys
 import traceback
@@ -22,7 +23,7 @@ from iacqa.frontends.pulumi_py import mock_outputs
 from iacqa.sandbox.child import EventSink
 
 SDK_PACKAGES = ("pulumi_aws", "pulumi")
-PRELOAD = ("pulumi", "pulumi.runtime", "pulumi_aws")
+PRELOAD = ("pulumi", "pulumi.runtime", "pulumi_aws", "pulumi_random")
 
 
 def preload() -> None:
@@ -31,7 +32,7 @@ def preload() -> None:
         try:
             __import__(mod)
         except Exception:  # noqa: BLE001 - reported later as 'SDK not installed'
-            return
+            continue
 
 
 def _user_frame(root: str, tb_or_stack: list[Any]) -> tuple[str, int] | None:
@@ -110,6 +111,61 @@ def _plain(props: Any) -> dict[str, Any]:
             out[k] = jsonable(v)
         except Exception:  # noqa: BLE001
             continue
+    return out
+
+
+_CLASS_BY_TOKEN: dict[str, type] = {}
+_COMPUTED: dict[type, dict[str, Any]] = {}
+
+
+def _annotation_value(ann: Any, owner_module: str, prop: str, depth: int) -> Any:
+    """A placeholder for an output the provider computes, shaped by the SDK's own type annotation."""
+    text = ann if isinstance(ann, str) else repr(ann)
+    text = text.replace("typing.", "").replace("_builtins.", "").replace("builtins.", "")
+    text = re.sub(r"ForwardRef\('([^']*)'\)", r"\1", text).replace("'", "").replace('"', "")
+    inner = re.sub(r"^(?:pulumi\.(?:output\.)?)?Output\[(.*)\]$", r"\1", text.strip())
+    inner = re.sub(r"^Optional\[(.*)\]$", r"\1", inner)
+    m = re.match(r"^(?:Sequence|List|list)\[(.*)\]$", inner)
+    if m:
+        elt = _annotation_value(m.group(1), owner_module, prop, depth + 1)
+        return [elt] if elt is not None else []
+    if inner.startswith(("Mapping", "Dict", "dict")):
+        return {}
+    m = re.search(r"outputs\.(\w+)", inner)
+    if m and depth < 3:
+        pkg = owner_module.rsplit(".", 1)[0]
+        mod = sys.modules.get(f"{pkg}.outputs")
+        cls = getattr(mod, m.group(1), None) if mod else None
+        return _computed_for(cls, depth + 1) if cls else None
+    if "str" in inner:
+        return f"mock-{prop.replace('_', '-')}"
+    if "int" in inner:
+        return 1
+    if "float" in inner:
+        return 1.0
+    if "bool" in inner:
+        return False
+    return None
+
+
+def _computed_for(cls: type, depth: int = 0) -> dict[str, Any]:
+    """Every output property of a resource (or nested output type), by its wire name, with a placeholder."""
+    if cls in _COMPUTED:
+        return _COMPUTED[cls]
+    out: dict[str, Any] = {}
+    _COMPUTED[cls] = out  # guards recursion
+    for klass in reversed(cls.__mro__):
+        for attr, val in vars(klass).items():
+            fget = getattr(val, "fget", None)
+            if fget is None or not hasattr(fget, "_pulumi_name"):
+                continue
+            wire = getattr(fget, "_pulumi_name", None) or attr
+            try:
+                v = _annotation_value(fget.__annotations__.get("return", ""), klass.__module__, attr, depth)
+            except Exception:  # noqa: BLE001 - placeholders are best effort
+                v = None
+            if v is not None:
+                out[wire] = v
     return out
 
 
@@ -228,6 +284,7 @@ def _hook_resources(sink: EventSink, root: str) -> None:
 
     def __init__(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
         site = _call_site(root)
+        _CLASS_BY_TOKEN.setdefault(t, type(self))
         opts = kwargs.get("opts")
         if opts is None:
             for a in args:
@@ -288,18 +345,27 @@ def _hook_config(sink: EventSink) -> None:
         return value
 
     pulumi.Config._get = _get  # type: ignore[method-assign]
-    orig_require = pulumi.Config.require
+    def lenient(method_name: str, placeholder: Any) -> None:
+        orig = getattr(pulumi.Config, method_name)
 
-    def require(self: Any, key: str) -> str:
-        try:
-            return orig_require(self, key)
-        except pulumi.ConfigMissingError:
-            site = _call_site(os.getcwd())
-            sink.emit({"kind": "config-missing", "key": f"{self.name}:{key}", "file": site and site[0],
-                       "line": site and site[1]})
-            return f"iacqa-{key}"
+        def require(self: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return orig(self, key, *args, **kwargs)
+            except pulumi.ConfigMissingError:
+                site = _call_site(os.getcwd())
+                sink.emit({"kind": "config-missing", "key": f"{self.name}:{key}", "file": site and site[0],
+                           "line": site and site[1]})
+                value = placeholder(key) if callable(placeholder) else placeholder
+                return pulumi.Output.secret(value) if "secret" in method_name else value
 
-    pulumi.Config.require = require  # type: ignore[method-assign]
+        setattr(pulumi.Config, method_name, require)
+
+    for name, placeholder in (("require", lambda k: f"iacqa-{k}"), ("require_secret", lambda k: f"iacqa-{k}"),
+                              ("require_int", 1), ("require_float", 1.0), ("require_bool", False),
+                              ("require_object", dict), ("require_secret_int", 1), ("require_secret_bool", False),
+                              ("require_secret_object", dict)):
+        if hasattr(pulumi.Config, name):
+            lenient(name, placeholder)
 
 
 def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str, config: dict[str, Any]) -> None:
@@ -327,6 +393,10 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
                            "inputs": {}, "outputs": {}, "id": None})
                 return f"{args.name}_id", {}
             rid, outs = mock_outputs.outputs_for(args.typ, args.name, inputs)
+            cls = _CLASS_BY_TOKEN.get(args.typ)
+            if cls is not None:
+                for k, v in _computed_for(cls).items():
+                    outs.setdefault(k, v)
             sink.emit({"kind": "resource", "type": args.typ, "name": args.name, "custom": True,
                        "inputs": jsonable(inputs), "id": rid,
                        "outputs": {k: v for k, v in jsonable(outs).items() if k not in inputs or k in ("arn", "name", "id")}})
