@@ -1,0 +1,1 @@
+"""aws-quota rules: account-level quotas that a configuration exceeds (QTA*)."""

@@ -1,0 +1,1 @@
+"""wiring rules: resources that each look fine but do not fit together (WIR*)."""
