@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--workdir", help="materialize the project here and keep it")
     a.add_argument("--color", action="store_true", help="color the text report")
 
-    sub.add_parser("rules", help="list every rule")
+    rl = sub.add_parser("rules", help="list every rule")
+    rl.add_argument("--markdown", action="store_true", help="print the rule documentation as markdown")
     r = sub.add_parser("rule", help="print a rule's documentation")
     r.add_argument("id")
 
@@ -123,6 +124,11 @@ def _render(result: object, fmt: str, color: bool = False) -> str:
 def _rules(args: argparse.Namespace) -> int:
     from iacqa.rules.registry import all_rules
 
+    if args.markdown:
+        from iacqa.rules.docs import rules_markdown
+
+        sys.stdout.write(rules_markdown())
+        return EXIT_OK
     rows = [(r.id, r.category.value, r.severity.value, r.title) for r in all_rules().values()]
     w = [max(len(row[i]) for row in rows) for i in range(3)] if rows else [0, 0, 0]
     for rid, cat, sev, title in rows:

@@ -7,8 +7,9 @@ synthetic but well-formed, and `ResourceGraph.resolve` turns such a value back i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from iacqa.model.findings import Location
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from iacqa.model import Category, Finding, Location, Severity
 from iacqa.rules.base import Rule
-from iacqa.rules.registry import get_rule
 
 
 class TruncatedResponse(Rule):
@@ -156,42 +155,3 @@ class ConfigRequired(Rule):
                            error=f"Missing required configuration variable '{key}'",
                            fix=f"use config.get('{key.split(':')[-1]}') with a default, or ship the value in "
                            "Pulumi.<stack>.yaml", symbol=key)
-
-
-def sdk_missing(e: dict[str, Any], loc: Location) -> Finding:
-    """A name the SDK does not have, seen while running the program (same id as the static check)."""
-    symbol = e.get("symbol", "?")
-    mod, _, name = symbol.rpartition(".")
-    rule = get_rule("SDK001")
-    if e.get("use") == "module":
-        error = f"ModuleNotFoundError: No module named '{symbol}'"
-    else:
-        error = f"AttributeError: module '{mod}' has no attribute '{name}'"
-    msg = f"`{symbol}` does not exist in the installed SDK; the program fails here at synth"
-    if rule is None:  # the static-check rules are not installed: still report
-        return Finding(rule="SDK001", category=Category.SDK_API, severity=Severity.CRITICAL,
-                       title="SDK name does not exist", message=msg, file=loc.file, line=loc.line, symbol=symbol,
-                       error=error, stage="frontend")
-    return rule.finding(None, msg, location=loc, symbol=symbol, error=error,
-                        fix=_fix_for(symbol)).with_(stage="frontend")
-
-
-def _fix_for(symbol: str) -> str | None:
-    try:
-        from iacqa.frontends.pulumi_py.static_check import suggest  # type: ignore[attr-defined]
-
-        return suggest(symbol)
-    except Exception:  # noqa: BLE001 - suggestions are a nicety
-        return None
-
-
-def output_in_json(e: dict[str, Any], loc: Location) -> Finding:
-    rule = get_rule("SDK003")
-    msg = "json.dumps() is given a Pulumi Output (a value known only at deploy time)"
-    error = "TypeError: Object of type Output is not JSON serializable"
-    fix = "build the JSON inside .apply(): pulumi.Output.all(a.arn, b.arn).apply(lambda v: json.dumps({...}))"
-    if rule is None:
-        return Finding(rule="SDK003", category=Category.SDK_API, severity=Severity.CRITICAL,
-                       title="json.dumps over an Output", message=msg, file=loc.file, line=loc.line, error=error,
-                       fix=fix, stage="frontend")
-    return rule.finding(None, msg, location=loc, error=error, fix=fix).with_(stage="frontend")

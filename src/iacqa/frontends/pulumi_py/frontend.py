@@ -11,8 +11,9 @@ from typing import Any
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.pulumi_py import harness
 from iacqa.frontends.pulumi_py.locate import keyword_lines
-from iacqa.model import CodeArtifact, Location, Resource, ResourceGraph
-from iacqa.rules.program import ConfigRequired, ProgramError, output_in_json, sdk_missing
+from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
+from iacqa.rules.program import ConfigRequired, ProgramError
+from iacqa.rules.registry import get_rule
 from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 from iacqa.sandbox import Limits, run_forked, safe_env
 
@@ -273,3 +274,42 @@ def _find_text(root: Path, text: str) -> Location:
                     continue
                 return Location(f.relative_to(root).as_posix(), i + 1 - first_idx)
     return Location()
+
+
+def sdk_missing(e: dict[str, Any], loc: Location) -> Finding:
+    """A name the SDK does not have, seen while running the program (same id as the static check)."""
+    symbol = e.get("symbol", "?")
+    mod, _, name = symbol.rpartition(".")
+    rule = get_rule("SDK001")
+    if e.get("use") == "module":
+        error = f"ModuleNotFoundError: No module named '{symbol}'"
+    else:
+        error = f"AttributeError: module '{mod}' has no attribute '{name}'"
+    msg = f"`{symbol}` does not exist in the installed SDK; the program fails here at synth"
+    if rule is None:  # the static-check rules are not installed: still report
+        return Finding(rule="SDK001", category=Category.SDK_API, severity=Severity.CRITICAL,
+                       title="SDK name does not exist", message=msg, file=loc.file, line=loc.line, symbol=symbol,
+                       error=error, stage="frontend")
+    return rule.finding(None, msg, location=loc, symbol=symbol, error=error,
+                        fix=_fix_for(symbol)).with_(stage="frontend")
+
+
+def _fix_for(symbol: str) -> str | None:
+    try:
+        from iacqa.frontends.pulumi_py.static_check import suggest  # type: ignore[attr-defined]
+
+        return suggest(symbol)
+    except Exception:  # noqa: BLE001 - suggestions are a nicety
+        return None
+
+
+def output_in_json(e: dict[str, Any], loc: Location) -> Finding:
+    rule = get_rule("SDK003")
+    msg = "json.dumps() is given a Pulumi Output (a value known only at deploy time)"
+    error = "TypeError: Object of type Output is not JSON serializable"
+    fix = "build the JSON inside .apply(): pulumi.Output.all(a.arn, b.arn).apply(lambda v: json.dumps({...}))"
+    if rule is None:
+        return Finding(rule="SDK003", category=Category.SDK_API, severity=Severity.CRITICAL,
+                       title="json.dumps over an Output", message=msg, file=loc.file, line=loc.line, error=error,
+                       fix=fix, stage="frontend")
+    return rule.finding(None, msg, location=loc, error=error, fix=fix).with_(stage="frontend")

@@ -62,7 +62,7 @@ def _walk_value(node: ast.AST, prefix: str, file: str, out: dict[str, Location])
     if isinstance(node, ast.Call):
         _walk_kwargs(node, prefix, file, out)
     elif isinstance(node, ast.Dict):
-        for k, v in zip(node.keys, node.values):
+        for k, v in zip(node.keys, node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
                 key = f"{prefix}{k.value}"
                 out.setdefault(key, Location(file, k.lineno))
