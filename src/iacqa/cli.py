@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rule", help="print a rule's documentation")
     r.add_argument("id")
 
+    b = sub.add_parser("batch", help="analyze many tasks; one JSON line per task and response")
+    b.add_argument("paths", nargs="+", help="task directories, or directories that contain tasks")
+    b.add_argument("--response", default="model,ideal", help="comma-separated: model,ideal,code")
+    b.add_argument("--output", "-o", default="iacqa-results.jsonl", help="JSON lines file (appended; resumes)")
+    b.add_argument("--workers", type=int, default=2)
+    b.add_argument("--no-resume", action="store_true", help="re-analyze tasks already in the output file")
+    b.add_argument("--no-checkov", action="store_true")
+
     c = sub.add_parser("compare", help="compare the model and ideal responses of a task")
     c.add_argument("path")
     c.add_argument("--format", choices=("text", "json"), default="text")
@@ -62,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return EXIT_USAGE
     try:
-        return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare}[args.command](args)
+        return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare, "batch": _batch}[args.command](args)
     except KeyboardInterrupt:
         sys.stderr.write("iacqa: interrupted\n")
         return 130
@@ -145,6 +153,27 @@ def _rule(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stdout.write(f"{rule.id}: {rule.title}\ncategory: {rule.category.value}   severity: {rule.severity.value}   "
                      f"stage: {rule.stage}\n\n{rule.documentation()}\n")
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from iacqa.batch import find_tasks, run_batch
+
+    tasks = find_tasks([Path(p) for p in args.paths])
+    if not tasks:
+        sys.stderr.write("iacqa: no task directories (with metadata.json) found\n")
+        return EXIT_USAGE
+    responses = [r.strip() for r in args.response.split(",") if r.strip()]
+    n = 0
+    for data in run_batch(tasks, responses, Path(args.output), workers=args.workers,
+                          options={"checkov": not args.no_checkov}, resume=not args.no_resume):
+        n += 1
+        verdict = data.get("verdict") or {}
+        status = "error: " + data["error"] if data.get("error") else (
+            "deployable" if verdict.get("deployable") else f"not deployable ({len(verdict.get('blockers') or [])} blockers)")
+        sys.stderr.write(f"[{n}] {data['task'].get('path')} {data['task'].get('response')}: "
+                         f"{len(data.get('findings') or [])} findings, {status}\n")
+    sys.stderr.write(f"iacqa: {n} results appended to {args.output}\n")
     return EXIT_OK
 
 
