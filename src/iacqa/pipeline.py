@@ -6,6 +6,7 @@ the task.
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from iacqa.model import Category, Finding, ResourceGraph, Severity, StageResult,
 from iacqa.rules.context import RuleContext
 
 ALL_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
-DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security")
+DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate")
 
 
 def _frontend(platform: str) -> Any:
@@ -78,9 +79,10 @@ def analyze(path: str | Path, response: str | None = None, stages: tuple[str, ..
             run.stage("lint", lambda: _lint(project, graph, result))
         if "security" in wanted:
             run.stage("security", lambda: _security(ctx, result, options))
-        for later in ("emulate", "tests"):
-            if later in wanted:
-                result.stages.append(StageResult(later, "unavailable", 0.0, "not implemented in this version"))
+        if "emulate" in wanted:
+            run.stage("emulate", lambda: _emulate(project, graph, options, result))
+        if "tests" in wanted:
+            result.stages.append(StageResult("tests", "unavailable", 0.0, "not implemented in this version"))
         result.graph = _graph_summary(graph)
         result.findings = _dedupe(result.findings)
         result.findings.sort(key=lambda f: (-f.severity.rank, f.file or "", f.line or 0, f.rule))
@@ -161,6 +163,24 @@ def _security(ctx: RuleContext, result: TaskResult, options: dict) -> tuple[str,
     status, detail, found = checkov.scan(ctx.graph, ctx)
     result.findings.extend(found)
     return status, detail
+
+
+def _emulate(project: Project, graph: ResourceGraph, options: dict, result: TaskResult) -> tuple[str, str]:
+    """Deploy the graph into the embedded emulator, run every handler on realistic events, follow the flow."""
+    if not graph.code:
+        return "skipped", "no Lambda code in the graph"
+    try:
+        from iacqa import emulate
+    except ImportError as exc:
+        return "unavailable", f"emulator not installed ({exc}): pip install 'iacqa[emulate]'"
+    em = emulate.run(graph, project.root, options, prompt=project.prompt)
+    result.findings.extend(_with_md(project, em.findings))
+    result.flows.extend(em.flows)
+    if em.outputs:
+        out = project.root / "cfn-outputs" / "flat-outputs.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(em.outputs, indent=2))
+    return em.status, em.detail
 
 
 def _with_md(project: Project, findings: list[Finding]) -> list[Finding]:
