@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from iacqa.knowledge import iam
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules" / "wiring"))
-import wiring_graphkit as gk  # noqa: E402
+from tests.rules.wiring import wiring_graphkit as gk
 
 Q = "arn:aws:sqs:us-east-1:123456789012:orders"
 

@@ -430,8 +430,8 @@ _ROLE_POLICY_NATIVE = ("aws:iam/rolePolicy:RolePolicy",)
 
 def refers_to(graph: ResourceGraph, value: Any, target: Resource) -> bool:
     """Whether a property value (name, id, ARN, or anything `graph.resolve` knows) names `target`."""
-    if not isinstance(value, str) or not value:
-        return False
+    if not isinstance(value, str) or not value or value.startswith("mock-"):
+        return False  # empty, or a placeholder the IaC engine's mocks made up for a computed output
     hit = graph.resolve_resource(value)
     if hit is not None and hit.id == target.id:
         return True

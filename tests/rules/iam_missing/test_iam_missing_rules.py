@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "wiring"))
-import wiring_graphkit as gk  # noqa: E402
-
-from iacqa.rules.iam_missing.destinations import DeadLetterQueuePermission as PRM002  # noqa: E402
-from iacqa.rules.iam_missing.destinations import DestinationPermission as PRM003  # noqa: E402
-from iacqa.rules.iam_missing.event_sources import EventSourcePollPermissions as PRM001  # noqa: E402
-from iacqa.rules.iam_missing.kms import KmsKeyNotUsable as PRM004  # noqa: E402
+from iacqa.rules.iam_missing.destinations import DeadLetterQueuePermission as PRM002
+from iacqa.rules.iam_missing.destinations import DestinationPermission as PRM003
+from iacqa.rules.iam_missing.event_sources import EventSourcePollPermissions as PRM001
+from iacqa.rules.iam_missing.kms import KmsKeyNotUsable as PRM004
+from tests.rules.wiring import wiring_graphkit as gk
 
 
 def allow(actions, resource="*"):

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "wiring"))
-import wiring_graphkit as gk  # noqa: E402
-
-from iacqa.model import Severity  # noqa: E402
-from iacqa.rules.quota.concurrency import ReservedConcurrencyQuota as QTA001  # noqa: E402
+from iacqa.model import Severity
+from iacqa.rules.quota.concurrency import ReservedConcurrencyQuota as QTA001
+from tests.rules.wiring import wiring_graphkit as gk
 
 
 def fns(*reserved):

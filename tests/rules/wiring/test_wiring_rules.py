@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import wiring_graphkit as gk  # noqa: E402
-
-from iacqa.rules.wiring.destinations import WrongDestinationKind as WIR005  # noqa: E402
-from iacqa.rules.wiring.event_sources import StreamSourceMisconfigured as WIR002  # noqa: E402
-from iacqa.rules.wiring.event_sources import VisibilityTimeoutBelowFunctionTimeout as WIR001  # noqa: E402
-from iacqa.rules.wiring.fifo import FifoMismatch as WIR003  # noqa: E402
-from iacqa.rules.wiring.references import DanglingReference as WIR004  # noqa: E402
+from iacqa.rules.wiring.destinations import WrongDestinationKind as WIR005
+from iacqa.rules.wiring.event_sources import StreamSourceMisconfigured as WIR002
+from iacqa.rules.wiring.event_sources import VisibilityTimeoutBelowFunctionTimeout as WIR001
+from iacqa.rules.wiring.fifo import FifoMismatch as WIR003
+from iacqa.rules.wiring.references import DanglingReference as WIR004
+from tests.rules.wiring import wiring_graphkit as gk
 
 
 def sqs_pair(vt=None, timeout=None):
@@ -202,3 +198,10 @@ def test_wir005_redrive_to_topic():
     q = gk.queue("q", RedrivePolicy=json.dumps({"deadLetterTargetArn": tp.outputs["Arn"], "maxReceiveCount": 2}))
     out = gk.run(WIR005, tp, q)
     assert len(out) == 1 and out[0].attribute == "RedrivePolicy"
+
+
+def test_wir002_placeholder_stream_arn_from_mocks():
+    t, fn = gk.table("t", stream=False), gk.function("fn")
+    t.outputs["StreamArn"] = "mock-stream-arn"  # what the mocks answer for a table without a stream
+    out = gk.run(WIR002, t, fn, gk.esm("m", "mock-stream-arn", "fn", StartingPosition="LATEST"))
+    assert len(out) == 1 and "no stream is enabled on table t" in out[0].message

@@ -59,7 +59,7 @@ class DeadLetterQueuePermission(Rule):
             role = perms.role
             yield self.finding(
                 ctx, f"role {role.id} of function {fn.id} does not allow {action} on its dead-letter queue "
-                f"{t.label} (`{t.value}`)", resource=fn, attribute="DeadLetterConfig.TargetArn",
+                f"{t.named}: `{t.value}`", resource=fn, attribute="DeadLetterConfig.TargetArn",
                 error=("InvalidParameterValueException: The provided execution role does not have permissions to "
                        f"call {api_name(action)} on {SERVICE_WORD[t.kind or '']}"),
                 fix=f"add to role {role.id}: {grant_snippet([action], t.value)}",
@@ -120,7 +120,7 @@ class DestinationPermission(Rule):
         res = _checked_arn(t) if t.kind != "s3" else t.value + "/*"
         return self.finding(
             ctx, f"role {perms.role.id} of function {fn.id} does not allow {action} on the {which} destination "
-            f"{t.label} (`{t.value}`) of {r.id}", resource=r, attribute=path,
+            f"{t.named} of {r.id}: `{t.value}`", resource=r, attribute=path,
             error=("InvalidParameterValueException: The function's execution role does not have permissions to call "
                    f"{api_name(action)} on {t.value}"),
             fix=f"add to role {perms.role.id}: {grant_snippet([action], res)}",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from iacqa.model import Category, Finding, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.wiring._refs import as_int
+from iacqa.rules.wiring._refs import as_int, attr_name
 
 # Account concurrency per profile. AWS keeps MIN_UNRESERVED executions out of any reservation.
 PROFILES = {"tap": 150, "standard": 1000, "low": 10}
@@ -74,7 +74,7 @@ class ReservedConcurrencyQuota(Rule):
                   else f"quota profile `{profile}`: {limit} concurrent executions")
         count = len(reservers)
         for fn, n in reservers:
-            attr = fn.native_name("ReservedConcurrentExecutions")
+            attr = attr_name(fn, "ReservedConcurrentExecutions")
             others = f" ({count} functions reserve {total} in total)" if count > 1 else ""
             msg = (f"function {fn.id} reserves {attr}={n}{others}, but the account ({source}) can reserve at most "
                    f"{room}: AWS keeps {MIN_UNRESERVED} executions unreserved")

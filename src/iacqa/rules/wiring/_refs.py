@@ -56,9 +56,38 @@ class Target:
         return self.value.startswith("arn:")
 
     @property
+    def named(self) -> str:
+        """`queue-id (an SQS queue)` or the raw value when the target is outside the graph."""
+        what = KIND_LABEL.get(self.kind or "", "")
+        if self.resource is not None:
+            return f"{self.resource.id} ({what})" if what else self.resource.id
+        return f"`{self.value}`"
+
+    @property
     def label(self) -> str:
         what = KIND_LABEL.get(self.kind or "", f"a {self.kind} resource" if self.kind else "something unknown")
         return f"{what} ({self.resource.id})" if self.resource is not None else what
+
+
+# What Pulumi calls CFN properties that a rule may mention when the user did not write them.
+_PULUMI_NAMES = {
+    "VisibilityTimeout": "visibility_timeout_seconds", "Timeout": "timeout", "StartingPosition": "starting_position",
+    "FifoQueue": "fifo_queue", "RedrivePolicy": "redrive_policy", "QueueName": "name", "TopicName": "name",
+    "FifoTopic": "fifo_topic", "KmsMasterKeyId": "kms_master_key_id", "DestinationConfig": "destination_config",
+    "ReservedConcurrentExecutions": "reserved_concurrent_executions", "EventSourceArn": "event_source_arn",
+    "FunctionName": "function_name", "Role": "role",
+}
+
+
+def attr_name(res: Resource, path: str) -> str:
+    """The user's name for a CFN property path, also when the user did not write it (Pulumi names)."""
+    name = res.native_name(path)
+    if name == path and path not in res.native_paths and res.native_type.startswith("aws:"):
+        head, _, rest = path.partition(".")
+        base = _PULUMI_NAMES.get(head)
+        if base:
+            return base + ("." + rest if rest else "")
+    return name
 
 
 def arn_service(value: Any) -> str | None:
@@ -76,9 +105,17 @@ def arn_service(value: Any) -> str | None:
     return svc
 
 
+def is_placeholder(value: Any) -> bool:
+    """A value the IaC engine's mocks made up for an output the provider would compute (`mock-stream-arn`).
+
+    Under the mocks, an output that the deployed resource would not have (the stream ARN of a table without a
+    stream) comes out as such a placeholder, so it is a value that names nothing."""
+    return isinstance(value, str) and value.startswith("mock-")
+
+
 def target(graph: ResourceGraph, value: Any) -> Target | None:
-    """Resolve a reference; None for values that are not non-empty strings."""
-    if not isinstance(value, str) or not value:
+    """Resolve a reference; None for values that are not non-empty strings, and for mock placeholders."""
+    if not isinstance(value, str) or not value or is_placeholder(value):
         return None
     hit = graph.resolve(value)
     if hit is not None:

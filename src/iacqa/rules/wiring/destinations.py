@@ -8,7 +8,7 @@ from typing import Any
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.wiring._refs import ARN_OUTPUTS, KIND_LABEL, Target, dead_letter_target, target
+from iacqa.rules.wiring._refs import ARN_OUTPUTS, KIND_LABEL, Target, attr_name, dead_letter_target, target
 
 _LAMBDA_DLQ = {"sqs", "sns"}
 _ASYNC_SUCCESS = {"sqs", "sns", "lambda", "events"}
@@ -69,7 +69,7 @@ class WrongDestinationKind(Rule):
             dest = esm.get("DestinationConfig.OnFailure.Destination")
             if src is not None and src.kind == "sqs" and dest:
                 yield self.finding(
-                    ctx, f"{esm.id} reads an SQS queue and sets {esm.native_name('DestinationConfig')}; mappings on "
+                    ctx, f"{esm.id} reads an SQS queue and sets {attr_name(esm, 'DestinationConfig')}; mappings on "
                     "SQS queues do not support destinations", resource=esm,
                     attribute="DestinationConfig.OnFailure.Destination",
                     error="InvalidParameterValueException: Unsupported DestinationConfig parameter for given event "
@@ -87,7 +87,7 @@ class WrongDestinationKind(Rule):
         t = target(ctx.graph, value)
         if t is None:
             return
-        attr = r.native_name(path)
+        attr = attr_name(r, path)
         allowed = _allowed_text(kinds)
         error = self._error(path, t)
         if t.resource is not None and t.attr not in ARN_OUTPUTS:

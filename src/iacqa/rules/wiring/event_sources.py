@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from iacqa.model import Category, Finding, Resource, ResourceGraph, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.wiring._refs import as_int, mapping_parts, truthy
+from iacqa.rules.wiring._refs import as_int, attr_name, is_placeholder, mapping_parts, truthy
 
 SQS_DEFAULT_VISIBILITY = 30
 LAMBDA_DEFAULT_TIMEOUT = 3
@@ -49,8 +49,8 @@ class VisibilityTimeoutBelowFunctionTimeout(Rule):
             ft = as_int(fn.get("Timeout"), LAMBDA_DEFAULT_TIMEOUT)
             if vt is None or ft is None or vt >= ft:
                 continue
-            vt_name = queue.native_name("VisibilityTimeout")
-            ft_name = fn.native_name("Timeout")
+            vt_name = attr_name(queue, "VisibilityTimeout")
+            ft_name = attr_name(fn, "Timeout")
             vt_txt = f"{vt_name}={vt}" if queue.has("VisibilityTimeout") else f"{vt_name} not set (default {vt})"
             ft_txt = f"{ft_name}={ft}" if fn.has("Timeout") else f"{ft_name} not set (default {ft})"
             msg = (f"queue {queue.id} has {vt_txt} seconds, less than the {ft_txt} seconds of function {fn.id} "
@@ -69,7 +69,7 @@ class VisibilityTimeoutBelowFunctionTimeout(Rule):
 
 def _has_stream(table: Resource) -> bool:
     return (table.has("StreamSpecification") or truthy(table.native_properties.get("stream_enabled"))
-            or bool(table.outputs.get("StreamArn")))
+            or (bool(table.outputs.get("StreamArn")) and not is_placeholder(table.outputs.get("StreamArn"))))
 
 
 def _streamless_tables(graph: ResourceGraph) -> list[Resource]:
@@ -94,7 +94,8 @@ class StreamSourceMisconfigured(Rule):
     Good: `stream_enabled=True, stream_view_type="NEW_AND_OLD_IMAGES"` on the table and
     `starting_position="LATEST"` on the mapping.
     What AWS says: `InvalidParameterValueException: StartingPosition is required` (no position);
-    `ValidationException: ... 'eventSourceArn' failed to satisfy constraint` (an empty ARN);
+    `ValidationException: 1 validation error detected: Value '' at 'eventSourceArn' failed to satisfy
+    constraint` (the empty stream ARN of a table without a stream);
     `InvalidParameterValueException: Unrecognized event source, must be kinesis, dynamodb stream or sqs.`
     (a table ARN).
     References: https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html ,
@@ -110,7 +111,7 @@ class StreamSourceMisconfigured(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for esm in self.resources(ctx):
             src, _fn = mapping_parts(ctx.graph, esm)
-            arn_name = esm.native_name("EventSourceArn")
+            arn_name = attr_name(esm, "EventSourceArn")
             if src is None:
                 yield from self._empty_source(ctx, esm, arn_name)
                 continue
@@ -136,7 +137,7 @@ class StreamSourceMisconfigured(Rule):
                     error="InvalidParameterValueException: Stream not found",
                     fix="set stream_enabled=True and stream_view_type='NEW_AND_OLD_IMAGES' on the table")
                 continue
-            pos_name = esm.native_name("StartingPosition")
+            pos_name = attr_name(esm, "StartingPosition")
             if kind in ("dynamodb", "kinesis", "kafka") and not esm.get("StartingPosition"):
                 what = "DynamoDB stream" if kind == "dynamodb" else "Kinesis stream" if kind == "kinesis" else "Kafka"
                 yield self.finding(
@@ -152,17 +153,22 @@ class StreamSourceMisconfigured(Rule):
                     fix=f"remove {pos_name} from the SQS mapping")
 
     def _empty_source(self, ctx: RuleContext, esm: Resource, arn_name: str) -> Iterator[Finding]:
-        """No EventSourceArn value: under the IaC engine's mocks an unset stream_arn output comes out empty."""
-        if esm.get("EventSourceArn"):
+        """No usable EventSourceArn: under the IaC engine's mocks the stream_arn output of a table without a
+        stream comes out empty or as a placeholder (`mock-stream-arn`)."""
+        value = esm.get("EventSourceArn")
+        if value and not is_placeholder(value):
             return  # a value the graph does not know: an outside resource
         native = "event_source_arn" if "event_source_arn" in esm.attr_locations else arn_name
-        loc = esm.attr_locations.get(native)
-        if loc is None or not loc.file or not loc.line:
-            return
-        arn_name = native
-        text = " ".join(ctx.lines(loc.file)[loc.line - 1:loc.line + 1])
-        if not _STREAM_REF.search(text):
-            return
+        loc = esm.attr_locations.get(native) or esm.location
+        if native in esm.attr_locations:
+            arn_name = native
+        stream_like = isinstance(value, str) and "stream" in value
+        if not stream_like:
+            if not loc.file or not loc.line:
+                return
+            text = " ".join(ctx.lines(loc.file)[loc.line - 1:loc.line + 1])
+            if not _STREAM_REF.search(text):
+                return
         tables = _streamless_tables(ctx.graph)
         if not tables:
             return
@@ -171,6 +177,7 @@ class StreamSourceMisconfigured(Rule):
             ctx, f"{arn_name} of {esm.id} is a table's stream ARN, but no stream is enabled on "
             f"{'table ' if len(tables) == 1 else 'tables '}{names}, so the ARN is empty",
             resource=esm, location=loc,
-            error="ValidationException: 1 validation error detected: Value null at 'eventSourceArn' failed to "
-            "satisfy constraint: Member must not be null",
+            error="ValidationException: 1 validation error detected: Value '' at 'eventSourceArn' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: "
+            "arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)",
             fix="set stream_enabled=True and stream_view_type='NEW_AND_OLD_IMAGES' on the table")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.wiring._refs import as_dict, dead_letter_target, is_fifo_queue, is_fifo_topic, target
+from iacqa.rules.wiring._refs import as_dict, attr_name, dead_letter_target, is_fifo_queue, is_fifo_topic, target
 
 _NAME_ERROR = ("InvalidParameterValue: The name of a FIFO queue can only include alphanumeric characters, hyphens, "
                "or underscores, must end with .fifo suffix and be 1 to 80 in length.")
@@ -85,7 +85,7 @@ class FifoMismatch(Rule):
                 t = target(g, r.get(path))
                 if t and t.resource is not None and t.resource.type == "AWS::SQS::Queue" and is_fifo_queue(t.resource):
                     yield self.finding(
-                        ctx, f"the {what} of {r.id} ({r.native_name(path)}) is FIFO queue {t.resource.id}; Lambda "
+                        ctx, f"the {what} of {r.id} ({attr_name(r, path)}) is FIFO queue {t.resource.id}; Lambda "
                         "sends failed or completed events only to standard queues", resource=r, attribute=path,
                         error="InvalidParameterValueException: FIFO queues are not supported as Lambda "
                         "destinations or dead-letter queues",
@@ -97,14 +97,14 @@ class FifoMismatch(Rule):
         if isinstance(name, str) and name:
             if fifo and not name.endswith(".fifo"):
                 yield self.finding(
-                    ctx, f"queue {q.id} is FIFO ({q.native_name('FifoQueue')}=True) but its name `{name}` does not "
+                    ctx, f"queue {q.id} is FIFO ({attr_name(q, 'FifoQueue')}=True) but its name `{name}` does not "
                     "end in .fifo", resource=q, attribute="QueueName", error=_NAME_ERROR,
                     fix=f"name it `{name}.fifo`")
             elif not fifo and name.endswith(".fifo"):
                 yield self.finding(
                     ctx, f"queue {q.id} is named `{name}` but is not FIFO; only FIFO queues may end in .fifo",
                     resource=q, attribute="QueueName", error=_STD_NAME_ERROR,
-                    fix=f"add {q.native_name('FifoQueue')}=True, or drop the .fifo suffix")
+                    fix=f"add {attr_name(q, 'FifoQueue')}=True, or drop the .fifo suffix")
         dlq_ref = dead_letter_target(q)
         t = target(ctx.graph, dlq_ref)
         if t is None or t.resource is None or t.resource.type != "AWS::SQS::Queue":
@@ -115,7 +115,7 @@ class FifoMismatch(Rule):
             rp = as_dict(q.get("RedrivePolicy")) or {}
             yield self.finding(
                 ctx, f"queue {q.id} is {kinds[0]} but its dead-letter queue {dlq.id} "
-                f"({q.native_name('RedrivePolicy')}) is {kinds[1]}; both must be the same kind", resource=q,
+                f"({attr_name(q, 'RedrivePolicy')}) is {kinds[1]}; both must be the same kind", resource=q,
                 attribute="RedrivePolicy",
                 error=f"InvalidParameterValue: Value {rp and _compact(rp)} for parameter RedrivePolicy is invalid. "
                 "Reason: Dead-letter queue must be same type of queue as the source.",

@@ -8,7 +8,7 @@ from iacqa.knowledge.iam import aws_managed_policy, is_aws_managed_arn
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.wiring._refs import target
+from iacqa.rules.wiring._refs import attr_name, is_placeholder, target
 
 _ROLE_PATTERN = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
 _FUNCTION_REFS = (
@@ -67,9 +67,9 @@ class DanglingReference(Rule):
 
     def _role(self, ctx: RuleContext, fn: Resource) -> Iterator[Finding]:
         value = fn.get("Role")
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or is_placeholder(value):
             return
-        attr = fn.native_name("Role")
+        attr = attr_name(fn, "Role")
         t = target(ctx.graph, value)
         error = (f"ValidationException: 1 validation error detected: Value '{value}' at 'role' failed to satisfy "
                  f"constraint: Member must satisfy regular expression pattern: {_ROLE_PATTERN}")
@@ -96,12 +96,12 @@ class DanglingReference(Rule):
 
     def _function_ref(self, ctx: RuleContext, r: Resource, path: str, has_functions: bool) -> Iterator[Finding]:
         value = r.get(path)
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or is_placeholder(value):
             return
         g = ctx.graph
         if g.function_for(value) is not None:
             return
-        attr = r.native_name(path)
+        attr = attr_name(r, path)
         t = target(g, value)
         if t is not None and t.resource is not None:
             if t.resource.type in ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version"):
