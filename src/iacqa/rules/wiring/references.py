@@ -21,7 +21,7 @@ _FUNCTION_REFS = (
 class DanglingReference(Rule):
     """A reference that names nothing AWS can find, or the wrong kind of thing.
 
-    What it finds (only cases that cannot be right, to avoid false alarms):
+    What it finds: only cases that cannot be right, to avoid false alarms:
     - a function `role` that is not an IAM role ARN: the role's name or id, or the ARN of a policy or of another
       resource;
     - an event source mapping, event invoke config or permission whose `function_name` names no function of the
