@@ -152,3 +152,10 @@ def test_key_policy_allows():
     assert not iam.key_policy_allows(logs, role_arn, "kms:Decrypt", grant)
     assert iam.principal_matches("*", role_arn) == "direct"
     assert iam.principal_matches({"AWS": "123456789012"}, role_arn) == "account"
+
+
+def test_role_permissions_with_unresolved_values_is_incomplete():
+    r = gk.role("fn-role", Policies=[{"PolicyName": "p", "PolicyDocument": doc(
+        {"Effect": "Allow", "Action": "sqs:*", "Resource": ["<unresolved Output>"]})}])
+    perms = iam.role_permissions(gk.graph(r), r)
+    assert not perms.complete and "not known at synth time" in perms.unknown[0]

@@ -41,6 +41,7 @@ __all__ = [
     "aws_managed_policy",
     "evaluate",
     "function_role",
+    "has_placeholders",
     "key_policy_allows",
     "missing_actions",
     "parse_document",
@@ -466,16 +467,32 @@ def _managed_by_arn(graph: ResourceGraph, arn: Any, perms: RolePermissions, via:
         doc = res.get("PolicyDocument")
         if doc is None:
             doc = res.native_properties.get("policy")
-        stmts = statements(doc, f"policy {res.id}{via}")
-        if not stmts:
-            perms.unknown.append(f"policy {res.id} (document not readable)")
-        perms.statements.extend(stmts)
+        _add(perms, statements(doc, f"policy {res.id}{via}"), f"policy {res.id}", doc if doc is not None else "")
         return
     mp = aws_managed_policy(arn)
     if mp is not None:
         perms.statements.extend(statements(mp.document, f"AWS managed policy {mp.name}{via}"))
         return
     perms.unknown.append(f"policy {arn}" if isinstance(arn, str) else "a policy ARN not known at synth time")
+
+
+def has_placeholders(stmts: list[dict[str, Any]]) -> bool:
+    """Whether statements hold values the front end could not know (`<unresolved Output>` from json.dumps over
+    a Pulumi Output, `mock-...` placeholders): such a policy cannot be judged."""
+    for st in stmts:
+        for key in ("Action", "NotAction", "Resource", "NotResource"):
+            for v in st.get(key, ()):
+                if "<unresolved" in v or v.startswith("mock-") or "unknown" == v.lower():
+                    return True
+    return False
+
+
+def _add(perms: RolePermissions, stmts: list[dict[str, Any]], what: str, doc: Any) -> None:
+    if doc is not None and not stmts:
+        perms.unknown.append(f"{what} (document not readable)")
+    elif has_placeholders(stmts):
+        perms.unknown.append(f"{what} (values not known at synth time)")
+    perms.statements.extend(stmts)
 
 
 def role_permissions(graph: ResourceGraph, role: Resource) -> RolePermissions:
@@ -486,10 +503,7 @@ def role_permissions(graph: ResourceGraph, role: Resource) -> RolePermissions:
             continue
         name = pol.get("PolicyName") or pol.get("name") or "?"
         doc = pol.get("PolicyDocument", pol.get("policy"))
-        stmts = statements(doc, f"inline policy `{name}` of role {role.id}")
-        if doc is not None and not stmts:
-            perms.unknown.append(f"inline policy `{name}` (document not readable)")
-        perms.statements.extend(stmts)
+        _add(perms, statements(doc, f"inline policy `{name}` of role {role.id}"), f"inline policy `{name}`", doc)
     for arn in _as_list(role.get("ManagedPolicyArns")):
         _managed_by_arn(graph, arn, perms, f" (managed_policy_arns of role {role.id})")
     for r in graph:
@@ -508,10 +522,7 @@ def role_permissions(graph: ResourceGraph, role: Resource) -> RolePermissions:
         doc = r.get("PolicyDocument")
         if doc is None:
             doc = r.native_properties.get("policy")
-        stmts = statements(doc, f"policy {r.id}")
-        if not stmts:
-            perms.unknown.append(f"policy {r.id} (document not readable)")
-        perms.statements.extend(stmts)
+        _add(perms, statements(doc, f"policy {r.id}"), f"policy {r.id}", doc if doc is not None else "")
     return perms
 
 
