@@ -105,7 +105,7 @@ class ProgramError(Rule):
         else:
             fix = "fix the exception; the engine stops at the first one and deploys nothing after it"
         where = f" at {loc}" if loc.file else f" while running {entry}"
-        frames = " <- ".join(f"{f}:{ln}" for f, ln, _ in list(reversed(e.get("frames") or []))[:4])
+        frames = " <- ".join(f"{f}:{ln}" for f, ln, _ in list(reversed(e.get("frames") or []))[:4] if not f.startswith("<"))
         return cls.finding(None, f"the program raises {etype}{where}: {msg}" + (f" (stack: {frames})" if frames else ""),
                            location=loc, error=f"{etype}: {msg}", fix=fix)
 
