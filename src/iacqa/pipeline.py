@@ -170,10 +170,10 @@ def _emulate(project: Project, graph: ResourceGraph, options: dict, result: Task
     if not graph.code:
         return "skipped", "no Lambda code in the graph"
     try:
-        from iacqa import emulate
+        from iacqa.emulate import run as emulate_run
     except ImportError as exc:
-        return "unavailable", f"emulator not installed ({exc}): pip install 'iacqa[emulate]'"
-    em = emulate.run(graph, project.root, options, prompt=project.prompt)
+        return "unavailable", f"emulator not available ({exc}): pip install 'iacqa[emulate]'"
+    em = emulate_run(graph, project.root, options, prompt=project.prompt)
     result.findings.extend(_with_md(project, em.findings))
     result.flows.extend(em.flows)
     if em.outputs:

@@ -1,0 +1,1 @@
+"""Read-only facts as data: type maps, constraints, SDK symbol indexes, quotas, IAM."""
