@@ -1,0 +1,1 @@
+"""aws-limit: values the AWS API rejects."""
