@@ -1,0 +1,1 @@
+"""Adapters: external linters and scanners -> Findings."""
