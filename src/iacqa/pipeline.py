@@ -138,8 +138,24 @@ def _graph(project: Project, options: dict, result: TaskResult, state: dict) -> 
 
 def _check(ctx: RuleContext, options: dict, result: TaskResult) -> tuple[str, str]:
     found = run_rules(ctx, options.get("select"), options.get("ignore"))
+    detail = f"{len(found)} findings from graph rules"
+    if options.get("cfn_lint", True) and not _ignored("LIM003", options):
+        from iacqa.linters import cfnlint_graph
+
+        status, cl_detail, cl_found = cfnlint_graph.scan(ctx.graph)
+        found += _with_md_ctx(ctx, cl_found)
+        detail += f"; {cl_detail}"
     result.findings.extend(found)
-    return "ok", f"{len(found)} findings from graph rules"
+    return "ok", detail
+
+
+def _ignored(rule_id: str, options: dict) -> bool:
+    sel, ign = options.get("select"), options.get("ignore")
+    return bool(ign and any(rule_id.startswith(p) for p in ign)) or bool(sel and not any(rule_id.startswith(p) for p in sel))
+
+
+def _with_md_ctx(ctx: RuleContext, findings: list[Finding]) -> list[Finding]:
+    return [f.with_(md_line=ctx.md_line(f.file, f.line), snippet=ctx.snippet(f.file, f.line)) for f in findings]
 
 
 def _lint(project: Project, graph: ResourceGraph, result: TaskResult) -> tuple[str, str]:

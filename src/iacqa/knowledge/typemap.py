@@ -192,5 +192,10 @@ def _topic_policy(n: dict[str, Any], b: _Builder) -> None:
         b.put("Topics", "arn", [n["arn"]])
 
 
-_SPECIAL = {"dynamodb_table": _dynamodb_table, "iam_role": _iam_role, "s3_bucket": _s3_bucket,
+def _load_balancer(n: dict[str, Any], b: _Builder) -> None:
+    if "internal" in n:
+        b.put("Scheme", "internal", "internal" if n["internal"] else "internet-facing")
+
+
+_SPECIAL = {"load_balancer": _load_balancer, "dynamodb_table": _dynamodb_table, "iam_role": _iam_role, "s3_bucket": _s3_bucket,
             "queue_policy": _queue_policy, "topic_policy": _topic_policy}

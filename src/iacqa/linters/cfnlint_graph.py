@@ -1,0 +1,94 @@
+"""cfn-lint's own rules over the graph, rendered as a CloudFormation template.
+
+cfn-lint already knows facts no resource schema states as plain min/max: engine versions that can no longer be
+created, reserved master user names, instance classes per engine. The graph speaks CloudFormation, so we render its
+mapped resources as a template and keep only those value checks; structural complaints (missing required or extra
+properties) are dropped because a Pulumi/Terraform resource maps only partly onto CloudFormation, and plain ranges
+and enums are LIM001's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from iacqa.model import Finding, Resource, ResourceGraph, Severity
+from iacqa.rules.limits.cfn_lint import CfnLintValue
+
+# cfn-lint rule ids whose findings are value facts about combinations (kept); everything else is dropped.
+KEEP = {"E3690", "W3690", "E3691", "W3691", "E3025", "E3029", "E3688", "W3689", "E3686", "E3687", "E2530", "E2531",
+        "E3504", "E3503", "E3670", "E3671", "E3672"}
+RESERVED = re.compile(r"should not be valid under \{'enum'")
+
+
+def _logical(rid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", rid)[:200] or "Resource"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def render(graph: ResourceGraph) -> tuple[dict[str, Any], dict[str, Resource]]:
+    """The graph as a template, and logical id -> resource."""
+    from iacqa.knowledge.constraints import has_type
+
+    resources, index = {}, {}
+    for r in graph:
+        if not r.mapped or not has_type(r.type) or not r.properties:
+            continue
+        lid = _logical(r.id)
+        while lid in resources:
+            lid += "X"
+        resources[lid] = {"Type": r.type, "Properties": _clean(r.properties)}
+        index[lid] = r
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}, index
+
+
+def scan(graph: ResourceGraph) -> tuple[str, str, list[Finding]]:
+    try:
+        from cfnlint.api import ManualArgs, lint
+    except ImportError:
+        return "unavailable", "cfn-lint is not installed", []
+    template, index = render(graph)
+    if not template["Resources"]:
+        return "skipped", "no resource with a CloudFormation schema", []
+    matches = lint(json.dumps(template, default=str), config=ManualArgs(regions=["us-east-1"]))
+    out: list[Finding] = []
+    for m in matches:
+        rid = m.rule.id
+        path = [str(p) for p in getattr(m, "path", []) or []]
+        if rid not in KEEP and not (rid == "E3002" and RESERVED.search(m.message)):
+            continue
+        if len(path) < 2 or path[0] != "Resources" or path[1] not in index:
+            continue
+        res = index[path[1]]
+        prop = ".".join(p for p in path[3:] if not p.isdigit()) or None
+        if prop is None and rid in ("E3690", "W3690", "E3691", "W3691"):
+            prop = "EngineVersion"  # cfn-lint points at Properties; the user wrote the version
+        # W3690/W3691 say the version "cannot be used to create new" clusters/instances: a deploy failure.
+        severity = Severity.CRITICAL if rid.startswith("E") or rid in ("W3690", "W3691") else Severity.MEDIUM
+        if RESERVED.search(m.message):
+            value = m.message.split("'")[1] if "'" in m.message else "?"
+            msg = f"{res.native_name(prop) if prop else 'value'}={value!r} is a reserved word for this engine"
+            error = f"InvalidParameterValue: MasterUsername {value} cannot be used as it is a reserved word used by the engine"
+        else:
+            msg = m.message
+            error = (f"InvalidParameterCombination: {m.message}" if rid in ("E3690", "W3690", "E3691", "W3691")
+                     else f"{rid}: {m.message}")
+        out.append(CfnLintValue.finding(None, msg, resource=res, attribute=prop, severity=severity, error=error,
+                                        fix=_fix(rid, m.message), symbol=rid))
+    return "ok", f"cfn-lint over {len(template['Resources'])} resources: {len(out)} findings", out
+
+
+def _fix(rid: str, message: str) -> str:
+    if rid in ("E3690", "W3690", "E3691", "W3691"):
+        return "use an engine version that RDS currently offers (aws rds describe-db-engine-versions)"
+    if "reserved" in message or "should not be valid" in message:
+        return "choose another master user name (e.g. dbadmin)"
+    return "use a value the service accepts for this combination"
