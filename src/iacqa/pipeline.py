@@ -71,8 +71,10 @@ def analyze(path: str | Path, response: str | None = None, stages: tuple[str, ..
         if "graph" in wanted:
             run.stage("graph", lambda: _graph(project, options, result, state))
         graph = state["graph"]
+        graph_stage = next((s for s in result.stages if s.name == "graph"), None)
+        rule_options = {**options, "graph_status": graph_stage.status if graph_stage else None, "entry": project.entry}
         ctx = RuleContext(graph=graph, root=project.root, platform=project.platform, md_starts=project.md_starts,
-                          options=options)
+                          options=rule_options)
         if "check" in wanted:
             run.stage("check", lambda: _check(ctx, options, result))
         if "lint" in wanted:

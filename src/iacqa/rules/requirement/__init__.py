@@ -1,0 +1,1 @@
+"""requirement: what the task needs that the code does not do."""
