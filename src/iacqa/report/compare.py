@@ -72,14 +72,15 @@ def _verdict(side: dict[str, Any]) -> str:
         return f"input unusable ({side['error']})"
     if side["deployable"]:
         return "DEPLOYABLE"
-    return f"NOT DEPLOYABLE ({len(side['blockers'])} blockers)"
+    n = len(side["blockers"])
+    return f"NOT DEPLOYABLE ({n} blocker{'s' if n != 1 else ''})"
 
 
 def compare_to_text(data: dict[str, Any]) -> str:
     m, i, s = data["model"], data["ideal"], data["summary"]
     lines = [f"model: {_verdict(m)}, {m['findings']} findings",
              f"ideal: {_verdict(i)}, {i['findings']} findings",
-             f"fixed by the ideal response: {s['fixed']} ({s['blockers_fixed']} blockers); "
+             f"fixed by the ideal response: {s['fixed']} ({s['blockers_fixed']} blocking); "
              f"in both: {s['in_both']}; only in the ideal response: {s['introduced']}"]
     sections = (("fixed_by_ideal", "FIXED BY THE IDEAL RESPONSE"), ("in_both", "IN BOTH"),
                 ("introduced_by_ideal", "ONLY IN THE IDEAL RESPONSE"))

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from iacqa.model import Category, Finding, Severity, TaskResult
 from iacqa.report.json_report import sorted_findings
+from iacqa.report.text import short_error
 
 C = Category
 
@@ -259,7 +260,8 @@ class _Entry:
     def title(self) -> str:
         f = self.first
         title = _cap((f.title or f.rule).strip().rstrip("."))
-        subjects = {g.attribute or g.symbol for g in self.findings}
+        subjects = {(g.symbol or g.attribute) if g.category is C.SDK_API else (g.attribute or g.symbol)
+                    for g in self.findings}
         if len(subjects) == 1 and (subject := subjects.pop()) and subject not in title:
             title += f": `{subject}`"
         return title
@@ -302,6 +304,47 @@ def _location(f: Finding, names: _Names) -> str:
     return loc
 
 
+def _sentence(text: str) -> str:
+    return text.strip()  # messages start with identifiers often (`maximum_retry_attempts=5 ...`): keep their case
+
+
+def _locations(group_: list[Finding], names: _Names) -> str:
+    """`lib/x.py` lines 524, 551 (MODEL_RESPONSE.md lines 1024, 1051); `lib/y.py:3`, as the seeds list them."""
+    by_file: dict[str | None, list[Finding]] = {}
+    for g in group_:
+        by_file.setdefault(g.file, []).append(g)
+    parts = []
+    for file, gs in by_file.items():
+        if file is None:
+            parts.append("the project as a whole")
+            continue
+        lines = [g for g in gs if g.line]
+        if len(lines) <= 1:
+            parts += [_location(g, names) for g in gs]
+            continue
+        shown = lines[:_MAX_LOCATIONS]
+        text = f"`{file}` lines " + ", ".join(str(g.line) for g in shown)
+        if len(lines) > len(shown):
+            text += f" and {len(lines) - len(shown)} more"
+        md = [str(g.md_line) for g in shown if g.md_line]
+        if md and names.md:
+            text += f" ({names.md} lines {', '.join(md)})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _where_line(f: Finding, names: _Names) -> str:
+    """`Location: `lib/tap_stack.py:120` (MODEL_RESPONSE.md line 456), resource `x` (`type`), attribute `y``."""
+    parts = [f"Location: {_location(f, names)}"]
+    if f.resource:
+        parts.append(f"resource `{f.resource}`" + (f" (`{f.resource_type}`)" if f.resource_type else ""))
+    elif f.resource_type:
+        parts.append(f"resource type `{f.resource_type}`")
+    if f.attribute:
+        parts.append(f"attribute `{f.attribute}`")
+    return ", ".join(parts)
+
+
 def _impact_level(f: Finding) -> str:
     level = _cap(f.severity.value)
     if f.blocking:
@@ -317,9 +360,6 @@ def _root_cause(entry: _Entry) -> str:
         detail = f"Here the symbol is `{f.symbol}`."
     elif f.category in (C.AWS_LIMIT, C.REQUIREMENT) and f.attribute:
         detail = f"Here the attribute is `{f.attribute}`" + (f" of `{f.resource}`." if f.resource else ".")
-    elif f.category is C.RUNTIME_ERROR and f.error:
-        last = f.error.strip().splitlines()[-1].strip()
-        detail = f"The code fails with `{last}`." if len(last) < 160 else ""
     return f"{base} {detail}".strip()
 
 
@@ -338,19 +378,12 @@ def _entry_lines(entry: _Entry, names: _Names, platform: str, by_fp: dict[str, _
     if f.revealed_by:
         earlier = by_fp.get(f.revealed_by)
         what = f"failure {earlier.number} ({earlier.title})" if earlier else "an earlier failure"
-        out.append(f"Even after fixing {what}, this one remains: it shows only once that one is fixed.")
+        out += [f"Even after fixing {what}, this one remains: it shows only once that one is fixed.", ""]
     messages = list(dict.fromkeys(" ".join(g.message.split()) for g in group_))
     if len(group_) == 1:
-        out.append(f.message.strip())
-        subject = " / ".join(x for x in (f.resource_type, f.resource) if x)
-        if subject:
-            out.append(f"Resource: `{subject}`" + (f", attribute `{f.attribute}`" if f.attribute else ""))
-        out.append(f"Location: {_location(f, names)}")
+        out += [_sentence(f.message), "", _where_line(f, names)]
     elif len(messages) == 1:
-        out.append(f.message.strip())
-        locs = [_location(g, names) for g in group_[:_MAX_LOCATIONS]]
-        more = f", and {len(group_) - _MAX_LOCATIONS} more" if len(group_) > _MAX_LOCATIONS else ""
-        out.append(f"Locations ({len(group_)}): " + ", ".join(locs) + more)
+        out += [_sentence(f.message), "", f"Locations ({len(group_)}): {_locations(group_, names)}"]
     else:
         out.append(f"{len(group_)} occurrences:")
         out += [f"- {_location(g, names)}: {' '.join(g.message.split())}" for g in group_[:_MAX_LOCATIONS]]
@@ -359,10 +392,12 @@ def _entry_lines(entry: _Entry, names: _Names, platform: str, by_fp: dict[str, _
     snippets = list(dict.fromkeys(g.snippet.rstrip() for g in group_ if g.snippet and g.snippet.strip()))
     if snippets:
         out += ["", *fenced("\n".join(snippets[:_MAX_SNIPPETS]), language(f.file) or _platform_lang(platform))]
-    errors = list(dict.fromkeys(g.error.strip() for g in group_ if g.error and g.error.strip()))
+    errors = list(dict.fromkeys(short_error(g.error) for g in group_ if g.error and g.error.strip()))
     if errors:
         out += ["", "**Error Message**:", *fenced("\n".join(errors[:3]))]
-    if f.fix:
+    if f.fix and "\n" in f.fix.strip():
+        out += ["", "**Fix**:", *fenced(f.fix.strip("\n"), language(f.file) or _platform_lang(platform))]
+    elif f.fix:
         out += ["", "**Fix**:", f.fix.strip()]
     out += ["", "**Root Cause**:", _root_cause(entry)]
     out += ["", "**AWS Documentation Reference**:", docs_for(f, platform)]

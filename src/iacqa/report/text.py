@@ -93,10 +93,13 @@ def to_text(result: TaskResult, color: bool = False) -> str:
         if not group:
             continue
         lines += ["", c(sev.value, f"{sev.value.upper()} ({len(group)})")]
-        for f in group:
-            md = f" (md line {f.md_line})" if f.md_line else ""
+        for same in _same(group):
+            f = same[0]
+            md = f" (md line {f.md_line})" if f.md_line and len(same) == 1 else ""
+            where = _where(f) if len(same) == 1 else f"{f.file}:" + ",".join(str(x.line) for x in same)
             block = " BLOCKER" if f.blocking else ""
-            lines.append(f"  {_where(f)}{md} [{f.rule}] {f.category.value}: {_one_line(f.message)}{block}")
+            times = f" ({len(same)}x)" if len(same) > 1 else ""
+            lines.append(f"  {where}{md} [{f.rule}] {f.category.value}: {_one_line(f.message)}{times}{block}")
             if f.error:
                 err = short_error(f.error).splitlines()
                 lines.append(f"      error: {_one_line(err[0]) if err else ''}")
@@ -125,6 +128,18 @@ def to_text(result: TaskResult, color: bool = False) -> str:
     if by_cat:
         lines.append("by category: " + ", ".join(f"{k} {v}" for k, v in by_cat.items()))
     return "\n".join(lines) + "\n"
+
+
+def _same(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings that differ only by line (13 f-string logging calls in one file) are one line of the summary."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        if not f.file or not f.line or f.revealed_by:
+            key: tuple = (id(f),)
+        else:
+            key = (f.rule, f.file, " ".join(f.message.split()), f.error, f.fix, f.blocking)
+        groups.setdefault(key, []).append(f)
+    return list(groups.values())
 
 
 def _revealer(result: TaskResult, fingerprint: str) -> str:
