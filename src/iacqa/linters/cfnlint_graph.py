@@ -68,6 +68,8 @@ def scan(graph: ResourceGraph) -> tuple[str, str, list[Finding]]:
         if len(path) < 2 or path[0] != "Resources" or path[1] not in index:
             continue
         res = index[path[1]]
+        if _major_version_ok(rid, m.message):
+            continue
         prop = ".".join(p for p in path[3:] if not p.isdigit()) or None
         if prop is None and rid in ("E3690", "W3690", "E3691", "W3691"):
             prop = "EngineVersion"  # cfn-lint points at Properties; the user wrote the version
@@ -84,6 +86,17 @@ def scan(graph: ResourceGraph) -> tuple[str, str, list[Finding]]:
         out.append(CfnLintValue.finding(None, msg, resource=res, attribute=prop, severity=severity, error=error,
                                         fix=_fix(rid, m.message), symbol=rid))
     return "ok", f"cfn-lint over {len(template['Resources'])} resources: {len(out)} findings", out
+
+
+def _major_version_ok(rid: str, message: str) -> bool:
+    """RDS accepts a major version ("8.0") and picks its default minor; cfn-lint's list holds full versions only."""
+    if rid not in ("E3691", "E3690"):
+        return False
+    m = re.match(r"'([^']+)' is not one of \[(.*)\]", message)
+    if not m:
+        return False
+    value, allowed = m.group(1), re.findall(r"'([^']+)'", m.group(2))
+    return any(a.startswith(value + ".") for a in allowed)
 
 
 def _fix(rid: str, message: str) -> str:
