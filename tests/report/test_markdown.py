@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iacqa.model import Category, Finding, Severity
-from iacqa.report.markdown import docs_for, fenced, language, service_of, to_markdown
+from iacqa.report.markdown import docs_for, docs_list, fenced, language, service_of, to_markdown
 from tests.report import results as R
 
 LABELS = ("**Impact Level**:", "**MODEL_RESPONSE Issue**:", "**Root Cause**:", "**AWS Documentation Reference**:",
@@ -92,6 +92,7 @@ def test_duplicates_are_one_entry_with_all_locations() -> None:
     assert ("Locations (13): `lib/lambda/webhook/index.py` lines 524, 551, 567, 576, 605, 632, 657, 681, 690, 711, "
             "724, 730, 745 (MODEL_RESPONSE.md lines 1024, 1051,") in g004[0]
     assert "- **Occurrences**: 13" in g004[0]
+    assert "### 6. Logging call formatted with an f-string\n" in md  # no subject: a lint code is not one
     assert md.count("W1203 logging-fstring-interpolation") == 1
 
 
@@ -162,9 +163,25 @@ def test_docs_table() -> None:
     assert service_of("aws:cloudwatch/logGroup:LogGroup") == "logs" and service_of("random") is None
     f = R.checkov()
     assert docs_for(f.with_(docs="https://example.org/x")) == "https://example.org/x"
+    generic = "https://docs.aws.amazon.com/cloudformation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    assert docs_list(R.lim001().with_(docs=generic)) == [
+        "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html", generic]
+    assert docs_for(R.sdk001().with_(resource_type=None)) == "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/"
     wiring = Finding(rule="WIR001", category=Category.WIRING, severity=Severity.CRITICAL, title="t", message="m",
                      resource_type="aws:sqs/queue:Queue", attribute="visibility_timeout_seconds")
     assert "sqs-visibility-timeout" in docs_for(wiring)
     assert docs_for(wiring.with_(attribute=None)) == "https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html"
-    sdk = R.sdk001().with_(resource_type=None)
+    sdk = R.sdk001().with_(resource_type=None, symbol=None)
     assert docs_for(sdk, "cdktf") == "https://registry.terraform.io/providers/hashicorp/aws/latest/docs"
+
+
+def test_one_error_on_several_resources_is_one_entry() -> None:
+    result = R.empty_result()
+    result.findings = [R.qta001().with_(resource=f"{name}-dev", message=f"function {name}-dev reserves 100")
+                       for name in ("api-handler", "queue-consumer", "batch-processor", "report-generator")]
+    md = to_markdown(result)
+    entries = _entries(md)
+    assert list(entries) == ["1. Reserved concurrency exceeds the account quota: `reserved_concurrent_executions`"]
+    body = entries["1. Reserved concurrency exceeds the account quota: `reserved_concurrent_executions`"]
+    assert "4 occurrences:\n- `lib/tap_stack.py:95`: function api-handler-dev reserves 100\n" in body
+    assert "- **Total failures**: 1 Critical, 0 High, 0 Medium, 0 Low (4 findings in all)" in md

@@ -2,7 +2,8 @@
 
 One entry per failure, worst first: impact level, the response's issue with its location and snippet, the error
 AWS or the SDK answers, the fix, the root cause, a documentation link and the cost/security/performance impact.
-Findings of one rule with the same message (or one lint rule) are one entry listing every location.
+Findings of one rule with the same error and fix (else the same message), or of one lint rule, are one entry
+listing every location.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ PLATFORM_SDK_DOCS = {
 }
 
 STAGE_WORDS = {
-    "ingest": "reading the response", "graph": "running the program under mocks", "frontend": "running the program",
+    "ingest": "reading the response", "syntax": "compiling every file", "graph": "running the program under mocks", "frontend": "running the program",
     "check": "static rules over the resource graph", "lint": "the linters", "security": "the security scanner",
     "emulate": "running the handlers against an emulated AWS", "tests": "running the project's tests",
     "engine": "iacqa itself",
@@ -214,25 +215,43 @@ def service_of(resource_type: str | None) -> str | None:
             "apigatewayv2": "apigateway", "sfn": "stepfunctions"}.get(s, s)
 
 
-def docs_for(f: Finding, platform: str = "") -> str:
-    if f.docs:
-        return f.docs
-    cat = f.category.value
+def _specific_docs(f: Finding, platform: str) -> str | None:
+    """A page about this very attribute, SDK class or error, when the tables know one."""
     if f.category is C.SDK_API:
+        if platform not in ("", "pulumi"):
+            return None
         m = re.match(r"aws:([a-z0-9]+)/([A-Za-z0-9]+):", f.resource_type or "")
-        if m and platform in ("", "pulumi"):
+        if m:
             return f"https://www.pulumi.com/registry/packages/aws/api-docs/{m.group(1)}/{m.group(2).lower()}/"
-        return PLATFORM_SDK_DOCS.get(platform, DEFAULT_DOCS[C.SDK_API])
+        m = re.match(r"pulumi_aws\.([a-z0-9_]+)\.", f.symbol or "")
+        if m:
+            return f"https://www.pulumi.com/registry/packages/aws/api-docs/{m.group(1).rstrip('_')}/"
+        return None
     text = (f.error or "").lower() + " " + f.message.lower()
     for needle, url in ERROR_DOCS:
         if needle in text:
             return url
     if f.attribute and f.category in (C.AWS_LIMIT, C.AWS_QUOTA, C.WIRING, C.REQUIREMENT):
         key = re.sub(r"[^a-z]", "", f.attribute.split(".")[-1].lower())
-        if key in ATTRIBUTE_DOCS:
-            return ATTRIBUTE_DOCS[key]
+        return ATTRIBUTE_DOCS.get(key)
+    return None
+
+
+def _general_docs(f: Finding, platform: str) -> str:
+    if f.category is C.SDK_API:
+        return PLATFORM_SDK_DOCS.get(platform, DEFAULT_DOCS[C.SDK_API])
     svc = service_of(f.resource_type)
-    return SERVICE_DOCS.get((cat, svc or ""), DEFAULT_DOCS.get(f.category, DEFAULT_DOCS[C.AWS_LIMIT]))
+    return SERVICE_DOCS.get((f.category.value, svc or ""), DEFAULT_DOCS.get(f.category, DEFAULT_DOCS[C.AWS_LIMIT]))
+
+
+def docs_list(f: Finding, platform: str = "") -> list[str]:
+    """The page about this attribute, SDK class or error first, then the finding's own link; else a general page."""
+    refs = [u for u in (_specific_docs(f, platform), f.docs) if u]
+    return list(dict.fromkeys(refs)) or [_general_docs(f, platform)]
+
+
+def docs_for(f: Finding, platform: str = "") -> str:
+    return docs_list(f, platform)[0]
 
 
 def fenced(text: str, lang: str = "") -> list[str]:
@@ -262,7 +281,7 @@ class _Entry:
         title = _cap((f.title or f.rule).strip().rstrip("."))
         subjects = {(g.symbol or g.attribute) if g.category is C.SDK_API else (g.attribute or g.symbol)
                     for g in self.findings}
-        if len(subjects) == 1 and (subject := subjects.pop()) and subject not in title:
+        if f.category is not C.LINT and len(subjects) == 1 and (subject := subjects.pop()) and subject not in title:
             title += f": `{subject}`"
         return title
 
@@ -270,7 +289,11 @@ class _Entry:
 def _group_key(f: Finding) -> tuple:
     if f.category is C.LINT:
         return (f.rule,)  # one lint rule is one entry, as the seeds list "lines 524, 551, 567 ..."
-    return (f.rule, f.title, " ".join(f.message.split()))
+    # The same answer from AWS and the same fix is the same failure, even where the messages name different
+    # resources (seed 000: four functions in a loop, each reserving 100); else the same message.
+    if f.error and f.error.strip():
+        return (f.rule, f.title, " ".join(f.error.split()), f.fix)
+    return (f.rule, f.title, " ".join(f.message.split()), f.fix)
 
 
 def group(findings: list[Finding]) -> list[list[Finding]]:
@@ -400,7 +423,8 @@ def _entry_lines(entry: _Entry, names: _Names, platform: str, by_fp: dict[str, _
     elif f.fix:
         out += ["", "**Fix**:", f.fix.strip()]
     out += ["", "**Root Cause**:", _root_cause(entry)]
-    out += ["", "**AWS Documentation Reference**:", docs_for(f, platform)]
+    refs = docs_list(f, platform)
+    out += ["", "**AWS Documentation Reference**:", *(refs if len(refs) == 1 else [f"- {u}" for u in refs])]
     out += ["", "**Cost/Security/Performance Impact**:", *_impact(entry)]
     out += ["", "---", ""]
     return out
