@@ -1,29 +1,67 @@
-"""One data-driven rule over the constraints of the CloudFormation schemas (knowledge/constraints.py)."""
+"""LIM001: one data-driven rule over the value constraints of the CloudFormation schemas (knowledge/constraints.py).
+
+SAMPLES below is data: for every curated constraint row (and the schema rows the seeds hit) one value AWS accepts
+and one it rejects; tests/rules/limits/test_value_range.py turns each row into two tests.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from iacqa.knowledge.constraints import Constraint, constraints_for, lambda_runtimes
+from iacqa.knowledge.constraints import ITEMS, Constraint, constraints_for, lambda_runtimes, strip_items
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
 
-# Service-specific wording of the errors, as the provider / AWS return them (seed 001 quotes the first).
+# (cfn_type, CFN path, value AWS accepts, value AWS rejects). Paths with list items use "[]".
+SAMPLES: tuple[tuple[str, str, Any, Any], ...] = (
+    ("AWS::Lambda::EventInvokeConfig", "MaximumRetryAttempts", 2, 5),
+    ("AWS::Lambda::EventInvokeConfig", "MaximumEventAgeInSeconds", 3600, 30),
+    ("AWS::Lambda::Function", "Timeout", 900, 1200),
+    ("AWS::Lambda::Function", "MemorySize", 10240, 16384),
+    ("AWS::Lambda::Function", "EphemeralStorage.Size", 512, 256),
+    ("AWS::Lambda::Function", "ReservedConcurrentExecutions", 0, -1),
+    ("AWS::Lambda::Function", "Architectures.[]", "arm64", "arm"),
+    ("AWS::Lambda::Function", "TracingConfig.Mode", "Active", "Enabled"),
+    ("AWS::Lambda::Function", "FunctionName", "webhook-dev", "w" * 65),
+    ("AWS::Logs::LogGroup", "RetentionInDays", 30, 45),
+    ("AWS::KMS::Key", "PendingWindowInDays", 7, 5),
+    ("AWS::SQS::Queue", "VisibilityTimeout", 43200, 43201),
+    ("AWS::SQS::Queue", "MessageRetentionPeriod", 1209600, 1209601),
+    ("AWS::SQS::Queue", "ReceiveMessageWaitTimeSeconds", 20, 21),
+    ("AWS::SQS::Queue", "DelaySeconds", 900, 901),
+    ("AWS::SQS::Queue", "MaximumMessageSize", 262144, 512),
+    ("AWS::SQS::Queue", "QueueName", "orders-dev.fifo", "q" * 81),
+    ("AWS::ApiGatewayV2::Integration", "TimeoutInMillis", 29000, 30001),
+    ("AWS::Lambda::EventSourceMapping", "BatchSize", 10, 20000),
+    ("AWS::Lambda::EventSourceMapping", "MaximumRetryAttempts", -1, 10001),
+    ("AWS::Lambda::EventSourceMapping", "ParallelizationFactor", 10, 11),
+    ("AWS::Lambda::EventSourceMapping", "MaximumBatchingWindowInSeconds", 300, 301),
+    ("AWS::DynamoDB::Table", "StreamSpecification.StreamViewType", "NEW_AND_OLD_IMAGES", "NEW_AND_OLD"),
+    ("AWS::DynamoDB::Table", "PointInTimeRecoverySpecification.RecoveryPeriodInDays", 35, 36),
+    ("AWS::S3::Bucket", "BucketName", "data-dev-123", "Data_Dev"),
+    ("AWS::IAM::Role", "RoleName", "fn-role-dev", "fn role"),
+)
+
 _RANGE_ERROR = "expected {attr} to be in the range ({lo} - {hi}), got {value}"
-_ENUM_ERROR = "expected {attr} to be one of [{allowed}], got {value}"
+_ONE_OF_ERROR = "expected {attr} to be one of [{allowed}], got {value}"
+# Placeholders the front ends make up (mock outputs, lenient config, unresolved Outputs, interpolations).
+_SYNTHETIC = ("mock-", "iacqa-", "<unresolved", "${", "{{resolve:", "[object ", "Calling __str__ on an Output")
 
 
 def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(CFN path with "[]" for list items, leaf value)."""
     if isinstance(value, dict):
         for k, v in value.items():
             yield from _leaves(v, f"{path}.{k}" if path else k)
     elif isinstance(value, list):
         for v in value:
-            yield from _leaves(v, path)
+            yield from _leaves(v, f"{path}.{ITEMS}" if path else ITEMS)
     else:
         yield path, value
 
@@ -33,36 +71,72 @@ def _number(v: Any) -> float | None:
         return None
     if isinstance(v, (int, float)):
         return v
-    if isinstance(v, str) and re.fullmatch(r"-?\d+(\.\d+)?", v.strip()):
+    if isinstance(v, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", v):
         return float(v)
     return None
 
 
-def _fmt(v: float | None) -> str:
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+def _fmt(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _synthetic(v: str) -> bool:
-    """Values the front end made up (mock ARNs, placeholders, unresolved outputs) are not the user's."""
-    return v.startswith(("arn:", "mock-", "<", "iacqa-", "https://")) or "${" in v
+    """Values that are not the user's: placeholders and unresolved references."""
+    return any(s in v for s in _SYNTHETIC)
+
+
+def _camel(path: str) -> str:
+    leaf = strip_items(path).rsplit(".", 1)[-1]
+    return leaf[:1].lower() + leaf[1:]
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str] | None:
+    """JSON-schema (ECMA) pattern as a Python regex; None when Python cannot express it (\\p{L} classes...)."""
+    if "\\p{" in pattern or "\\P{" in pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+@lru_cache(maxsize=256)
+def _table(cfn_type: str) -> tuple[dict[str, Constraint], dict[str, Constraint]]:
+    """Constraints by exact path and by path without item segments (schemas disagree on list-or-object)."""
+    exact = constraints_for(cfn_type)
+    loose: dict[str, Constraint] = {}
+    for path, c in exact.items():
+        loose.setdefault(strip_items(path), c)
+    return exact, loose
+
+
+def lookup(cfn_type: str, path: str) -> Constraint | None:
+    exact, loose = _table(cfn_type)
+    return exact.get(path) or loose.get(strip_items(path))
 
 
 class ValueOutOfRange(Rule):
     """A property value outside what the AWS API accepts.
 
-    What it finds: numbers below the minimum or above the maximum, strings not in the allowed set or longer than
-    allowed, for every property of every mapped resource, using the constraints of the CloudFormation resource
-    schemas that cfn-lint ships (with botocore's service models and a short curated table where the schemas are
-    looser than the service, e.g. Lambda Timeout 900 s for standard functions).
-    Why it breaks: the provider or the AWS API rejects the value when the resource is created, so the deploy stops.
+    What it finds: numbers below the minimum or above the maximum, values not in the allowed set, strings too long
+    or not matching the required pattern, for every property (and list item) of every mapped resource. The limits
+    come from the CloudFormation resource schemas that cfn-lint ships, with botocore's service models as a second
+    source and a short curated table where the schema is looser than the service (Lambda Timeout 1..900 s and
+    MemorySize 128..10240 MB for standard functions; CloudWatch Logs retention periods; KMS deletion window 7..30).
+    Why it breaks: the provider or the AWS API rejects the value when the resource is created or updated, so the
+    deployment stops at that resource.
     Bad: `aws.lambda_.FunctionEventInvokeConfig(..., maximum_retry_attempts=5)` (the API allows 0..2);
     `aws.cloudwatch.LogGroup(..., retention_in_days=45)` (not one of the allowed retention periods).
     Good: `maximum_retry_attempts=2`; `retention_in_days=30`.
-    What AWS says: `expected maximum_retry_attempts to be in the range (0 - 2), got 5`; `ValidationException: 1
-    validation error detected: Value '5' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have
-    value less than or equal to 2`.
+    What AWS says: `expected maximum_retry_attempts to be in the range (0 - 2), got 5` (provider);
+    `ValidationException: 1 validation error detected: Value '5' at 'maximumRetryAttempts' failed to satisfy
+    constraint: Member must have value less than or equal to 2` (API).
     References: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html ;
-    https://github.com/aws-cloudformation/cfn-lint (schemas)
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html ;
+    https://github.com/aws-cloudformation/cfn-lint (bundled resource schemas)
     """
 
     id = "LIM001"
@@ -73,59 +147,122 @@ class ValueOutOfRange(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for r in ctx.graph:
-            if not r.mapped:
+            if not r.mapped or not constraints_for(r.type):
                 continue
-            table = constraints_for(r.type)
-            if not table:
-                continue
+            seen: set[str] = set()
             for path, value in _leaves(r.properties, ""):
-                c = table.get(path)
-                if c is None or value is None:
+                if value is None:
                     continue
-                f = self._check_value(ctx, r, path, value, c)
-                if f is not None:
+                c = lookup(r.type, path)
+                if c is None:
+                    continue
+                f = self.check_value(ctx, r, path, value, c)
+                if f is not None and strip_items(path) not in seen:
+                    seen.add(strip_items(path))
                     yield f
 
-    def _check_value(self, ctx: RuleContext, r: Resource, path: str, value: Any, c: Constraint) -> Finding | None:
-        attr = r.native_name(path)
-        where = f"{r.type}.{path}"
-        if c.minimum is not None or c.maximum is not None:
-            n = _number(value)
-            if n is None:
-                return None
-            lo, hi = c.minimum, c.maximum
+    def check_value(self, ctx: RuleContext | None, r: Resource, path: str, value: Any,
+                    c: Constraint) -> Finding | None:
+        """The finding for one leaf value against its constraint, or None when AWS would accept it."""
+        cfn_path = strip_items(path)
+        attr = r.native_name(cfn_path)
+        where = f"{r.type}.{cfn_path}"
+        note = f" ({c.note})" if c.note else ""
+        extra = {"value": value, "source": c.source, "cfn_path": cfn_path}
+        if isinstance(value, str) and _synthetic(value):
+            return None
+        numeric = c.type in ("integer", "number") or (c.type is None and (c.min is not None or c.max is not None))
+        n = _number(value) if numeric or not isinstance(value, str) else None
+        if n is not None and (c.min is not None or c.max is not None):
+            lo, hi = c.min, c.max
             if (lo is not None and n < lo) or (hi is not None and n > hi):
-                rng = f"{_fmt(lo) if lo is not None else '-inf'}..{_fmt(hi) if hi is not None else 'inf'}"
+                lo_s = _fmt(lo) if lo is not None else "-inf"
+                hi_s = _fmt(hi) if hi is not None else "inf"
                 closest = hi if hi is not None and n > hi else lo
-                note = f" ({c.note})" if c.note else ""
+                side = (f"less than or equal to {hi_s}" if hi is not None and n > hi
+                        else f"greater than or equal to {lo_s}")
                 return self.finding(
-                    ctx, f"{attr}={_fmt(n)} is outside the allowed range {rng} for {where}{note}",
-                    resource=r, attribute=path,
-                    error=_RANGE_ERROR.format(attr=attr, lo=_fmt(lo) if lo is not None else "-inf",
-                                              hi=_fmt(hi) if hi is not None else "inf", value=_fmt(n)),
-                    fix=f"set {attr}={_fmt(closest)} (the closest allowed value); if the requirement asks for more, "
-                    "document the platform limit", value=value, allowed=rng, source=c.source)
-        if isinstance(value, str) and not _synthetic(value):
-            if c.enum and value not in c.enum and not any(isinstance(e, str) and e.lower() == value.lower()
-                                                           for e in c.enum if path != "Runtime"):
-                allowed = ", ".join(str(e) for e in c.enum[:25]) + (" ..." if len(c.enum) > 25 else "")
-                return self.finding(
-                    ctx, f"{attr}={value!r} is not one of the values {where} accepts", resource=r, attribute=path,
-                    error=_ENUM_ERROR.format(attr=attr, allowed=allowed, value=value),
-                    fix=f"use one of: {allowed}", value=value, source=c.source)
-            if c.max_length is not None and len(value) > c.max_length:
-                return self.finding(
-                    ctx, f"{attr} is {len(value)} characters long; {where} allows at most {c.max_length}",
-                    resource=r, attribute=path,
-                    error=f"expected length of {attr} to be in the range ({c.min_length or 0} - {c.max_length}), "
-                    f"got {value}", fix=f"shorten {attr} to {c.max_length} characters or fewer")
-        elif c.enum and isinstance(value, (int, float)) and not isinstance(value, bool) and value not in c.enum:
-            allowed = ", ".join(str(e) for e in c.enum)
-            closest = min(c.enum, key=lambda e: abs(float(e) - float(value)))
+                    ctx, f"{attr}={_fmt(n)} is outside the allowed range {lo_s}..{hi_s} for {where}{note}",
+                    resource=r, attribute=cfn_path,
+                    error=_RANGE_ERROR.format(attr=attr, lo=lo_s, hi=hi_s, value=_fmt(n)),
+                    fix=f"set {attr}={_fmt(closest)} (the closest allowed value)",
+                    aws_error=f"ValidationException: 1 validation error detected: Value '{_fmt(n)}' at "
+                    f"'{_camel(cfn_path)}' failed to satisfy constraint: Member must have value {side}",
+                    allowed=f"{lo_s}..{hi_s}", **extra)
+        if c.enum:
+            f = self._enum(ctx, r, cfn_path, attr, where, note, value, n, c, extra)
+            if f is not None:
+                return f
+        if isinstance(value, str):
+            return self._string(ctx, r, cfn_path, attr, where, value, c, extra)
+        return None
+
+    def _enum(self, ctx: RuleContext | None, r: Resource, cfn_path: str, attr: str, where: str, note: str,
+              value: Any, n: float | None, c: Constraint, extra: dict[str, Any]) -> Finding | None:
+        enum = c.enum or ()
+        numbers = [e for e in enum if isinstance(e, (int, float)) and not isinstance(e, bool)]
+        if numbers and n is not None:
+            if any(float(e) == float(n) for e in numbers):
+                return None
+            best = min(abs(float(e) - float(n)) for e in numbers)
+            closest = [e for e in numbers if abs(float(e) - float(n)) == best]
+            allowed = ", ".join(_fmt(e) for e in numbers)
+            fix_v = " or ".join(f"{attr}={_fmt(e)}" for e in closest)
             return self.finding(
-                ctx, f"{attr}={_fmt(value)} is not one of the values {where} accepts ({allowed})",
-                resource=r, attribute=path, error=_ENUM_ERROR.format(attr=attr, allowed=allowed, value=_fmt(value)),
-                fix=f"set {attr}={closest} (the closest allowed value)", value=value, source=c.source)
+                ctx, f"{attr}={_fmt(n)} is not one of the values {where} accepts ({allowed})",
+                resource=r, attribute=cfn_path,
+                error=_ONE_OF_ERROR.format(attr=attr, allowed=allowed, value=_fmt(n)),
+                fix=f"set {fix_v} (the closest allowed value)",
+                aws_error=f"InvalidParameterException: 1 validation error detected: Value '{_fmt(n)}' at "
+                f"'{_camel(cfn_path)}' failed to satisfy constraint: Member must satisfy enum value set: [{allowed}]",
+                allowed=allowed, **extra)
+        if not isinstance(value, str):
+            return None
+        strings = [e for e in enum if isinstance(e, str)]
+        if not strings or value in strings:
+            return None
+        if cfn_path != "Runtime" and any(e.lower() == value.lower() for e in strings):
+            return None  # providers normalise case for most enums; never worth a critical finding
+        shown = strings[:25]
+        allowed = ", ".join(shown) + (" ..." if len(strings) > 25 else "")
+        near = difflib.get_close_matches(value, strings, n=1, cutoff=0.0)
+        return self.finding(
+            ctx, f"{attr}={value!r} is not one of the values {where} accepts{note}", resource=r, attribute=cfn_path,
+            error=_ONE_OF_ERROR.format(attr=attr, allowed=allowed, value=value),
+            fix=f"set {attr}={near[0]!r} (the closest allowed value)" if near else f"use one of: {allowed}",
+            aws_error=f"ValidationException: 1 validation error detected: Value '{value}' at '{_camel(cfn_path)}' "
+            f"failed to satisfy constraint: Member must satisfy enum value set: [{allowed}]",
+            allowed=allowed, **extra)
+
+    def _string(self, ctx: RuleContext | None, r: Resource, cfn_path: str, attr: str, where: str, value: str,
+                c: Constraint, extra: dict[str, Any]) -> Finding | None:
+        if c.max_length is not None and len(value) > c.max_length:
+            return self.finding(
+                ctx, f"{attr} is {len(value)} characters long; {where} allows at most {c.max_length}"
+                f"{f' ({c.note})' if c.note else ''}",
+                resource=r, attribute=cfn_path,
+                error=f"expected length of {attr} to be in the range ({c.min_length or 0} - {c.max_length}), "
+                f"got {value}",
+                fix=f"shorten {attr} to {c.max_length} characters or fewer (for example {value[:c.max_length]!r})",
+                aws_error=f"ValidationException: 1 validation error detected: Value '{value}' at "
+                f"'{_camel(cfn_path)}' failed to satisfy constraint: Member must have length less than or equal to "
+                f"{c.max_length}", **extra)
+        if c.min_length is not None and 0 < len(value) < c.min_length:
+            return self.finding(
+                ctx, f"{attr} is {len(value)} characters long; {where} needs at least {c.min_length}",
+                resource=r, attribute=cfn_path,
+                error=f"expected length of {attr} to be in the range ({c.min_length} - {c.max_length or 'inf'}), "
+                f"got {value}", fix=f"make {attr} at least {c.min_length} characters long", **extra)
+        rx = _regex(c.pattern) if c.pattern and len(value) <= 4096 else None
+        if rx is not None and rx.search(value) is None:
+            return self.finding(
+                ctx, f"{attr}={value!r} does not match the pattern {where} requires ({c.pattern})",
+                resource=r, attribute=cfn_path,
+                error=f"invalid value for {attr} (must match {c.pattern}), got {value}",
+                fix=f"change {attr} so it matches {c.pattern}",
+                aws_error=f"ValidationException: 1 validation error detected: Value '{value}' at "
+                f"'{_camel(cfn_path)}' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                f"{c.pattern}", **extra)
         return None
 
 
