@@ -1,0 +1,1 @@
+"""hygiene: conventions that make a stack deployable and removable many times (HYG*)."""

@@ -1,0 +1,145 @@
+"""HYG004: settings that stop the stack from being destroyed (or leave pieces behind)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from iacqa.model import Category, Finding, Location, Resource, Severity
+from iacqa.rules.base import Rule
+from iacqa.rules.context import RuleContext
+
+_PROTECTION = {  # CFN type -> property that blocks deletion when true
+    "AWS::DynamoDB::Table": "DeletionProtectionEnabled",
+    "AWS::RDS::DBInstance": "DeletionProtection",
+    "AWS::RDS::DBCluster": "DeletionProtection",
+}
+_PROTECTION_ERROR = {
+    "AWS::DynamoDB::Table": "ValidationException: Resource cannot be deleted as it is currently protected against "
+    "deletion. Disable deletion protection first.",
+    "AWS::RDS::DBInstance": "InvalidParameterCombination: Cannot delete protected DB Instance, please disable "
+    "deletion protection and try again.",
+    "AWS::RDS::DBCluster": "InvalidParameterCombination: Cannot delete protected Cluster, please disable deletion "
+    "protection and try again.",
+}
+_SNAPSHOT_TYPES = ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster")
+
+
+def _true(v: Any) -> bool:
+    return v is True or (isinstance(v, str) and v.lower() == "true")
+
+
+class TeardownBlocked(Rule):
+    """A setting stops the stack from being destroyed cleanly.
+
+    What it finds: deletion protection on DynamoDB tables (`deletion_protection_enabled=True`), RDS instances and
+    clusters (`deletion_protection=True`) and load balancers (`enable_deletion_protection=True`); the Pulumi
+    resource options `protect=True` and `retain_on_delete=True`; log groups with `skip_destroy=True`; RDS
+    instances/clusters with neither `skip_final_snapshot=True` nor a `final_snapshot_identifier`; versioned S3
+    buckets without `force_destroy=True`.
+    Why it breaks: the TAP pipeline destroys every stack after its checks. Protected resources make
+    `pulumi destroy` fail; retained ones survive it and the next deployment collides with their names; RDS
+    refuses to delete without a final snapshot name; a versioned bucket with objects cannot be deleted.
+    Bad: `aws.dynamodb.Table(..., deletion_protection_enabled=True)`;
+    `opts=ResourceOptions(retain_on_delete=True)`
+    Good: leave protection off in these stacks (or make it a config value that is false for test deployments);
+    `aws.rds.Instance(..., skip_final_snapshot=True)`; `aws.s3.BucketV2(..., force_destroy=True)`.
+    What AWS says: `ValidationException: Resource cannot be deleted as it is currently protected against
+    deletion`; Pulumi: `resource ... cannot be deleted because it is protected`; `final_snapshot_identifier is
+    required when skip_final_snapshot is false`; `BucketNotEmpty: The bucket you tried to delete is not empty`.
+    References: https://www.pulumi.com/docs/iac/concepts/options/protect/
+    """
+
+    id = "HYG004"
+    category = Category.HYGIENE
+    severity = Severity.HIGH
+    title = "setting blocks stack teardown"
+    docs_url = "https://www.pulumi.com/docs/iac/concepts/options/protect/"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        versioned = _versioned_buckets(ctx)
+        for r in ctx.graph:
+            yield from self._options(ctx, r)
+            prop = _PROTECTION.get(r.type)
+            if prop and _true(r.get(prop)):
+                yield self.finding(
+                    ctx, f"{r.id}: {r.native_name(prop)}=True; `pulumi destroy` fails on this resource",
+                    resource=r, attribute=prop, error=_PROTECTION_ERROR[r.type],
+                    fix=f"remove {r.native_name(prop)} (or set it from config, false for test stacks)")
+            n = r.native_properties
+            if r.type == "AWS::ElasticLoadBalancingV2::LoadBalancer" and _true(n.get("enable_deletion_protection")):
+                yield self.finding(
+                    ctx, f"{r.id}: enable_deletion_protection=True; `pulumi destroy` fails on this load balancer",
+                    resource=r, location=self._at(r, "enable_deletion_protection"),
+                    error="OperationNotPermitted: Load balancer ... cannot be deleted because deletion protection "
+                    "is enabled", fix="remove enable_deletion_protection (or make it false for test stacks)")
+            if r.type == "AWS::Logs::LogGroup" and _true(n.get("skip_destroy")):
+                yield self.finding(
+                    ctx, f"{r.id}: skip_destroy=True keeps the log group after `pulumi destroy`; the next deployment "
+                    "creates it again and fails on the name", resource=r, location=self._at(r, "skip_destroy"),
+                    severity=Severity.MEDIUM, error="ResourceAlreadyExistsException: The specified log group "
+                    "already exists", fix="remove skip_destroy")
+            if r.native_type in _SNAPSHOT_TYPES and not _true(n.get("skip_final_snapshot")) \
+                    and not n.get("final_snapshot_identifier"):
+                yield self.finding(
+                    ctx, f"{r.id}: no skip_final_snapshot=True and no final_snapshot_identifier; RDS refuses to delete "
+                    "it", resource=r, location=self._at(r, "skip_final_snapshot"), severity=Severity.MEDIUM,
+                    error="InvalidParameterCombination: FinalDBSnapshotIdentifier is required unless "
+                    "SkipFinalSnapshot is specified", fix="skip_final_snapshot=True")
+            if r.id in versioned and not _true(n.get("force_destroy")):
+                yield self.finding(
+                    ctx, f"{r.id}: versioned bucket without force_destroy=True; once it holds objects (or old "
+                    "versions) `pulumi destroy` cannot delete it", resource=r,
+                    location=self._at(r, "force_destroy"), severity=Severity.LOW,
+                    error="BucketNotEmpty: The bucket you tried to delete is not empty. You must delete all versions "
+                    "in the bucket.", fix="force_destroy=True")
+
+    def _options(self, ctx: RuleContext, r: Resource) -> Iterator[Finding]:
+        opts = r.native_properties.get("__opts") or {}
+        if opts.get("protect"):
+            yield self.finding(
+                ctx, f"{r.id}: ResourceOptions(protect=True); `pulumi destroy` refuses to delete it",
+                resource=r, location=self._at(r, "opts.protect", "opts"),
+                error=f"error: resource {r.id} cannot be deleted because it is protected",
+                fix="remove protect=True from the resource options")
+        if opts.get("retain_on_delete"):
+            yield self.finding(
+                ctx, f"{r.id}: ResourceOptions(retain_on_delete=True) leaves it in the account after `pulumi "
+                "destroy`; the next deployment collides with it", resource=r,
+                location=self._at(r, "opts.retain_on_delete", "opts"), severity=Severity.MEDIUM,
+                fix="remove retain_on_delete=True from the resource options")
+
+    @staticmethod
+    def _at(r: Resource, *attrs: str) -> Location:
+        for a in attrs:
+            if a in r.attr_locations:
+                return r.attr_locations[a]
+        return r.location
+
+
+def _versioned_buckets(ctx: RuleContext) -> set[str]:
+    """Ids of buckets with versioning enabled, on the bucket or through a BucketVersioning resource."""
+    out = set()
+    buckets = list(ctx.graph.of_type("AWS::S3::Bucket"))
+    for b in buckets:
+        if b.get("VersioningConfiguration.Status") == "Enabled":
+            out.add(b.id)
+    for v in ctx.graph.of_type("AWS::S3::BucketVersioning"):
+        n = v.native_properties
+        cfg = n.get("versioning_configuration") or {}
+        if not (isinstance(cfg, dict) and str(cfg.get("status", "")).lower() == "enabled"):
+            continue
+        target = bucket_named(ctx, n.get("bucket"))
+        if target is not None:
+            out.add(target.id)
+    return out
+
+
+def bucket_named(ctx: RuleContext, ref: Any) -> Resource | None:
+    """The bucket a pseudo S3 resource's `bucket` argument names (id, name or ARN)."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    for b in ctx.graph.of_type("AWS::S3::Bucket"):
+        if ref in (b.outputs.get("Name"), b.outputs.get("Id"), b.outputs.get("Arn"), b.get("BucketName")):
+            return b
+    return None

@@ -1,0 +1,1 @@
+"""iam-broad: policies that grant more than needed (IAM*)."""

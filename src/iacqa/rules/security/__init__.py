@@ -1,0 +1,1 @@
+"""security: protections good practice or the task requires (SEC*); checkov covers the rest (SEC-CKV_*)."""

@@ -1,0 +1,55 @@
+"""HYG001 good: names carry the suffix, or are generated."""
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+from pulumi import ResourceOptions
+
+CODE = pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return {}\n")})
+ASSUME = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+})
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: Optional[str] = None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: Optional[ResourceOptions] = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        env = args.environment_suffix
+        child = ResourceOptions(parent=self)
+        self.stack_name = name
+        role = aws.iam.Role(f"fn-role-{env}", assume_role_policy=ASSUME, opts=child)
+
+        fn = aws.lambda_.Function(
+            f"processor-{env}",
+            name=f"webhook-processor-{env}",
+            runtime="python3.12",
+            handler="index.handler",
+            role=role.arn,
+            code=CODE,
+            opts=child,
+        )
+        aws.s3.BucketV2(f"reports-{env}", bucket=f"acme-webhook-reports-{env}", opts=child)
+        aws.sqs.Queue("events", opts=child)
+        worker = aws.lambda_.Function(
+            "worker",
+            runtime="python3.12",
+            handler="index.handler",
+            role=role.arn,
+            code=CODE,
+            opts=child,
+        )
+        aws.cloudwatch.LogGroup(
+            "worker-logs",
+            name=worker.name.apply(lambda n: f"/aws/lambda/{n}"),
+            retention_in_days=7,
+            opts=child,
+        )
+        self.register_outputs({"stack_name": name})

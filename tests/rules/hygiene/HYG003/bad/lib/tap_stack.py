@@ -1,0 +1,48 @@
+"""HYG003 bad: the stack reads its region, then writes another into an ARN."""
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+from pulumi import ResourceOptions
+
+CODE = pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return {}\n")})
+ASSUME = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+})
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: Optional[str] = None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: Optional[ResourceOptions] = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        env = args.environment_suffix
+        child = ResourceOptions(parent=self)
+        self.stack_name = name
+        region = aws.get_region().name
+        account = aws.get_caller_identity().account_id
+        role = aws.iam.Role(f"fn-role-{env}", assume_role_policy=ASSUME, opts=child)
+        aws.iam.RolePolicy(
+            f"fn-policy-{env}",
+            role=role.id,
+            policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"arn:aws:logs:us-west-2:{account}:log-group:/aws/lambda/fn-{env}:*",  # expect: HYG003
+                }, {
+                    "Effect": "Allow",
+                    "Action": "sqs:SendMessage",
+                    "Resource": f"arn:aws:sqs:{region}:{account}:jobs-{env}",
+                }],
+            }),
+            opts=child,
+        )
+        self.register_outputs({"stack_name": name})

@@ -1,0 +1,55 @@
+"""HYG004 good: nothing stops `pulumi destroy`."""
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+from pulumi import ResourceOptions
+
+CODE = pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(event, context):\n    return {}\n")})
+ASSUME = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+})
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: Optional[str] = None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: Optional[ResourceOptions] = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        env = args.environment_suffix
+        child = ResourceOptions(parent=self)
+        self.stack_name = name
+        aws.dynamodb.Table(
+            f"orders-{env}",
+            hash_key="id",
+            attributes=[{"name": "id", "type": "S"}],
+            billing_mode="PAY_PER_REQUEST",
+            deletion_protection_enabled=False,
+            opts=child,
+        )
+        aws.sqs.Queue(f"jobs-{env}", opts=child)
+        aws.rds.Instance(
+            f"db-{env}",
+            engine="postgres",
+            instance_class="db.t3.micro",
+            allocated_storage=20,
+            username="dbadmin",
+            manage_master_user_password=True,
+            storage_encrypted=True,
+            skip_final_snapshot=True,
+            opts=child,
+        )
+        bucket = aws.s3.BucketV2(f"archive-{env}", force_destroy=True, opts=child)
+        aws.s3.BucketVersioningV2(
+            f"archive-versioning-{env}",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=child,
+        )
+        self.register_outputs({"stack_name": name})
