@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--ignore", help="comma-separated rule id prefixes to skip")
     a.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for running the program")
     a.add_argument("--memory-mb", type=int, default=2048, help="memory allowed for running the program")
-    a.add_argument("--no-checkov", action="store_true", help="skip the checkov security scan")
+    a.add_argument("--checkov", action="store_true",
+                   help="also run checkov over the graph (security stage; adds ~3 s of checkov start-up per task)")
+    a.add_argument("--no-checkov", action="store_true", help=argparse.SUPPRESS)  # the default; kept for scripts
     a.add_argument("--workdir", help="materialize the project here and keep it")
     a.add_argument("--color", action="store_true", help="color the text report")
 
@@ -55,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--output", "-o", default="iacqa-results.jsonl", help="JSON lines file (appended; resumes)")
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--no-resume", action="store_true", help="re-analyze tasks already in the output file")
-    b.add_argument("--no-checkov", action="store_true")
+    b.add_argument("--checkov", action="store_true", help="also run checkov (slow: ~3 s per task)")
 
     c = sub.add_parser("compare", help="compare the model and ideal responses of a task")
     c.add_argument("path")
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _options(args: argparse.Namespace) -> dict:
-    opts: dict = {"timeout": args.timeout, "memory_mb": args.memory_mb, "checkov": not args.no_checkov}
+    opts: dict = {"timeout": args.timeout, "memory_mb": args.memory_mb, "checkov": args.checkov and not args.no_checkov}
     if args.account_concurrency is not None:
         opts["account_concurrency"] = args.account_concurrency
     if args.quota_profile:
@@ -166,7 +168,7 @@ def _batch(args: argparse.Namespace) -> int:
     responses = [r.strip() for r in args.response.split(",") if r.strip()]
     n = 0
     for data in run_batch(tasks, responses, Path(args.output), workers=args.workers,
-                          options={"checkov": not args.no_checkov}, resume=not args.no_resume):
+                          options={"checkov": args.checkov and not args.no_checkov}, resume=not args.no_resume):
         n += 1
         verdict = data.get("verdict") or {}
         status = "error: " + data["error"] if data.get("error") else (

@@ -159,7 +159,7 @@ def test_cli_json_never_prints_traceback(tmp_path: Path) -> None:
     (tmp_path / "metadata.json").write_text('{"platform": "pulumi", "language": "py"}')
     (tmp_path / "lib" / "MODEL_RESPONSE.md").write_text("```python\nimport pulumi\nclass TapStack(:\n```\n")
     proc = subprocess.run([sys.executable, "-m", "iacqa", "analyze", str(tmp_path), "--response", "model",
-                           "--format", "json", "--no-checkov"], capture_output=True, text=True, timeout=120)
+                           "--format", "json"], capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stderr
     data = json.loads(proc.stdout)
     assert proc.returncode == 1
