@@ -146,8 +146,9 @@ def _close_markdown_block(lines: list[str], start: int, fence: str, labels: set[
             # Bare fence at depth 0: a close, unless a later bare fence before the next label closes instead.
             nxt = next((k for k in sorted(labels) if k > j), n)
             bare = [k for k in range(j, nxt) if _is_close(lines[k], fence)]
-            # An even number of bare fences after this one means they pair up inside the block.
-            return j if len(bare) % 2 == 1 else bare[-1]
+            # An odd count means the ones before the last pair up inside the block (an untagged directory tree)
+            # and the last closes it; an even count means this fence closes and a later tagged block owns the rest.
+            return bare[-1] if len(bare) % 2 == 1 else j
     return None
 
 
@@ -223,6 +224,8 @@ def _comment_label(block: Block) -> str | None:
 def guess_path(block: Block, taken: set[str]) -> str | None:
     """Place a block with no path label by its language and content; None when it is not project code."""
     text, lang = block.text, block.language
+    if lang == "":
+        lang = {"python": "python", "hcl": "hcl", "yaml": "yaml", "json": "json"}.get(sniff_language(text) or "", "")
     if lang in ("shell", "text", "markdown", "console") and not text.lstrip().startswith(("#!/usr/bin/env python",)):
         return None
     if lang in ("python", "") and _looks_python(text):

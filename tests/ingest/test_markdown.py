@@ -1,0 +1,158 @@
+"""Response markdown -> files: the labeling habits seen in real responses, with the line map back to the .md."""
+
+from __future__ import annotations
+
+import textwrap
+
+from iacqa.ingest.markdown import extract
+
+F = "```"
+
+
+def md(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n").replace("FENCE", F)
+
+
+def test_file_headings_and_line_map() -> None:
+    ex = extract(md("""
+        # Answer
+
+        ## File: lib/tap_stack.py
+
+        FENCEpython
+        import pulumi
+        x = 1
+        FENCE
+        """))
+    f = ex.files["lib/tap_stack.py"]
+    assert f.text == "import pulumi\nx = 1\n"
+    assert f.md_line(2) == 7  # `x = 1` is line 7 of the .md
+    assert not ex.truncated
+
+
+def test_label_styles() -> None:
+    ex = extract(md("""
+        ### `lib/a.py`
+        FENCEpython
+        a = 1
+        FENCE
+        **lib/b.py**
+        FENCEpython
+        b = 2
+        FENCE
+        1. lib/c.py:
+        FENCEpython
+        c = 3
+        FENCE
+        FENCEpython
+        # lib/d.py
+        d = 4
+        FENCE
+        ## File: lib\\_\\_init\\_\\_.py
+        FENCEpython
+        FENCE
+        ### lib\\infrastructure\\api.py
+        FENCEpython
+        e = 5
+        FENCE
+        """))
+    assert {"lib/a.py", "lib/b.py", "lib/c.py", "lib/d.py", "lib/__init__.py", "lib/infrastructure/api.py"} <= set(ex.files)
+
+
+def test_prose_mention_is_not_a_label() -> None:
+    ex = extract(md("""
+        Now we update the stack so that it reads the configuration from `config.py` and exports every output:
+
+        FENCEpython
+        import pulumi
+        class TapStack(pulumi.ComponentResource):
+            pass
+        FENCE
+        """))
+    assert list(ex.files) == ["lib/tap_stack.py"]
+
+
+def test_nested_fences_in_markdown_block() -> None:
+    ex = extract(md("""
+        ## File: lib/README.md
+
+        FENCEmarkdown
+        # Readme
+        FENCEbash
+        pulumi up
+        FENCE
+        FENCE
+        lib/
+          tap_stack.py
+        FENCE
+        FENCE
+
+        ## File: lib/tap_stack.py
+
+        FENCEpython
+        import pulumi
+        FENCE
+        """))
+    assert ex.files["lib/tap_stack.py"].text == "import pulumi\n"
+    assert "pulumi up" in ex.files["lib/README.md"].text
+    assert "tap_stack.py" in ex.files["lib/README.md"].text
+
+
+def test_unlabeled_blocks_placed_by_content() -> None:
+    ex = extract(md("""
+        FENCEpython
+        import pulumi
+        class TapStack(pulumi.ComponentResource):
+            pass
+        FENCE
+        FENCEpython
+        import unittest
+        class TestStack(unittest.TestCase):
+            pass
+        FENCE
+        FENCEbash
+        pulumi up
+        FENCE
+        FENCEyaml
+        AWSTemplateFormatVersion: '2010-09-09'
+        Resources: {}
+        FENCE
+        """))
+    assert set(ex.files) == {"lib/tap_stack.py", "tests/unit/test_tap_stack.py", "lib/TapStack.yml"}
+    assert len(ex.unplaced) == 1  # the shell block
+
+
+def test_truncated_response() -> None:
+    ex = extract(md("""
+        ## File: lib/tap_stack.py
+        FENCEpython
+        import pulumi
+        def make(
+        """))
+    assert [f.path for f in ex.truncated] == ["lib/tap_stack.py"]
+
+
+def test_raw_file_without_fences() -> None:
+    ex = extract("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    assert list(ex.files) == ["lib/TapStack.yml"]
+    assert ex.files["lib/TapStack.yml"].how == "raw"
+
+
+def test_prose_only_has_no_files() -> None:
+    ex = extract("# Model Response\n\nI have created a comprehensive implementation.\n")
+    assert not ex.files
+
+
+def test_later_version_of_a_file_wins() -> None:
+    ex = extract(md("""
+        ## File: lib/a.py
+        FENCEpython
+        a = 1
+        FENCE
+        ## File: lib/a.py
+        FENCEpython
+        a = 2
+        FENCE
+        """))
+    assert ex.files["lib/a.py"].text == "a = 2\n"
+    assert ex.notes
