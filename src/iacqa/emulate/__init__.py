@@ -1,0 +1,184 @@
+"""Emulated deployment: deploy the graph into an embedded AWS emulator, run every handler on realistic events,
+follow the flow, report what fails (issue 5).
+
+    run(graph, root, options, prompt=None) -> EmulationResult
+    serve(graph, root, options) -> None          # `iacqa emulate PATH --serve`
+
+`run` does its work in a sandboxed child (run_forked): the moto server (127.0.0.1, free port), the deployment and
+the flow live there; each handler runs in a child of that child with the function's own limits. Options read:
+`endpoint_url` (deploy into a running AWS-compatible endpoint instead), `emulate_timeout` (whole stage, s),
+`handler_timeout` (cap per handler run, s), `emulate_max_runs`, `emulate_max_hops`.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iacqa.model import Category, Finding, ResourceGraph, Severity
+from iacqa.sandbox import EventSink, Limits, run_forked, safe_env
+
+__all__ = ["EmulationResult", "run", "serve"]
+
+
+@dataclass
+class EmulationResult:
+    status: str  # ok | failed | unavailable | skipped
+    detail: str
+    findings: list[Finding] = field(default_factory=list)
+    flows: list[dict[str, Any]] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    unchecked: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _finding_from(d: dict[str, Any]) -> Finding:
+    d = dict(d)
+    d.pop("fingerprint", None)
+    d["category"] = Category(d["category"])
+    d["severity"] = Severity(d["severity"])
+    return Finding(**d)
+
+
+def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: dict[str, Any],
+                   prompt: str | None, workdir: Path) -> None:
+    from iacqa.emulate import moto_backend
+    from iacqa.emulate.checks import env_findings, package_findings
+    from iacqa.emulate.deploy import deploy, outputs
+    from iacqa.emulate.flow import Emulation
+
+    t0 = time.monotonic()
+    backend = moto_backend.start(options.get("endpoint_url"))
+    try:
+        sink.emit({"kind": "backend", "url": backend.url, "embedded": backend.embedded,
+                   "seconds": round(time.monotonic() - t0, 3)})
+        dep = deploy(graph, backend, workdir)
+        sink.emit({"kind": "deployed", "created": len(dep.created), "unchecked": dep.unchecked,
+                   "functions": sorted(dep.functions), "seconds": round(time.monotonic() - t0, 3)})
+        static: list[Finding] = []
+        for rid, spec in list(dep.functions.items()):
+            fn = graph.resources[rid]
+            pkg = package_findings(graph, fn)
+            static += pkg
+            if pkg:
+                spec.code_dir = None  # nothing to run
+                continue
+            static += env_findings(fn, spec.artifact, fn.get("Environment.Variables") or {})
+        for f in static:
+            sink.emit({"kind": "finding", "finding": f.to_dict()})
+        em = Emulation(graph, dep, backend, prompt=prompt, options={**options, "_root": root})
+        static_fp = {f.fingerprint for f in static}
+        n = 0
+        try:
+            em.run()
+        finally:
+            for f in em.findings:
+                if f.fingerprint not in static_fp:
+                    sink.emit({"kind": "finding", "finding": f.to_dict()})
+                    n += 1
+            sink.emit({"kind": "flows", "flows": em.trace, "notes": em.notes})
+            sink.emit({"kind": "outputs", "outputs": outputs(graph, dep)})
+    finally:
+        backend.stop()
+
+
+def run(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None,
+        prompt: str | None = None) -> EmulationResult:
+    options = dict(options or {})
+    t0 = time.monotonic()
+    if not any(True for _ in graph.functions()):
+        return EmulationResult("skipped", "no Lambda functions in the graph")
+    from iacqa.emulate import moto_backend
+
+    why = moto_backend.available() if not options.get("endpoint_url") else None
+    if why:
+        return EmulationResult("unavailable", f"emulator not available ({why}): pip install 'iacqa[emulate]'")
+    # Import the heavy parts once in this process: the child and every handler run fork from it.
+    import boto3  # noqa: F401
+    import moto.server  # noqa: F401
+
+    limits = Limits(timeout=float(options.get("emulate_timeout", 180)),
+                    memory_mb=int(options.get("emulate_memory_mb", 4096)))
+    with tempfile.TemporaryDirectory(prefix="iacqa-emulate-") as tmp:
+        work = Path(tmp)
+        outcome = run_forked(lambda sink: _emulate_child(sink, graph, Path(root), options, prompt, work),
+                             cwd=Path(root), env=safe_env(work / "home"), limits=limits)
+    res = EmulationResult("ok", "", seconds=round(time.monotonic() - t0, 3))
+    for e in outcome.events:
+        kind = e.get("kind")
+        if kind == "finding":
+            res.findings.append(_finding_from(e["finding"]))
+        elif kind == "flows":
+            res.flows = e["flows"]
+            res.notes += e.get("notes", [])
+        elif kind == "outputs":
+            res.outputs = e["outputs"]
+        elif kind == "deployed":
+            res.unchecked = e["unchecked"]
+    deployed = next((e for e in outcome.events if e.get("kind") == "deployed"), None)
+    runs = len(res.flows)
+    errors = sum(1 for h in res.flows if h.get("status") not in ("ok", "unchecked"))
+    clean = sum(1 for h in res.flows if h.get("status") == "ok" and not h.get("findings"))
+    if outcome.status != "ok":
+        err = next((e.get("error") for e in outcome.events if e.get("kind") == "child-error"), None)
+        res.status = "failed"
+        res.detail = (f"emulation did not complete ({outcome.status}"
+                      f"{': ' + str(err)[:300] if err else ''}); partial results kept")
+        return res
+    res.detail = (f"{deployed['created'] if deployed else 0} resources deployed, {len(res.unchecked)} unchecked; "
+                  f"{runs} handler runs ({clean} clean, {errors} failed); {len(res.findings)} findings; "
+                  f"{res.seconds:.1f}s")
+    return res
+
+
+def serve(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None) -> None:
+    """Deploy into the embedded emulator and keep it up on 127.0.0.1 until Ctrl-C."""
+    import signal
+
+    from iacqa.emulate import moto_backend
+    from iacqa.emulate.deploy import deploy, outputs
+
+    options = dict(options or {})
+    backend = moto_backend.start(options.get("endpoint_url"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="iacqa-serve-") as tmp:
+            dep = deploy(graph, backend, Path(tmp))
+            flat = outputs(graph, dep)
+            out_dir = Path(root) / "cfn-outputs"
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                (out_dir / "flat-outputs.json").write_text(json.dumps(flat, indent=2))
+            except OSError:
+                pass
+            print(f"iacqa: emulator at {backend.url} ({len(dep.created)} resources deployed, "
+                  f"{len(dep.unchecked)} unchecked)")
+            for u in dep.unchecked:
+                print(f"  unchecked: {u['resource']} ({u['type']}): {u['reason']}")
+            print("export these to use it (AWS CLI, boto3, integration tests):")
+            for k, v in backend.env().items():
+                print(f"export {k}={v}")
+            if flat:
+                print(f"stack outputs ({out_dir / 'flat-outputs.json'}):")
+                print(json.dumps(flat, indent=2))
+            print("Ctrl-C to stop.", flush=True)
+            stop = {"flag": False}
+
+            def _stop(signum: int, frame: Any) -> None:
+                stop["flag"] = True
+
+            old = signal.signal(signal.SIGTERM, _stop)
+            try:
+                while not stop["flag"]:
+                    time.sleep(0.5)
+            except KeyboardInterrupt:
+                pass
+            finally:
+                signal.signal(signal.SIGTERM, old)
+    finally:
+        backend.stop()
+        print("iacqa: emulator stopped.", flush=True)

@@ -1,0 +1,1 @@
+"""Runtime findings from the emulator (RTE, PKG001, PRM101+)."""
