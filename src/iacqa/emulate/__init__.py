@@ -63,7 +63,7 @@ def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: d
         static: list[Finding] = []
         for rid, spec in list(dep.functions.items()):
             fn = graph.resources[rid]
-            pkg = package_findings(graph, fn)
+            pkg = package_findings(graph, fn, root)
             static += pkg
             if pkg:
                 spec.code_dir = None  # nothing to run

@@ -25,9 +25,16 @@ def handler_module(handler: str, runtime: str) -> tuple[str, str]:
     return module, func
 
 
-def package_findings(graph: ResourceGraph, fn: Resource) -> list[Finding]:
+def _rel(path: str | None, root: Any) -> str | None:
+    if path and root is not None and path.startswith(str(root)):
+        return "./" + path[len(str(root)):].lstrip("/")
+    return path
+
+
+def package_findings(graph: ResourceGraph, fn: Resource, root: Any = None) -> list[Finding]:
     """PKG001 / RTE003 from the graph alone. An empty list means the code can be run."""
     art = graph.code.get(fn.id)
+    source = _rel(art.source_path, root) if art is not None else None
     runtime = str(fn.get("Runtime") or "")
     handler = str(fn.get("Handler") or "index.handler")
     if fn.get("PackageType") == "Image" or fn.get("ImageUri"):
@@ -36,15 +43,15 @@ def package_findings(graph: ResourceGraph, fn: Resource) -> list[Finding]:
         return []  # no code the front end could see (S3 bucket/key, or a value known only at deploy time)
     if art.kind == "missing" or (not art.files and art.source_path):
         return [CodePackageMissing.finding(
-            None, f"{fn.id}: code path `{art.source_path}` does not exist in the project", resource=fn,
-            attribute="Code", error=f"failed to compute archive hash for \"code\": open {art.source_path}: "
+            None, f"{fn.id}: code path `{source}` does not exist in the project", resource=fn,
+            attribute="Code", error=f"failed to compute archive hash for \"code\": open {source}: "
             "no such file or directory", fix="point the archive at the directory that holds the handler, "
             "relative to the project root")]
     if not runtime.startswith("python"):
         return []
     path, _func = handler_module(handler, runtime)
     if path not in art.files:
-        where = f"`{art.source_path}`" if art.source_path else "the inline code"
+        where = f"`{source}`" if source else "the inline code"
         if art.kind == "zip":
             return [CodePackageMissing.finding(
                 None, f"{fn.id}: the zip {where} has no `{path}` (handler `{handler}`)", resource=fn,

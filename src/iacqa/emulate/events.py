@@ -91,8 +91,10 @@ def triggers(graph: ResourceGraph) -> list[Trigger]:
         for key in keys or ["$default"]:
             method, _, path = key.partition(" ") if " " in key else ("POST", "", "/")
             method = "POST" if method in ("ANY", "$default") else method
+            # Terraform/Pulumi default the payload format to 1.0 (REST-shaped events).
+            fmt = str(integ.get("PayloadFormatVersion") or "1.0")
             out.append(Trigger("api-http", fn.id, integ.id, {"method": method, "path": path or "/",
-                                                             "route_key": key}))
+                                                             "route_key": key, "format": fmt}))
     for url in graph.of_type("AWS::Lambda::Url"):
         fn = _fn_in(graph, url.get("TargetFunctionArn"))
         if fn is not None:
@@ -183,6 +185,7 @@ EVENT_KEYS = {"body", "Records", "headers", "httpMethod", "requestContext", "det
 def handler_keys(sources: dict[str, str]) -> dict[str, Any]:
     """String keys the code reads from dicts, with hints: {"keys": [...], "headers": [...], "required": [...]}."""
     keys: list[str] = []
+    strings: set[str] = set()
     headers: list[str] = []
     required: list[str] = []
     env_names: set[str] = set()
@@ -193,6 +196,23 @@ def handler_keys(sources: dict[str, str]) -> dict[str, Any]:
             tree = ast.parse(text)
         except SyntaxError:
             continue
+        var_key: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                v = node.value
+                k = None
+                if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant):
+                    k = v.slice.value
+                elif (isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "get"
+                      and v.args and isinstance(v.args[0], ast.Constant)):
+                    k = v.args[0].value
+                if isinstance(k, str):
+                    var_key[node.targets[0].id] = k
+                    if re.search(r"csv|text|content|str|line|message|raw|b64|encoded", node.targets[0].id, re.I):
+                        strings.add(k)
+            if isinstance(node, ast.keyword) and node.arg in ("Body", "MessageBody", "Message", "Data") \
+                    and isinstance(node.value, ast.Name) and node.value.id in var_key:
+                strings.add(var_key[node.value.id])
         for node in ast.walk(tree):
             key, target = None, None
             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
@@ -223,7 +243,8 @@ def handler_keys(sources: dict[str, str]) -> dict[str, Any]:
             keys.append(key)
     keys = [k for k in dict.fromkeys(keys) if k not in EVENT_KEYS and k not in env_names and not k.isupper()
             and re.fullmatch(r"[A-Za-z_][\w-]{0,40}", k)]
-    return {"keys": keys, "headers": list(dict.fromkeys(headers)), "required": list(dict.fromkeys(required))}
+    return {"keys": keys, "headers": list(dict.fromkeys(headers)), "required": list(dict.fromkeys(required)),
+            "strings": sorted(strings)}
 
 
 def value_for(key: str) -> Any:
@@ -291,6 +312,9 @@ def payload(sources: dict[str, str], prompt: str | None = None) -> dict[str, Any
             best = (overlap, ex)
     body: dict[str, Any] = dict(best[1]) if best else {}
     for k in keys:
+        if k in hints["strings"]:
+            body.setdefault(k, "id,symbol,price,quantity\n1,ACME,150.75,3\n2,INIT,20.5,1\n" if re.search(
+                r"csv|data|content|body", k, re.I) else f"test-{k}")
         body.setdefault(k, value_for(k))
     if not body:
         body = {"id": "item-0001", "amount": 150.75, "quantity": 3, "description": "iacqa test",

@@ -23,6 +23,7 @@ from iacqa.rules.runtime.handlers import (
     HandlerNotFound,
     HandlerTimeout,
     MissingPackage,
+    RouteNotHandled,
     ServerErrorResponse,
 )
 
@@ -200,6 +201,21 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
         return HandlerException.finding(
             None, f"{spec.rid} raises {etype} {where}{' ' + phase if phase else ''}: {emsg[:300]}",
             resource=res, location=loc, error=error, fix=fix_hint(error), severity=sev)
+    result = a.get("result")
+    if (status == "ok" and d.trigger.kind in ("api-rest", "api-http") and isinstance(result, dict)
+            and result.get("statusCode") == 404 and "{" not in str(d.trigger.detail.get("path", ""))):
+        files = spec.artifact.files if spec.artifact else {}
+        text = "\n".join(files.values())
+        hint = ""
+        if d.trigger.detail.get("format") == "2.0" and re.search(r"""["'](httpMethod|path)["']""", text):
+            hint = ("; the handler reads `httpMethod`/`path`, which payload format 2.0 does not send (it sends "
+                    "`requestContext.http.method` and `rawPath`)")
+        elif d.trigger.detail.get("format") == "1.0" and re.search(r"""["'](rawPath|routeKey)["']""", text):
+            hint = "; the handler reads `rawPath`/`routeKey`, which payload format 1.0 does not send"
+        return RouteNotHandled.finding(
+            None, f"{spec.rid} answers 404 on {d.trigger.label()}, a route its API defines{hint}", resource=res,
+            error=f"HTTP 404: {str(result.get('body'))[:200]}",
+            fix="route on the fields of the payload format the integration sends", severity=sev)
     if status == "ok" and d.trigger.kind in API_KINDS and d.variant == "valid" and _server_error(a):
         text = failure_text(a) or "no error was logged"
         frames = None

@@ -107,7 +107,7 @@ class Emulation:
             headers = ev.signature_headers(files, hints, text, self._secrets_for(spec))
             if d.get("method") in ("GET", "DELETE", "HEAD", "OPTIONS"):
                 text = None
-            if t.kind == "api-rest":
+            if t.kind == "api-rest" or (t.kind == "api-http" and d.get("format") == "1.0"):
                 e = ev.api_rest(d.get("method", "POST"), d.get("path", "/"), text, headers)
                 if d.get("method") == "GET":
                     e["queryStringParameters"] = {k: str(v) for k, v in body.items()
@@ -164,7 +164,7 @@ class Emulation:
         suffix = t.detail.get("suffix") or ".json"
         key = f"{t.detail.get('prefix') or 'uploads/'}iacqa-test{suffix}"
         if suffix.endswith(".csv"):
-            data = ("id,amount,description\nitem-1,150.75,first\nitem-2,20,second\n").encode()
+            data = b"id,amount,description\nitem-1,150.75,first\nitem-2,20,second\n"
         elif re.search(r"\.(jpe?g|png|gif)$", suffix):
             data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
         else:

@@ -174,14 +174,14 @@ def _install_import_guard(code_root: str, sink: EventSink) -> None:
     orig_import = builtins.__import__
     stdlib = set(sys.stdlib_module_names)
 
-    def guarded(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-        if level == 0 and globals and str(globals.get("__file__") or "").startswith(code_root + os.sep):
+    def guarded(name: str, globals_: Any = None, locals_: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+        if level == 0 and globals_ and str(globals_.get("__file__") or "").startswith(code_root + os.sep):
             top = name.split(".")[0]
             if (top not in stdlib and top not in RUNTIME_PROVIDED and not (Path(code_root) / top).exists()
                     and not (Path(code_root) / f"{top}.py").exists()
                     and not any(p.name.startswith(top) for p in Path(code_root).glob(f"{top}*.so"))):
                 raise ModuleNotFoundError(f"No module named '{top}'", name=top)
-        return orig_import(name, globals, locals, fromlist, level)
+        return orig_import(name, globals_, locals_, fromlist, level)
 
     builtins.__import__ = guarded
 

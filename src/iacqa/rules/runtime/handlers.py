@@ -180,3 +180,24 @@ class RuntimeCallNotAllowed(Rule):
     severity = Severity.CRITICAL
     title = "role does not allow a call the handler makes"
     stage = "emulate"
+
+
+class RouteNotHandled(Rule):
+    """An API handler answers 404 on a route its own API defines.
+
+    What it finds: a function behind an API Gateway route (REST resource/method or HTTP API route key) that
+    answers 404 when iacqa sends the request that route receives. The usual cause is a handler written for the
+    other event shape: HTTP APIs with payload format 2.0 send `rawPath` and `requestContext.http.method`, not
+    `path` and `httpMethod`; a handler routing on `event["path"]` sees `None` and falls through to "not found".
+    Why it breaks: every request to the route fails although the deploy and the API look right.
+    Bad: `payload_format_version="2.0"` with `if event.get("httpMethod") == "GET" and event.get("path") == "/health"`.
+    Good: route on the fields the configured payload format sends (or set payload_format_version="1.0").
+    What AWS says: the client gets the handler's 404 for `GET /health`.
+    References: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+    """
+
+    id = "RTE007"
+    category = Category.RUNTIME_ERROR
+    severity = Severity.HIGH
+    title = "API handler answers 404 on a route its API defines"
+    stage = "emulate"
