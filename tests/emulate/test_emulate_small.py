@@ -247,3 +247,17 @@ def test_serve_binds_loopback_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_env_check_reads_only_the_handlers_modules() -> None:
+    """Two functions sharing one code directory (corpus Pr7168): each is judged on its own handler's imports."""
+    from iacqa.emulate.checks import env_findings, reachable
+
+    files = {"a.py": "import os\nimport util\nX = os.environ['A_ONLY']\ndef handler(e, c):\n    return X\n",
+             "b.py": "import os\nY = os.environ['B_ONLY']\ndef handler(e, c):\n    return Y\n",
+             "util.py": "import os\nZ = os.environ['SHARED']\n"}
+    assert set(reachable(files, "a.handler")) == {"a.py", "util.py"}
+    g = ResourceGraph()
+    fn = _fn(g, "fa", files, handler="a.handler", env={"A_ONLY": "1"})
+    found = env_findings(fn, g.code["fa"], {"A_ONLY": "1"})
+    assert [(f.symbol, f.file, f.line) for f in found] == [("SHARED", "lib/fa/util.py", 2)]

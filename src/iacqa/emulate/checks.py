@@ -66,13 +66,48 @@ def package_findings(graph: ResourceGraph, fn: Resource, root: Any = None) -> li
     return []
 
 
+def reachable(files: dict[str, str], handler: str) -> dict[str, str]:
+    """The handler's module and the package modules it imports (transitively): several functions often share one
+    code directory, each with its own handler file."""
+    start = handler.rpartition(".")[0].replace(".", "/") + ".py"
+    if start not in files:
+        return {k: v for k, v in files.items() if k.endswith(".py")}
+    out: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        path = todo.pop()
+        if path in out or path not in files:
+            continue
+        out[path] = files[path]
+        try:
+            tree = ast.parse(files[path])
+        except SyntaxError:
+            continue
+        base = path.rpartition("/")[0]
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                if node.level:
+                    mod = (base.replace("/", ".") + "." + mod).strip(".") if base else mod
+                names = [mod] + [f"{mod}.{a.name}" if mod else a.name for a in node.names]
+            for n in names:
+                rel = n.replace(".", "/")
+                for cand in (f"{rel}.py", f"{rel}/__init__.py"):
+                    if cand in files:
+                        todo.append(cand)
+    return out
+
+
 def env_findings(fn: Resource, art: CodeArtifact | None, env: dict[str, Any]) -> list[Finding]:
     """RTE002 for `os.environ["X"]` reads where the function does not set X (a certain KeyError)."""
     if art is None:
         return []
     out = []
     seen = set()
-    for path, text in art.files.items():
+    for path, text in reachable(art.files, str(fn.get("Handler") or "index.handler")).items():
         if not path.endswith(".py"):
             continue
         try:

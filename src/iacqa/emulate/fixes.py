@@ -204,8 +204,7 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
     result = a.get("result")
     if (status == "ok" and d.trigger.kind in ("api-rest", "api-http") and isinstance(result, dict)
             and result.get("statusCode") == 404 and "{" not in str(d.trigger.detail.get("path", ""))):
-        files = spec.artifact.files if spec.artifact else {}
-        text = "\n".join(files.values())
+        text = "\n".join(em.sources(spec).values())
         hint = ""
         if d.trigger.detail.get("format") == "2.0" and re.search(r"""["'](httpMethod|path)["']""", text):
             hint = ("; the handler reads `httpMethod`/`path`, which payload format 2.0 does not send (it sends "

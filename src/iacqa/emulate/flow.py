@@ -87,10 +87,14 @@ class Emulation:
             except Exception as exc:  # noqa: BLE001
                 self.notes.append(f"stream of {t.source} not readable in the emulator: {exc}")
 
+    def sources(self, spec: FunctionSpec) -> dict[str, str]:
+        from iacqa.emulate.checks import reachable
+
+        return reachable(spec.artifact.files, spec.handler) if spec.artifact else {}
+
     def payload(self, spec: FunctionSpec) -> dict[str, Any]:
         if spec.rid not in self._payloads:
-            files = spec.artifact.files if spec.artifact else {}
-            self._payloads[spec.rid] = ev.payload(files, self.prompt)
+            self._payloads[spec.rid] = ev.payload(self.sources(spec), self.prompt)
         return self._payloads[spec.rid]
 
     # -- events -----------------------------------------------------------------------------------------------
@@ -102,7 +106,7 @@ class Emulation:
         d = t.detail
         if t.kind in ("api-rest", "api-http", "url"):
             text = json.dumps(body)
-            files = spec.artifact.files if spec.artifact else {}
+            files = self.sources(spec)
             hints = ev.handler_keys(files)
             headers = ev.signature_headers(files, hints, text, self._secrets_for(spec))
             if d.get("method") in ("GET", "DELETE", "HEAD", "OPTIONS"):
