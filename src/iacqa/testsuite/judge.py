@@ -176,7 +176,7 @@ def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
 def _placeholder(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, str] | None:
     body = _body(fn)
     if all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body):
-        return fn.lineno, "its body is empty (`pass`)"
+        return (body[0].lineno if body else fn.lineno), "its body is empty (`pass`)"
     for s in body:
         if isinstance(s, ast.Assert) and isinstance(s.test, ast.Constant) and not s.test.value:
             return s.lineno, f"`assert {s.test.value!r}` always fails"
