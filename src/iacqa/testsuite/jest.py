@@ -1,0 +1,158 @@
+"""Run TypeScript/JavaScript unit tests with jest, when node and the jest packages are available.
+
+The packages (jest, ts-jest, typescript, @types/jest, @types/node) live in a cache OUTSIDE the task
+(`jest_cache`, default ~/.cache/iacqa/node); with `jest_install` true they are installed there from the npm
+registry on first use. The task's own node_modules are never installed: tests that import packages the cache does
+not have fail with `Cannot find module`, and are reported as not checked rather than as broken tests. Unit test
+files only, on a copy of the project, in a network namespace without network when `unshare` allows it (node has
+no equivalent of the Python guard); integration test files keep their static judgment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from iacqa.model import Finding, Location
+from iacqa.rules.tests.testsuite import SuiteStopped, UnitTestFails
+from iacqa.testsuite.discover import TestFile
+from iacqa.testsuite.launcher import Scratch, child_env, launch
+
+PACKAGES = ["jest@29", "ts-jest@29", "typescript@5", "@types/jest@29", "@types/node@20"]
+
+
+def cache_dir(options: dict[str, Any]) -> Path:
+    return Path(options.get("jest_cache") or Path.home() / ".cache" / "iacqa" / "node").expanduser()
+
+
+def _jest_bin(cache: Path) -> Path:
+    return cache / "node_modules" / "jest" / "bin" / "jest.js"
+
+
+def ensure(options: dict[str, Any]) -> str | None:
+    """None when jest can run, else why not."""
+    node = shutil.which("node")
+    if not node:
+        return "node is not installed"
+    cache = cache_dir(options)
+    if _jest_bin(cache).exists() and (cache / "node_modules" / "ts-jest").exists():
+        return None
+    if not options.get("jest_install", False):
+        return f"jest is not in {cache} (set jest_install to install it from the npm registry)"
+    npm = shutil.which("npm")
+    if not npm:
+        return "npm is not installed"
+    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        p = subprocess.run([npm, "install", "--prefix", str(cache), *PACKAGES, "--no-audit", "--no-fund",
+                            "--loglevel=error"], capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"installing jest failed: {exc}"
+    if p.returncode != 0 or not _jest_bin(cache).exists():
+        return f"installing jest failed: {(p.stderr or p.stdout).strip()[-300:]}"
+    return None
+
+
+def _no_network_prefix() -> list[str]:
+    unshare = shutil.which("unshare")
+    if not unshare:
+        return []
+    try:
+        ok = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    return [unshare, "-rn"] if ok else []
+
+
+def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
+        options: dict[str, Any]) -> tuple[str, str, list[dict], list[Finding], dict | None]:
+    unit = [f.path for f in files if f.kind == "unit"]
+    n_int = sum(1 for f in files if f.kind == "integration")
+    tail = f"; {n_int} TS integration file(s): static judgment only" if n_int else ""
+    if not unit:
+        return "skipped", "jest: no TypeScript/JavaScript unit tests" + tail, [], [], None
+    why = ensure(options)
+    if why:
+        return "unavailable", f"jest: not run ({why}); static judgment kept" + tail, [], [], None
+    cache = cache_dir(options)
+    scratch = Scratch.make(base, root, "jest")
+    mods = str(cache / "node_modules")
+    config = {
+        "rootDir": str(scratch.project),
+        "testEnvironment": "node",
+        "testMatch": [str(scratch.project / f) for f in unit],
+        "transform": {r"^.+\.[tj]sx?$": [str(cache / "node_modules" / "ts-jest"), {
+            "diagnostics": False, "isolatedModules": True,
+            "tsconfig": {"esModuleInterop": True, "allowJs": True, "module": "commonjs", "target": "es2020",
+                         "types": ["jest", "node"], "typeRoots": [str(cache / "node_modules" / "@types")]}}]},
+        "moduleDirectories": ["node_modules", mods],
+        "testTimeout": int(limits["test_timeout"] * 1000) or 60000,
+        "cacheDirectory": str(scratch.home / "jest-cache"),
+        "watchman": False,
+    }
+    cfg = scratch.root / "jest.config.json"
+    cfg.write_text(json.dumps(config))
+    out = scratch.root / "jest-results.json"
+    env = child_env(scratch, memory_mb=limits["tests_memory_mb"], test_timeout=limits["test_timeout"],
+                    extra={"NODE_PATH": mods})
+    env.pop("PYTHONPATH", None)
+    cmd = [*_no_network_prefix(), shutil.which("node") or "node", str(_jest_bin(cache)), "--config", str(cfg),
+           "--ci", "--json", "--outputFile", str(out), "--testLocationInResults", "--runInBand"]
+    ln = launch(cmd, scratch, env, timeout=limits["tests_timeout"], memory_mb=limits["tests_memory_mb"])
+    if ln.status in ("timeout", "memory"):
+        f = SuiteStopped.finding(None, f"the jest unit tests were stopped ({ln.status})", location=Location(),
+                                 error=ln.status, fix="bound every wait in the tests")
+        return "stopped", f"jest: stopped ({ln.status})" + tail, [], [f], None
+    try:
+        data = json.loads(out.read_text())
+    except (OSError, ValueError):
+        return "error", f"jest: no results ({(ln.stderr or ln.stdout).strip()[-300:]})" + tail, [], [], None
+    tests: list[dict] = []
+    findings: list[Finding] = []
+    unchecked = 0
+    for suite in data.get("testResults", []):
+        rel = os.path.relpath(suite.get("name", ""), scratch.project)
+        if not suite.get("assertionResults") and suite.get("status") == "failed":
+            msg = (suite.get("message") or "").strip()
+            if "Cannot find module" in msg:
+                unchecked += 1
+                tests.append({"nodeid": rel, "file": rel, "line": None, "kind": "unit", "outcome": "unchecked",
+                              "reason": _first_line(msg)})
+                continue
+            tests.append({"nodeid": rel, "file": rel, "line": None, "kind": "unit", "outcome": "error",
+                          "reason": _first_line(msg)})
+            findings.append(UnitTestFails.finding(None, f"{rel} cannot run: {_first_line(msg)}",
+                                                  location=Location(rel), error=_first_line(msg)))
+            continue
+        for a in suite.get("assertionResults", []):
+            line = (a.get("location") or {}).get("line")
+            outcome = {"passed": "passed", "failed": "failed", "pending": "skipped", "todo": "skipped"}.get(
+                a.get("status"), a.get("status"))
+            reason = _first_line("\n".join(a.get("failureMessages") or [])) if outcome == "failed" else None
+            name = " ".join([*a.get("ancestorTitles", []), a.get("title", "")]).strip()
+            tests.append({"nodeid": f"{rel}::{name}", "file": rel, "line": line, "kind": "unit",
+                          "outcome": outcome, "reason": reason, "duration": (a.get("duration") or 0) / 1000})
+            if outcome == "failed":
+                findings.append(UnitTestFails.finding(None, f"{rel}::{name} fails: {reason}",
+                                                      location=Location(rel, line), error=reason))
+    passed = sum(1 for t in tests if t["outcome"] == "passed")
+    failed = sum(1 for t in tests if t["outcome"] in ("failed", "error"))
+    detail = f"jest: {passed} passed, {failed} failed in {ln.seconds:.1f}s"
+    if unchecked:
+        detail += f", {unchecked} file(s) not checked (packages not in the jest cache)"
+    return ("failed" if failed else "ok"), detail + tail, tests, findings, None
+
+
+def _first_line(msg: str) -> str:
+    import re
+
+    clean = re.sub(r"\x1b\[[0-9;]*m", "", msg)
+    lines = [ln.strip() for ln in clean.splitlines() if ln.strip()]
+    for ln in lines:
+        if ln.startswith(("Expected", "Received", "expect(", "Error", "TypeError", "Cannot find module")):
+            return " ".join(lines[lines.index(ln):lines.index(ln) + 3])[:400]
+    return (lines[0] if lines else "")[:400]
