@@ -15,6 +15,7 @@ emulated deployment (issue 4).
   task, installed from the npm registry when `jest_install` is true); otherwise the status says so.
 
 Options: coverage_threshold (90), tests_timeout (s per run, 300), test_timeout (s per test, 60),
+integration_test_timeout (s per integration test, 20: polling for a flow the emulator does not run),
 tests_memory_mb (2048), tests_integration (True), endpoint_url, write_coverage_summary (True), jest (True),
 jest_install (False), jest_cache (~/.cache/iacqa/node).
 """
@@ -53,6 +54,7 @@ class TestStageResult:
 def _limits(options: dict[str, Any]) -> dict[str, Any]:
     return {"tests_timeout": float(options.get("tests_timeout", 300)),
             "test_timeout": float(options.get("test_timeout", 60)),
+            "integration_test_timeout": float(options.get("integration_test_timeout", 20)),
             "tests_memory_mb": int(options.get("tests_memory_mb", 2048))}
 
 

@@ -172,7 +172,7 @@ def results(kind: str, ln: Launch, scratch: Scratch, limits: dict[str, Any]) -> 
             fix="bound every wait (a deadline or a maximum number of attempts); do not poll real resources in "
             "unit tests"))
     for t in tests.values():
-        if t.get("outcome") == "timeout" and ln.status != "timeout":
+        if t.get("outcome") == "timeout" and ln.status != "timeout" and kind == "unit":
             findings.append(SuiteStopped.finding(
                 None, f"{t['nodeid']} was still running after {limits['test_timeout']:g} s (per-test time limit) "
                 "and was stopped; the other tests ran", location=Location(t.get("file"), t.get("line")),

@@ -217,9 +217,10 @@ class IntegrationTestFails(_TestsRule):
 
     What it finds: integration tests that iacqa runs against its emulated deployment of the stack (moto on
     127.0.0.1, `AWS_ENDPOINT_URL` set, fake credentials): with the outputs file written, and again without it (as
-    in an environment that did not write `cfn-outputs/flat-outputs.json`). Each failure carries the reason; failures
-    caused by what the emulator cannot do (Lambda invoke needs Docker, public URLs) are reported as unchecked, not
-    here.
+    in an environment that did not write `cfn-outputs/flat-outputs.json`). Each failure carries the reason. Not
+    reported here but listed in the stage's tests: failures caused by what the emulator cannot do (Lambda invoke
+    needs Docker, public URLs) as `unchecked`, and wrong-state assertions or polls that never end as `unverified`
+    (the emulator deploys part of each resource's settings and does not run functions on their triggers).
     Why it breaks: the test cannot find or use the deployment, or the deployment does not do what the test checks.
     Bad: `FileNotFoundError: Stack outputs not found` when the file is absent.
     Good: tests that pass against a deployment whatever wrote its outputs.
