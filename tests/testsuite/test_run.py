@@ -132,6 +132,7 @@ def test_write_outside_the_project_is_refused_and_reported(copy_fixture) -> None
     (f,) = [f for f in res.findings if f.rule == "TST013"]
     assert str(OUTSIDE) in f.message and f.category is Category.TESTS_BROKEN
     assert {t["outcome"] for t in res.tests} == {"passed", "failed"}  # the rest of the run completed
+    assert [f.rule for f in res.findings] == ["TST013"]  # not again as a failing test
     assert res.coverage is not None
     assert _run(copy_fixture("writes_outside/fixed")).findings == []
 
