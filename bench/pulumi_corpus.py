@@ -24,6 +24,7 @@ from pathlib import Path
 from iacqa.frontends.pulumi_py import harness
 from iacqa.pipeline import InputError, analyze
 
+ISSUE2_STAGES = ("ingest", "graph", "check", "lint")
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tasks" / "pulumi-py"
 
 
@@ -57,7 +58,7 @@ def main() -> int:
             work = Path(tempfile.mkdtemp(prefix="iacqa-bench-"))
             t0 = time.perf_counter()
             try:
-                result = analyze(task, response=response, workdir=work / "p", keep=True,
+                result = analyze(task, response=response, workdir=work / "p", keep=True, stages=ISSUE2_STAGES,
                                  options={"checkov": False})
             except InputError as exc:
                 print(f"{task.name:8} {response:5} input error: {exc}")

@@ -44,12 +44,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="also run checkov over the graph (security stage; adds ~3 s of checkov start-up per task)")
     a.add_argument("--no-checkov", action="store_true", help=argparse.SUPPRESS)  # the default; kept for scripts
     a.add_argument("--workdir", help="materialize the project here and keep it")
+    a.add_argument("--endpoint-url", help="deploy into this running AWS-compatible endpoint (LocalStack, moto server) "
+                   "instead of the embedded moto")
+    a.add_argument("--coverage-threshold", type=float, default=None, help="required coverage in percent (default 90)")
     a.add_argument("--color", action="store_true", help="color the text report")
 
     rl = sub.add_parser("rules", help="list every rule")
     rl.add_argument("--markdown", action="store_true", help="print the rule documentation as markdown")
     r = sub.add_parser("rule", help="print a rule's documentation")
     r.add_argument("id")
+
+    e = sub.add_parser("emulate", help="deploy a project into the emulator (--serve keeps it up on 127.0.0.1)")
+    e.add_argument("path")
+    e.add_argument("--response", choices=("model", "ideal", "code"), default=None)
+    e.add_argument("--serve", action="store_true", help="keep the emulator running and print the environment to export")
+    e.add_argument("--workdir", help="materialize the project here and keep it")
 
     b = sub.add_parser("batch", help="analyze many tasks; one JSON line per task and response")
     b.add_argument("paths", nargs="+", help="task directories, or directories that contain tasks")
@@ -72,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return EXIT_USAGE
     try:
-        return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare, "batch": _batch}[args.command](args)
+        return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare, "batch": _batch,
+                "emulate": _emulate}[args.command](args)
     except KeyboardInterrupt:
         sys.stderr.write("iacqa: interrupted\n")
         return 130
@@ -84,6 +94,10 @@ def _options(args: argparse.Namespace) -> dict:
         opts["account_concurrency"] = args.account_concurrency
     if args.quota_profile:
         opts["quota_profile"] = args.quota_profile
+    if getattr(args, "endpoint_url", None):
+        opts["endpoint_url"] = args.endpoint_url
+    if getattr(args, "coverage_threshold", None) is not None:
+        opts["coverage_threshold"] = args.coverage_threshold
     if args.select:
         opts["select"] = [s.strip() for s in args.select.split(",") if s.strip()]
     if args.ignore:
@@ -155,6 +169,30 @@ def _rule(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stdout.write(f"{rule.id}: {rule.title}\ncategory: {rule.category.value}   severity: {rule.severity.value}   "
                      f"stage: {rule.stage}\n\n{rule.documentation()}\n")
+    return EXIT_OK
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from iacqa.ingest.task import InputError
+    from iacqa.pipeline import analyze
+
+    workdir = Path(args.workdir) if args.workdir else None
+    try:
+        result = analyze(args.path, response=args.response, stages=("ingest", "graph", "emulate"),
+                         workdir=workdir, keep=True)
+    except InputError as exc:
+        sys.stderr.write(f"iacqa: {exc}\n")
+        return EXIT_USAGE
+    _emit(_render(result, "text"), None)
+    if not args.serve:
+        return EXIT_FINDINGS if result.worst_at_least(Severity.CRITICAL) else EXIT_OK
+    from iacqa.emulate import serve
+    from iacqa.frontends.pulumi_py.frontend import PulumiFrontend
+    from iacqa.ingest.task import load
+
+    project = load(Path(result.task.project_dir or args.path), "code")
+    graph = PulumiFrontend().build(project, {}).graph
+    serve(graph, project.root, {})
     return EXIT_OK
 
 

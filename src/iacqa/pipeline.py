@@ -19,7 +19,7 @@ from iacqa.model import Category, Finding, ResourceGraph, Severity, StageResult,
 from iacqa.rules.context import RuleContext
 
 ALL_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
-DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate")
+DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
 
 
 def _frontend(platform: str) -> Any:
@@ -82,10 +82,12 @@ def analyze(path: str | Path, response: str | None = None, stages: tuple[str, ..
         if "security" in wanted:
             run.stage("security", lambda: _security(ctx, result, options))
         if "emulate" in wanted:
-            run.stage("emulate", lambda: _emulate(project, graph, options, result))
+            run.stage("emulate", lambda: _emulate(project, graph, options, result, state))
         if "tests" in wanted:
-            result.stages.append(StageResult("tests", "unavailable", 0.0, "not implemented in this version"))
+            run.stage("tests", lambda: _tests(project, graph, options, result, state))
         result.graph = _graph_summary(graph)
+        if state.get("coverage"):
+            result.graph["coverage"] = state["coverage"]
         result.findings = _dedupe(result.findings)
         result.findings.sort(key=lambda f: (-f.severity.rank, f.file or "", f.line or 0, f.rule))
     finally:
@@ -185,7 +187,8 @@ def _security(ctx: RuleContext, result: TaskResult, options: dict) -> tuple[str,
     return status, detail
 
 
-def _emulate(project: Project, graph: ResourceGraph, options: dict, result: TaskResult) -> tuple[str, str]:
+def _emulate(project: Project, graph: ResourceGraph, options: dict, result: TaskResult,
+             state: dict) -> tuple[str, str]:
     """Deploy the graph into the embedded emulator, run every handler on realistic events, follow the flow."""
     if not graph.code:
         return "skipped", "no Lambda code in the graph"
@@ -194,13 +197,31 @@ def _emulate(project: Project, graph: ResourceGraph, options: dict, result: Task
     except ImportError as exc:
         return "unavailable", f"emulator not available ({exc}): pip install 'iacqa[emulate]'"
     em = emulate_run(graph, project.root, options, prompt=project.prompt)
+    state["emulation"] = em
     result.findings.extend(_with_md(project, em.findings))
     result.flows.extend(em.flows)
-    if em.outputs:
+    # The user's own directory is written only on request; a materialized copy gets outputs like the pipeline's.
+    if em.outputs and (project.temporary or options.get("write_outputs")):
         out = project.root / "cfn-outputs" / "flat-outputs.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(em.outputs, indent=2))
     return em.status, em.detail
+
+
+def _tests(project: Project, graph: ResourceGraph, options: dict, result: TaskResult, state: dict) -> tuple[str, str]:
+    """Judge the project's tests, run the unit tests with coverage, the integration tests against the emulator."""
+    try:
+        from iacqa.testsuite import run as tests_run
+    except ImportError as exc:
+        return "unavailable", f"test stage not available ({exc})"
+    opts = dict(options)
+    opts.setdefault("write_coverage_summary", project.temporary or bool(options.get("write_outputs")))
+    ts = tests_run(project, opts, emulation=state.get("emulation"), graph=graph)
+    result.findings.extend(_with_md(project, ts.findings))
+    if ts.coverage:
+        result.graph.setdefault("coverage", ts.coverage.get("total", ts.coverage))
+        state["coverage"] = ts.coverage.get("total", ts.coverage)
+    return ts.status, ts.detail
 
 
 def _with_md(project: Project, findings: list[Finding]) -> list[Finding]:

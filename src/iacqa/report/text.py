@@ -33,11 +33,29 @@ def _where(f: Finding) -> str:
     return f"{f.file}:{f.line}" if f.line else f.file
 
 
+def _hop_line(hop: dict[str, Any]) -> str:
+    """One emulator run: `[hop] trigger -> function: status (calls) <- cause`."""
+    indent = "  " + "  " * int(hop.get("depth") or 0)
+    res = hop.get("result")
+    code = f" {res.get('statusCode')}" if isinstance(res, dict) and "statusCode" in res else ""
+    calls = hop.get("calls") or []
+    line = (f"{indent}[{hop.get('hop', '?')}] {hop.get('trigger', '?')} -> {hop.get('function', '?')}: "
+            f"{hop.get('status', '?')}{code}")
+    if calls:
+        line += f"; calls {', '.join(_one_line(str(c), 90) for c in calls[:4])}" + (" ..." if len(calls) > 4 else "")
+    errors = [a.get("error") for a in hop.get("attempts") or [] if isinstance(a, dict) and a.get("error")]
+    if errors:
+        line += f" ({_one_line(short_error(str(errors[-1])), 160)})"
+    return line
+
+
 def _flow_lines(flow: Any, n: int) -> list[str]:
     if isinstance(flow, list):
         flow = {"hops": flow}
     if not isinstance(flow, dict):
         return [f"  {_one_line(str(flow))}"]
+    if "function" in flow and "hops" not in flow:
+        return [_hop_line(flow)]
     name = flow.get("name") or flow.get("event") or flow.get("entry") or f"flow {n}"
     status = flow.get("outcome") or flow.get("status")
     out = [f"  {name}" + (f" ({status})" if status else "") + ":"]
