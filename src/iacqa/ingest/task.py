@@ -171,6 +171,10 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
                 dest = f"lib/{name}"
         elif platform == "tf" and path.startswith("modules/"):
             dest = f"lib/{path}"
+        elif (platform in ("pulumi", "cdktf", "cdk") and not has_root_entry
+              and not path.startswith(("lib/", "tests/", "test/", ".")) and not name.endswith(".md")):
+            # Bare stack files move under lib/ (above); their sibling directories (lambda/, handlers/) go with them.
+            dest = f"lib/{path}"
         out[dest] = ef
     return out
 
