@@ -153,11 +153,11 @@ def run_forked(
         exit_code = os.WEXITSTATUS(wstatus)
         if status == "ok":
             status = {0: "ok", _EXIT_ERROR: "error", _EXIT_MEMORY: "memory"}.get(exit_code, "exit")
-    events = _read_events(events_path)
+    events = read_events(events_path)
     if status == "ok" and not any(e.get("kind") == "done" for e in events):
         status = "exit"  # the code ended the process itself (os._exit) before finishing
     outcome = ChildOutcome(status=status, exit_code=exit_code, seconds=seconds, peak_rss_mb=round(peak, 1),
-                           events=events, stdout=_tail(out_path), stderr=_tail(err_path))
+                           events=events, stdout=tail(out_path), stderr=tail(err_path))
     for p in (events_path, out_path, err_path):
         p.unlink(missing_ok=True)
     tmp.rmdir()
@@ -181,10 +181,12 @@ def _vms() -> int:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _read_events(path: Path) -> list[dict[str, Any]]:
+def read_events(path: Path, offset: int = 0) -> list[dict[str, Any]]:
+    """JSON lines written by a child, from byte `offset`; a line cut by a kill is skipped."""
     out = []
     try:
-        with open(path) as fh:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
             for line in fh:
                 try:
                     out.append(json.loads(line))
@@ -195,7 +197,7 @@ def _read_events(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _tail(path: Path, limit: int = 20000) -> str:
+def tail(path: Path, limit: int = 20000) -> str:
     try:
         data = path.read_bytes()
     except OSError:

@@ -13,7 +13,6 @@ parent has threads (the emulator's server thread, during integration runs).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.sandbox import safe_env
+from iacqa.sandbox.child import read_events, tail
 
 try:
     import psutil
@@ -122,11 +122,11 @@ def launch(cmd: list[str], scratch: Scratch, env: dict[str, str], timeout: float
             time.sleep(0.03)
         _kill(proc)  # whatever the tests left running in their process group
     seconds = time.monotonic() - t0
-    events = _read_events(events_path, start_offset)
-    stderr = _tail(err_path)
+    events = read_events(events_path, start_offset)
+    stderr = tail(err_path)
     if status == "ok" and "MemoryError" in stderr and proc.returncode not in (0, 1):
         status = "memory"
-    return Launch(status, proc.returncode, round(seconds, 3), round(peak, 1), events, _tail(out_path), stderr)
+    return Launch(status, proc.returncode, round(seconds, 3), round(peak, 1), events, tail(out_path), stderr)
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -138,29 +138,6 @@ def _kill(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover
         pass
-
-
-def _read_events(path: Path, offset: int) -> list[dict[str, Any]]:
-    out = []
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            for line in fh:
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    continue  # a line cut by a kill
-    except OSError:
-        pass
-    return out
-
-
-def _tail(path: Path, limit: int = 20000) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return ""
-    return data[-limit:].decode(errors="replace")
 
 
 def python() -> str:
