@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from iacqa.engine.run import run_rules
 from iacqa.ingest.task import InputError, Project, load
-from iacqa.model import Category, Finding, ResourceGraph, Severity, StageResult, TaskInfo, TaskResult
+from iacqa.model import Category, Finding, ResourceGraph, StageResult, TaskInfo, TaskResult
 from iacqa.rules.context import RuleContext
+from iacqa.rules.sandbox import InternalError
 
 ALL_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
 DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
@@ -40,12 +40,8 @@ class _Run:
             out = fn()
             status, detail = out if out else ("ok", "")
         except Exception as exc:  # a crashing stage becomes a finding; the task goes on
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
             status, detail = "error", f"{type(exc).__name__}: {exc}"
-            self.result.findings.append(Finding(
-                rule="IQA001", category=Category.DOCS, severity=Severity.LOW, title="internal error in iacqa",
-                message=f"stage {name} crashed: {type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno}); "
-                "its checks were skipped", stage=name))
+            self.result.findings.append(InternalError.crash(f"stage {name}", exc, name))
         self.result.stages.append(StageResult(name, status, round(time.monotonic() - t0, 3), detail))
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable
 
-from iacqa.model import Category, Finding, Severity
+from iacqa.model import Finding
 from iacqa.rules.context import RuleContext
 from iacqa.rules.registry import graph_rules
+from iacqa.rules.sandbox import InternalError
 
 
 def _selected(rule_id: str, select: Iterable[str] | None, ignore: Iterable[str] | None) -> bool:
@@ -24,16 +24,5 @@ def run_rules(ctx: RuleContext, select: Iterable[str] | None = None, ignore: Ite
         try:
             findings.extend(cls().check(ctx))
         except Exception as exc:  # a broken rule must not stop the task
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            findings.append(
-                Finding(
-                    rule="IQA001",
-                    category=Category.DOCS,
-                    severity=Severity.LOW,
-                    title="internal rule error",
-                    message=f"rule {cls.id} crashed: {type(exc).__name__}: {exc} ({tb.filename}:{tb.lineno}); "
-                    "its checks were skipped for this task",
-                    stage="check",
-                )
-            )
+            findings.append(InternalError.crash(f"rule {cls.id}", exc, "check"))
     return findings

@@ -93,3 +93,13 @@ class InternalError(Rule):
     severity = Severity.LOW
     title = "internal error in iacqa"
     stage = "engine"
+
+    @classmethod
+    def crash(cls, what: str, exc: BaseException, stage: str) -> Finding:
+        """The finding that stands for a crashed rule or stage, with where in iacqa it crashed."""
+        import traceback
+        from pathlib import Path
+
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        return cls.finding(None, f"{what} crashed: {type(exc).__name__}: {exc} ({Path(tb.filename).name}:"
+                           f"{tb.lineno}); its checks were skipped for this task").with_(stage=stage)
