@@ -27,6 +27,10 @@ def _frontend(platform: str) -> Any:
         from iacqa.frontends.pulumi_py.frontend import PulumiFrontend
 
         return PulumiFrontend()
+    if platform == "tf":
+        from iacqa.frontends.terraform.frontend import TerraformFrontend
+
+        return TerraformFrontend()
     return None
 
 

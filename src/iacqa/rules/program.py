@@ -64,6 +64,24 @@ class NoCode(Rule):
     stage = "ingest"
 
 
+class ConfigSyntaxError(Rule):
+    """An IaC configuration file (Terraform HCL, CloudFormation YAML/JSON) that does not parse.
+
+    What it finds: HCL that python-hcl2's grammar (the HCL spec) rejects, templates that are not valid YAML/JSON.
+    Why it breaks: `terraform init`/`validate` (or the CloudFormation API) rejects the file before planning.
+    Bad: `resource "aws_sqs_queue" "q" { name = "x" ` (block never closed).
+    Good: a file `terraform fmt` / `cfn-lint` accepts.
+    What AWS says: terraform: `Error: Unclosed configuration block`; CloudFormation: `Template format error`.
+    References: https://developer.hashicorp.com/terraform/language/syntax/configuration
+    """
+
+    id = "SYN004"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "configuration file does not parse"
+    stage = "frontend"
+
+
 class ProgramError(Rule):
     """The IaC program raises an exception when the IaC engine runs it.
 

@@ -1,0 +1,85 @@
+"""Terraform HCL -> ResourceGraph: parse the root module, evaluate it offline, check it against the provider schema.
+
+Terraform itself cannot help offline (`terraform validate` needs the provider, which cannot be downloaded), so
+the configuration is parsed with python-hcl2 and evaluated by iacqa; the provider schema index (shipped as
+package data) stands in for the provider's own validation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.terraform.graph import graph_from_module
+from iacqa.frontends.terraform.hcl_files import load_module_dir, tfvars
+from iacqa.frontends.terraform.model import locator, to_config
+from iacqa.model import Finding, Location, ResourceGraph
+from iacqa.rules.program import ConfigSyntaxError
+
+SKIP = {".terraform", "node_modules", ".git", "cdktf.out", "cdk.out"}
+
+
+def run_dir(root: Path, files: list[str] | None = None) -> str | None:
+    """The directory terraform runs in: lib/ in the TAP layout, else the directory with the most .tf files."""
+    tf = [Path(f) for f in (files if files is not None else [p.relative_to(root).as_posix() for p in root.rglob("*.tf")])
+          if f.endswith((".tf", ".tf.json")) and not any(part in SKIP for part in Path(f).parts)]
+    if not tf:
+        return None
+    dirs: dict[str, int] = {}
+    for f in tf:
+        d = f.parent.as_posix()
+        if "modules" in f.parts:
+            continue
+        dirs[d] = dirs.get(d, 0) + 1
+    if not dirs:
+        return tf[0].parent.as_posix()
+    if "lib" in dirs:
+        return "lib"
+    return max(sorted(dirs), key=lambda d: (dirs[d], -d.count("/")))
+
+
+def provider_major(config: dict[str, Any]) -> int | None:
+    """The AWS provider major version the configuration pins (`~> 5.0`, `>= 5.0, < 6.0`), if any."""
+    for tf in config.get("terraform", {}).get("required_providers", []) or []:
+        aws = tf.get("aws") if isinstance(tf, dict) else None
+        version = aws.get("version") if isinstance(aws, dict) else aws if isinstance(aws, str) else None
+        if isinstance(version, str):
+            m = re.search(r"(?:~>|=|>=|^)\s*v?(\d+)", version.strip())
+            if m:
+                return int(m.group(1))
+    return None
+
+
+class TerraformFrontend:
+    platform = "tf"
+
+    def build(self, project: Any, options: dict) -> FrontendResult:
+        root: Path = project.root
+        rd = run_dir(root, list(project.files))
+        if rd is None:
+            return FrontendResult(ResourceGraph(platform="tf"), status="error", detail="no .tf files in the project")
+        module = load_module_dir(root, rd)
+        findings: list[Finding] = [
+            ConfigSyntaxError.finding(None, f"{file} does not parse: {msg}", location=Location(file, line),
+                                      error=f"Error: {msg}", fix="fix the syntax; terraform reads no file of the "
+                                      "module until every file parses")
+            for file, line, msg in module.errors]
+        locate = locator(module)
+        config = to_config(module)
+        try:
+            from iacqa.frontends.terraform import schema_check
+        except ImportError:
+            schema_check = None  # type: ignore[assignment]
+        if schema_check is not None:
+            findings.extend(schema_check.check(config, locate, provider_major(config)))
+        graph, evaluation = graph_from_module(module, root, platform="tf", locate=locate, run_dir=rd,
+                                              variables=tfvars(root, rd))
+        findings.extend(evaluation)
+        status = "failed" if module.errors else "ok"
+        n = len([r for r in graph if r.mapped])
+        detail = f"{len(graph)} resources ({n} mapped) from {rd}/"
+        if module.errors:
+            detail += f"; {len(module.errors)} file(s) do not parse, graph is partial"
+        return FrontendResult(graph, findings, status, detail)

@@ -1,0 +1,701 @@
+"""Terraform configuration -> ResourceGraph: evaluate every module the way `terraform plan` would, offline.
+
+Resources are evaluated lazily (a reference to `aws_sqs_queue.dlq.arn` evaluates the DLQ first), so declaration
+order does not matter; `count` and `for_each` expand into instances (`aws_sqs_queue.q[0]`); local modules are
+evaluated with their inputs under `module.<name>.`. Values AWS assigns (ARNs, URLs, ids) come from the same
+synthetic identities the Pulumi front end uses, because the Terraform and Pulumi AWS providers share argument
+names: a TF resource is mapped through its Pulumi twin's entry in the type table (data/tf_types.json).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete
+from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
+from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
+
+Locator = Callable[[tuple[str, ...]], Location | None]
+TAP_DEFAULTS = {"environment_suffix": "dev", "environmentsuffix": "dev", "env": "dev", "environment": "dev",
+                "aws_region": "us-east-1", "region": "us-east-1", "stage": "dev"}
+CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java")
+# TF data source -> the Pulumi invoke whose synthetic answer it shares.
+DATA_INVOKES = {"aws_caller_identity": "getCallerIdentity", "aws_region": "getRegion", "aws_partition": "getPartition",
+                "aws_availability_zones": "getAvailabilityZones", "aws_iam_policy_document": "getPolicyDocument",
+                "aws_ami": "getAmi", "aws_vpc": "getVpc", "aws_subnets": "getSubnets", "aws_subnet_ids": "getSubnets",
+                "aws_secretsmanager_secret_version": "getSecretVersion", "aws_elb_service_account": "getServiceAccount"}
+# List blocks whose Pulumi names are not the plain plural (or that stay singular).
+_NOT_PLURAL = {"ingress", "egress", "statement_ids"}
+
+
+@lru_cache(maxsize=1)
+def tf_types() -> dict[str, dict[str, Any]]:
+    data = json.loads(resources.files("iacqa.data").joinpath("tf_types.json").read_text())
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def _snake(name: str) -> str:
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    return re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s).lower()
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def _plural(name: str) -> str:
+    if name in _NOT_PLURAL or name.endswith("s"):
+        return name
+    if name.endswith("y") and not name.endswith(("ay", "ey", "oy")):
+        return name[:-1] + "ies"
+    if name.endswith(("x", "ch", "sh")):
+        return name + "es"
+    return name + "s"
+
+
+def _nesting(schema_block: Any, name: str) -> str | None:
+    """'single' | 'list' | None (unknown) for a nested block, from the provider schema when it is installed."""
+    if schema_block is None:
+        return None
+    nb = getattr(schema_block, "blocks", {}).get(name)
+    if nb is None:
+        return None
+    nesting = getattr(nb, "nesting", None)
+    max_items = getattr(nb, "max_items", None)
+    if nesting == "single" or max_items == 1:
+        return "single"
+    return "list"
+
+
+def _schema_for(tf_type: str, data: bool = False) -> Any:
+    try:
+        from iacqa.knowledge import tf_schema
+
+        s = tf_schema.load()
+        return s.data_source(tf_type) if data else s.resource(tf_type)
+    except Exception:  # noqa: BLE001 - the schema index is optional for graph building
+        return None
+
+
+# Blocks that are single (max 1) in the AWS provider, for when the schema index is not available.
+_SINGLE_FALLBACK = {"dead_letter_config", "tracing_config", "environment", "vpc_config", "ephemeral_storage",
+                    "image_config", "snap_start", "logging_config", "destination_config", "on_success",
+                    "on_failure", "filter_criteria", "point_in_time_recovery", "server_side_encryption", "ttl",
+                    "versioning", "redrive_policy", "logging_configuration", "tracing_configuration",
+                    "cors_configuration", "access_log_settings", "default_route_settings", "health_check",
+                    "apply_server_side_encryption_by_default", "versioning_configuration",
+                    "scaling_configuration", "serverlessv2_scaling_configuration", "scaling_config",
+                    "source_access_configuration_placeholder", "default_tags", "assume_role", "endpoint_configuration",
+                    "kinesis_target", "sqs_target", "input_transformer", "retry_policy",
+                    "expiration", "noncurrent_version_expiration", "abort_incomplete_multipart_upload"}
+
+
+def to_pulumi_native(tf_type: str, native: dict[str, Any], schema: Any = None) -> dict[str, Any]:
+    """TF arguments -> the Pulumi twin's arguments: renames, plural names for list blocks, single blocks as objects."""
+    spec = tf_types().get(tf_type, {})
+    renames = spec.get("renames", {})
+    return {renames.get(k, k): v for k, v in _shape(native, schema).items()}
+
+
+def _shape(value: dict[str, Any], schema: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        nesting = _nesting(schema, k)
+        sub = getattr(getattr(schema, "blocks", {}).get(k), "block", None) if schema is not None else None
+        is_blocks = isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+        if nesting is None and schema is not None and k in getattr(schema, "arguments", {}):
+            out[k] = v  # a plain argument (map or list of objects), not a block
+        elif nesting == "single" or (nesting is None and k in _SINGLE_FALLBACK):
+            item = v[0] if is_blocks and len(v) == 1 else v
+            out[k] = _shape(item, sub) if isinstance(item, dict) and k not in ("variables",) else item
+        elif is_blocks and (nesting == "list" or nesting is None):
+            out[_plural(k) if nesting == "list" or k in _LIST_FALLBACK else k] = [_shape(x, sub) for x in v]
+        elif isinstance(v, dict) and nesting == "list":
+            out[_plural(k)] = [_shape(v, sub)]
+        else:
+            out[k] = v
+    return out
+
+
+_LIST_FALLBACK = {"attribute", "global_secondary_index", "local_secondary_index", "replica", "inline_policy",
+                  "statement", "principals", "condition", "lifecycle_rule", "cors_rule", "metric_query",
+                  "file_system_config", "layer"}
+
+
+def _unplural_paths(paths: dict[str, str], tf_native: dict[str, Any], renames: dict[str, str]) -> dict[str, str]:
+    """Map the Pulumi-named native paths back to the names the user wrote in Terraform."""
+    back = {v: k for k, v in renames.items()}
+    names = set(_all_keys(tf_native))
+    out = {}
+    for cfn, native in paths.items():
+        segs = []
+        for seg in native.split("."):
+            if seg in back:
+                seg = back[seg]
+            elif seg not in names:
+                for cand in (seg[:-1], seg[:-2], seg[:-3] + "y"):
+                    if cand in names and _plural(cand) == seg:
+                        seg = cand
+                        break
+            segs.append(seg)
+        out[cfn] = ".".join(segs)
+    return out
+
+
+def _all_keys(v: Any) -> list[str]:
+    if isinstance(v, dict):
+        return [k for k in v] + [x for val in v.values() for x in _all_keys(val)]
+    if isinstance(v, list):
+        return [x for item in v for x in _all_keys(item)]
+    return []
+
+
+# -- build context -------------------------------------------------------------------------------------------------
+@dataclass
+class Build:
+    root: Path  # project root
+    run_dir: str  # the directory terraform runs in, project-relative ("lib" or ".")
+    graph: ResourceGraph
+    findings: list[Finding] = field(default_factory=list)
+    archives: dict[str, dict[str, Any]] = field(default_factory=dict)  # output_path -> archive_file arguments
+    notes: list[str] = field(default_factory=list)
+    modules_seen: int = 0
+
+    def path(self, rel: str) -> Path:
+        p = Path(rel)
+        return p if p.is_absolute() else self.root / self.run_dir / rel
+
+    def project_rel(self, rel: str) -> str:
+        try:
+            return self.path(rel).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return rel
+
+
+class ModuleScope(Scope):
+    """Names of one module instance: var, local, data, module, path, resources."""
+
+    def __init__(self, module: Module, build: Build, prefix: str, inputs: dict[str, Any],
+                 locate: Locator | None, module_path: str = ".") -> None:
+        super().__init__()
+        self.module = module
+        self.build = build
+        self.prefix = prefix  # "" for the root module, "module.x." inside
+        self.locate = locate or locator(module)
+        self.module_path = module_path
+        self.inputs = inputs
+        self.vars: dict[str, Any] = {}
+        self.locals_exprs: dict[str, Any] = {}
+        self.locals: dict[str, Any] = {}
+        self.resources: dict[tuple[str, str, str], Block] = {}
+        self.values: dict[tuple[str, str, str], Any] = {}
+        self.in_progress: set[tuple[str, str, str]] = set()
+        self.modules: dict[str, Block] = {}
+        self.module_outputs: dict[str, Any] = {}
+        self.resource_types: set[str] = set()
+        self.ev = Evaluator(self)
+        for b in module.blocks:
+            if b.type in ("resource", "data") and len(b.labels) >= 2:
+                self.resources[(b.type, b.labels[0], b.labels[1])] = b
+                if b.type == "resource":
+                    self.resource_types.add(b.labels[0])
+            elif b.type == "locals":
+                for name, a in b.body.attributes.items():
+                    self.locals_exprs[name] = a
+            elif b.type == "module" and b.labels:
+                self.modules[b.labels[0]] = b
+        self._variables()
+
+    # -- variables and locals ---------------------------------------------------------------------------------------
+    def _variables(self) -> None:
+        for b in self.module.of("variable"):
+            if not b.labels:
+                continue
+            name = b.labels[0]
+            if name in self.inputs:
+                self.vars[name] = self.inputs[name]
+                continue
+            default = b.body.attributes.get("default")
+            if default is not None:
+                try:
+                    self.vars[name] = Evaluator(Scope()).eval(default.expr)
+                except EvalError:
+                    self.vars[name] = Unknown(f"var.{name}")
+                continue
+            value = TAP_DEFAULTS.get(name.lower())
+            if value is None:
+                typ = b.body.attributes.get("type")
+                t = typ.text if typ is not None else "string"
+                value = 0 if t.startswith("number") else False if t.startswith("bool") else [] if t.startswith(
+                    ("list", "set")) else {} if t.startswith(("map", "object")) else f"{name}-placeholder"
+            self.vars[name] = value
+            if not self.prefix:
+                self.build.graph.config_needs[f"var.{name}"] = value
+
+    def local(self, name: str) -> Any:
+        if name in self.locals:
+            return self.locals[name]
+        a = self.locals_exprs.get(name)
+        if a is None:
+            return Unknown(f"local.{name}")
+        self.locals[name] = Unknown(f"local.{name}")  # cycle guard
+        try:
+            self.locals[name] = self.ev.eval(a.expr)
+        except EvalError as exc:
+            self._eval_error(exc, Location(a.file, a.line), f"local.{name}")
+        return self.locals[name]
+
+    # -- Scope ----------------------------------------------------------------------------------------------------
+    def root(self, name: str, steps: list[tuple[str, Any]]) -> tuple[Any, int]:
+        first = steps[0][1] if steps and steps[0][0] == "attr" else None
+        if name == "var" and first is not None:
+            return self.vars.get(first, Unknown(f"var.{first}")), 1
+        if name == "local" and first is not None:
+            return self.local(first), 1
+        if name == "path" and first is not None:
+            return {"module": self.module_path, "root": ".", "cwd": "."}.get(first, "."), 1
+        if name == "terraform" and first == "workspace":
+            return "default", 1
+        if name == "data" and len(steps) >= 2 and steps[1][0] == "attr" and first is not None:
+            return self.resource_value("data", first, steps[1][1]), 2
+        if name == "module" and first is not None:
+            return self.module_value(first), 1
+        if name in self.resource_types and first is not None:
+            return self.resource_value("resource", name, first), 1
+        return Unknown(name + (f".{first}" if first else "")), 0
+
+    def read_file(self, path: str) -> str | None:
+        p = self.build.path(path)
+        try:
+            return p.read_text(errors="replace") if p.is_file() else None
+        except OSError:
+            return None
+
+    def read_bytes(self, path: str) -> bytes | None:
+        p = self.build.path(path)
+        try:
+            return p.read_bytes() if p.is_file() else None
+        except OSError:
+            return None
+
+    def list_files(self, path: str, pattern: str) -> list[str]:
+        base = self.build.path(path)
+        return sorted(p.relative_to(base).as_posix() for p in base.glob(pattern) if p.is_file()) if base.is_dir() else []
+
+    # -- resources --------------------------------------------------------------------------------------------------
+    def resource_value(self, kind: str, rtype: str, name: str) -> Any:
+        key = (kind, rtype, name)
+        if key in self.values:
+            return self.values[key]
+        block = self.resources.get(key)
+        addr = f"{'data.' if kind == 'data' else ''}{rtype}.{name}"
+        if block is None:
+            return Unknown(addr)
+        if key in self.in_progress:
+            return Unknown(addr)
+        self.in_progress.add(key)
+        try:
+            self.values[key] = self._instances(block, kind, rtype, name)
+        finally:
+            self.in_progress.discard(key)
+        return self.values[key]
+
+    def _instances(self, block: Block, kind: str, rtype: str, name: str) -> Any:
+        attrs = block.body.attributes
+        base = f"{self.prefix}{'data.' if kind == 'data' else ''}{rtype}.{name}"
+        if "count" in attrs:
+            n = self._meta(attrs["count"], base)
+            if isinstance(n, bool) or not isinstance(n, (int, float)):
+                self.build.notes.append(f"{base}: count is not known statically; one instance assumed")
+                return self._instance(block, kind, rtype, name, f"{base}[0]", {"count": {"index": 0}})
+            return [self._instance(block, kind, rtype, name, f"{base}[{i}]", {"count": {"index": i}})
+                    for i in range(int(n))]
+        if "for_each" in attrs:
+            coll = self._meta(attrs["for_each"], base)
+            if isinstance(coll, list):
+                coll = {str(x): x for x in coll}
+            if not isinstance(coll, dict):
+                self.build.notes.append(f"{base}: for_each is not known statically; one instance assumed")
+                coll = {"key": Unknown("each.value")}
+            return {str(k): self._instance(block, kind, rtype, name, f'{base}["{k}"]', {"each": {"key": k, "value": v}})
+                    for k, v in coll.items()}
+        return self._instance(block, kind, rtype, name, base, {})
+
+    def _meta(self, attr: Any, base: str) -> Any:
+        try:
+            return self.ev.eval(attr.expr)
+        except EvalError as exc:
+            self._eval_error(exc, Location(attr.file, attr.line), base)
+            return Unknown(base)
+
+    def _instance(self, block: Block, kind: str, rtype: str, name: str, addr: str, iteration: dict) -> dict[str, Any]:
+        scope = self.child(iteration) if iteration else self
+        ev = self.ev.with_scope(scope)
+        native = self._body(block.body, ev, addr)
+        if kind == "data":
+            return self._data(rtype, name, native, addr)
+        return self._resource(block, rtype, name, native, addr, iteration)
+
+    def _body(self, body: Body, ev: Evaluator, addr: str, top: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, a in body.attributes.items():
+            if top and name in META_ARGS:
+                continue
+            try:
+                value = ev.eval(a.expr)
+            except EvalError as exc:
+                self._eval_error(exc, Location(a.file, a.line), addr, name)
+                value = Unknown(f"{addr}.{name}")
+            if isinstance(a.expr, JsonExpr) and name == "dynamic" and isinstance(value, dict):
+                continue  # JSON-syntax dynamic blocks are expanded below from the raw value
+            out[name] = value
+        for b in body.blocks:
+            if top and b.type in ("lifecycle", "provisioner", "connection"):
+                continue
+            if b.type == "dynamic" and b.labels:
+                out.setdefault(b.labels[0], []).extend(self._dynamic(b, ev, addr))
+            else:
+                out.setdefault(b.type, []).append(self._body(b.body, ev, addr, top=False))
+        dyn = body.attributes.get("dynamic")
+        if dyn is not None and isinstance(dyn.expr, JsonExpr) and isinstance(dyn.expr.value, dict):
+            for bname, spec in dyn.expr.value.items():
+                out.setdefault(bname, []).extend(self._json_dynamic(bname, spec, ev))
+        return out
+
+    def _dynamic(self, b: Block, ev: Evaluator, addr: str) -> list[dict[str, Any]]:
+        label = b.labels[0]
+        fe = b.body.attributes.get("for_each")
+        it = b.body.attributes.get("iterator")
+        it_name = it.text.strip() if it is not None else label
+        content = next((c for c in b.body.blocks if c.type == "content"), None)
+        if fe is None or content is None:
+            return []
+        try:
+            coll = ev.eval(fe.expr)
+        except EvalError:
+            return []
+        items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll)) if isinstance(coll, list) else []
+        return [self._body(content.body, ev.with_scope(ev.scope.child({it_name: {"key": k, "value": v}})), addr,
+                           top=False) for k, v in items]
+
+    def _json_dynamic(self, label: str, spec: Any, ev: Evaluator) -> list[dict[str, Any]]:
+        if not isinstance(spec, dict):
+            return []
+        coll = ev.json(spec.get("for_each"))
+        it_name = spec.get("iterator") or label
+        items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll)) if isinstance(coll, list) else []
+        return [ev.with_scope(ev.scope.child({it_name: {"key": k, "value": v}})).json(spec.get("content") or {})
+                for k, v in items]
+
+    def _data(self, rtype: str, name: str, native: dict[str, Any], addr: str) -> dict[str, Any]:
+        from iacqa.frontends.pulumi_py.mock_outputs import invoke
+
+        out = dict(native)
+        if rtype == "archive_file":
+            path = native.get("output_path")
+            if isinstance(path, str):
+                self.build.archives[self.build.project_rel(path)] = native
+            out.update({"output_base64sha256": "bm90LWEtcmVhbC1oYXNoLWlhY3FhLXN5bnRoZXRpYw==",
+                        "output_md5": "00000000000000000000000000000000", "output_size": 1024,
+                        "output_sha": "0" * 40, "id": "archive"})
+            return out
+        token = DATA_INVOKES.get(rtype)
+        if token is None:
+            out.setdefault("id", f"{name}")
+            if rtype == "aws_iam_policy" and isinstance(native.get("name"), str):
+                out.setdefault("arn", f"arn:aws:iam::aws:policy/{native['name']}")
+            return out
+        args = _policy_args(native) if rtype == "aws_iam_policy_document" else {_camel(k): v for k, v in native.items()}
+        if rtype == "aws_iam_policy_document" and _has_unknown_deep(args):
+            out.update({"json": Unknown(f"{addr}.json"), "minified_json": Unknown(f"{addr}.json")})
+            return out
+        for k, v in invoke("aws:x:" + token, args).items():
+            out[_snake(k)] = v
+        if rtype == "aws_region":
+            out.setdefault("name", "us-east-1")
+        return out
+
+    def _resource(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str,
+                  iteration: dict) -> dict[str, Any]:
+        from iacqa.frontends.pulumi_py.mock_outputs import outputs_for
+
+        spec = tf_types().get(rtype)
+        schema = _schema_for(rtype)
+        out = dict(native)
+        if spec is not None:
+            pnative = to_pulumi_native(rtype, native, schema)
+            camel = {_camel(k): v for k, v in concrete(pnative).items() if not isinstance(v, Unknown)}
+            _rid, state = outputs_for(spec["pulumi"], addr, camel)
+            back = {v: k for k, v in spec.get("attrs", {}).items()}
+            for k, v in state.items():
+                sk = back.get(_snake(k), _snake(k))
+                if sk not in native:
+                    out[sk] = v
+            if spec.get("id") and spec["id"] in out:
+                out["id"] = out[spec["id"]]
+        else:
+            out.setdefault("id", f"{name}-{abs(hash(addr)) % 10**8:08d}")
+            out.setdefault("arn", f"arn:aws:{rtype.split('_')[1] if '_' in rtype else 'mock'}:us-east-1:"
+                           f"123456789012:{rtype}/{name}")
+        self._pending.append((block, rtype, name, native, addr, out, iteration))
+        return out
+
+    @property
+    def _pending(self) -> list:
+        if not hasattr(self, "_pending_list"):
+            self._pending_list: list = []
+        return self._pending_list
+
+    # -- modules ----------------------------------------------------------------------------------------------------
+    def module_value(self, name: str) -> Any:
+        if name in self.module_outputs:
+            return self.module_outputs[name]
+        block = self.modules.get(name)
+        if block is None:
+            return Unknown(f"module.{name}")
+        self.module_outputs[name] = Unknown(f"module.{name}")
+        inputs = self._body(Body(dict(block.body.attributes)), self.ev, f"module.{name}")
+        source = inputs.pop("source", None)
+        for k in ("version", "providers"):
+            inputs.pop(k, None)
+        child = self._load_module(source)
+        if child is None:
+            self.build.notes.append(f"module.{name}: source {source!r} is not a local directory; its resources "
+                                    "are not in the graph")
+            return self.module_outputs[name]
+        mpath = f"{self.module_path.rstrip('/')}/{source}" if self.module_path != "." else source
+        scope = ModuleScope(child, self.build, f"{self.prefix}module.{name}.", inputs, None,
+                            _norm(mpath))
+        scope.evaluate_all()
+        outs = {}
+        for b in child.of("output"):
+            v = b.body.attributes.get("value")
+            if b.labels and v is not None:
+                try:
+                    outs[b.labels[0]] = scope.ev.eval(v.expr)
+                except EvalError:
+                    outs[b.labels[0]] = Unknown(f"module.{name}.{b.labels[0]}")
+        self.module_outputs[name] = outs
+        return outs
+
+    def _load_module(self, source: Any) -> Module | None:
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            return None
+        rel = _norm(f"{self.module_path}/{source}")
+        d = self.build.path(rel)
+        if not d.is_dir() or self.build.modules_seen > 50:
+            return None
+        self.build.modules_seen += 1
+        from iacqa.frontends.terraform.hcl_files import load_module_dir
+
+        return load_module_dir(self.build.root, self.build.project_rel(rel))
+
+    # -- all ------------------------------------------------------------------------------------------------------
+    def evaluate_all(self) -> None:
+        for (kind, rtype, name) in list(self.resources):
+            self.resource_value(kind, rtype, name)
+        for name in list(self.modules):
+            self.module_value(name)
+        for block, rtype, name, native, addr, out, _iteration in self._pending:
+            self._add(block, rtype, name, native, addr, out)
+        self._pending.clear()
+
+    def _add(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str, out: dict) -> None:
+        from iacqa.frontends.pulumi_py.frontend import _outputs
+        from iacqa.knowledge.typemap import map_pulumi
+
+        spec = tf_types().get(rtype)
+        schema = _schema_for(rtype)
+        tf_native = concrete(native)
+        mapped = None
+        if spec is not None:
+            pnative = concrete(to_pulumi_native(rtype, native, schema))
+            mapped = map_pulumi(spec["pulumi"], pnative)
+        loc = self.locate(("resource", rtype, name)) or Location(block.file, block.line, block.end_line)
+        attr_locs: dict[str, Location] = {}
+        for path in _native_paths(tf_native):
+            hit = self.locate(("resource", rtype, name, *path.split(".")))
+            if hit is not None and hit != loc:
+                attr_locs[path] = hit
+        computed = {_camel(k): v for k, v in concrete(out).items() if k not in native}
+        res = Resource(
+            id=addr, type=mapped.cfn_type if mapped else rtype, native_type=rtype,
+            properties=mapped.properties if mapped else {}, native_properties=tf_native,
+            native_paths=_unplural_paths(mapped.native_paths, tf_native, spec.get("renames", {}))
+            if mapped and spec else {},
+            location=loc, attr_locations=attr_locs, outputs=_outputs(computed),
+            depends_on=self._depends_on(block), mapped=mapped is not None,
+        )
+        self.build.graph.add(res)
+        if rtype == "aws_lambda_function":
+            art = self._code(addr, tf_native, loc)
+            if art is not None:
+                self.build.graph.code[addr] = art
+
+    def _depends_on(self, block: Block) -> list[str]:
+        a = block.body.attributes.get("depends_on")
+        if a is None:
+            return []
+        if isinstance(a.expr, JsonExpr):
+            vals = a.expr.value if isinstance(a.expr.value, list) else []
+            return [str(v).strip("${}") for v in vals]
+        return [p.strip() for p in a.text.strip("[] \n").split(",") if p.strip()]
+
+    def _code(self, addr: str, native: dict[str, Any], loc: Location) -> CodeArtifact | None:
+        filename = native.get("filename")
+        if not isinstance(filename, str) or filename.startswith("${"):
+            return None
+        art = CodeArtifact(resource=addr)
+        rel = self.build.project_rel(filename)
+        archive = self.build.archives.get(rel)
+        if archive is not None:
+            return _from_archive(art, archive, self.build)
+        art.source_path = rel
+        path = self.build.root / rel
+        if path.is_file() and path.suffix == ".zip":
+            art.kind = "zip"
+            _read_zip(art, path)
+        elif path.is_dir():
+            _read_dir(art, path, self.build.root)
+        else:
+            art.kind = "missing"
+        return art
+
+    def _eval_error(self, exc: EvalError, loc: Location, addr: str, attr: str | None = None) -> None:
+        self.build.findings.append(Finding(
+            rule="SDK004", category=Category.SDK_API, severity=Severity.CRITICAL,
+            title="program fails under the IaC engine",
+            message=f"{addr}{'.' + attr if attr else ''}: terraform cannot evaluate this expression",
+            file=loc.file, line=loc.line, resource=addr, attribute=attr, error=f"Error: {exc}",
+            fix="fix the expression so terraform plan can evaluate it", stage="frontend"))
+
+
+def _norm(path: str) -> str:
+    parts: list[str] = []
+    for p in path.split("/"):
+        if p in ("", "."):
+            continue
+        if p == ".." and parts and parts[-1] != "..":
+            parts.pop()
+        else:
+            parts.append(p)
+    return "/".join(parts) or "."
+
+
+def _has_unknown_deep(v: Any) -> bool:
+    if isinstance(v, Unknown):
+        return True
+    if isinstance(v, dict):
+        return any(_has_unknown_deep(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_has_unknown_deep(x) for x in v)
+    return False
+
+
+def _policy_args(native: dict[str, Any]) -> dict[str, Any]:
+    """aws_iam_policy_document blocks -> the invoke's argument names (statements, principals, conditions)."""
+    stmts = []
+    for s in native.get("statement") or []:
+        st = {_camel(k): v for k, v in s.items() if k not in ("principals", "not_principals", "condition")}
+        st["principals"] = [{"type": p.get("type"), "identifiers": p.get("identifiers")} for p in s.get("principals") or []]
+        st["notPrincipals"] = [{"type": p.get("type"), "identifiers": p.get("identifiers")}
+                               for p in s.get("not_principals") or []]
+        st["conditions"] = list(s.get("condition") or [])
+        stmts.append(st)
+    return {"statements": stmts}
+
+
+def _native_paths(native: Any, prefix: str = "") -> list[str]:
+    out = []
+    if isinstance(native, dict):
+        for k, v in native.items():
+            path = f"{prefix}{k}"
+            out.append(path)
+            if isinstance(v, (dict, list)) and k not in ("tags", "variables"):
+                out.extend(_native_paths(v, path + "."))
+    elif isinstance(native, list):
+        for item in native:
+            out.extend(_native_paths(item, prefix))
+    return out
+
+
+def _read_zip(art: CodeArtifact, path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for n in zf.namelist():
+                if n.endswith(CODE_SUFFIXES):
+                    art.files[n] = zf.read(n).decode(errors="replace")
+    except (zipfile.BadZipFile, OSError):
+        art.kind = "missing"
+
+
+def _read_dir(art: CodeArtifact, path: Path, root: Path) -> None:
+    art.kind = "directory"
+    for f in sorted(path.rglob("*")):
+        if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
+            key = f.relative_to(path).as_posix()
+            art.files[key] = f.read_text(errors="replace")
+            art.origin[key] = Location(f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f), 1)
+
+
+def _from_archive(art: CodeArtifact, archive: dict[str, Any], build: Build) -> CodeArtifact:
+    """The zip `data "archive_file"` would build: source_dir, source_file or inline `source` blocks."""
+    art.kind = "directory"
+    src_dir, src_file = archive.get("source_dir"), archive.get("source_file")
+    if isinstance(src_dir, str):
+        rel = build.project_rel(src_dir)
+        art.source_path = rel
+        d = build.root / rel
+        if d.is_dir():
+            _read_dir(art, d, build.root)
+        else:
+            art.kind = "missing"
+    elif isinstance(src_file, str):
+        rel = build.project_rel(src_file)
+        art.source_path = rel
+        f = build.root / rel
+        if f.is_file():
+            art.files[f.name] = f.read_text(errors="replace")
+            art.origin[f.name] = Location(rel, 1)
+        else:
+            art.kind = "missing"
+    else:
+        for src in archive.get("source") or []:
+            if isinstance(src, dict) and isinstance(src.get("filename"), str) and isinstance(src.get("content"), str):
+                art.files[src["filename"]] = src["content"]
+        art.kind = "inline"
+    return art
+
+
+def graph_from_config(config: dict[str, Any], root: Path, *, platform: str, locate: Locator | None = None,
+                      run_dir: str = ".") -> tuple[ResourceGraph, list[Finding]]:
+    """A configuration in Terraform's JSON syntax (cdk.tf.json) -> graph and evaluation findings."""
+    module = module_from_json(config, run_dir, None, locate)
+    return graph_from_module(module, root, platform=platform, locate=locate, run_dir=run_dir)
+
+
+def graph_from_module(module: Module, root: Path, *, platform: str, locate: Locator | None = None,
+                      run_dir: str = ".", variables: dict[str, Any] | None = None) -> tuple[ResourceGraph, list[Finding]]:
+    graph = ResourceGraph(platform=platform)
+    build = Build(root=root, run_dir=run_dir, graph=graph)
+    scope = ModuleScope(module, build, "", dict(variables or {}), locate or locator(module))
+    scope.evaluate_all()
+    for b in module.of("output"):
+        v = b.body.attributes.get("value")
+        if b.labels and v is not None:
+            try:
+                graph.outputs[b.labels[0]] = concrete(scope.ev.eval(v.expr))
+            except EvalError as exc:
+                scope._eval_error(exc, Location(v.file, v.line), f"output.{b.labels[0]}")
+    graph.notes.extend(build.notes)
+    return graph, build.findings

@@ -1,0 +1,65 @@
+"""Read a Terraform module directory: every .tf file parsed, *.tf.json files read, variable files found."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope
+from iacqa.frontends.terraform.model import Block, Module, ParseError, module_from_json, parse_hcl
+
+
+def load_module_dir(root: Path, rel_dir: str) -> Module:
+    """All `*.tf` and `*.tf.json` files of one directory (not recursive: that is how terraform reads a module)."""
+    mod = Module(rel_dir)
+    d = root / rel_dir if rel_dir != "." else root
+    for path in sorted(d.glob("*.tf")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            text = path.read_text(errors="replace")
+        except OSError as exc:
+            mod.errors.append((rel, None, f"cannot read: {exc}"))
+            continue
+        try:
+            body = parse_hcl(text, rel)
+        except ParseError as exc:
+            mod.errors.append((rel, exc.line, str(exc)))
+            continue
+        mod.blocks.extend(_top_blocks(body, rel))
+    for path in sorted(d.glob("*.tf.json")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            mod.blocks.extend(module_from_json(json.loads(path.read_text()), rel_dir, rel).blocks)
+        except (OSError, ValueError) as exc:
+            mod.errors.append((rel, getattr(exc, "lineno", None), f"invalid JSON: {exc}"))
+    return mod
+
+
+def _top_blocks(body: Any, file: str) -> list[Block]:
+    return list(body.blocks)
+
+
+def tfvars(root: Path, rel_dir: str) -> dict[str, Any]:
+    """terraform.tfvars, terraform.tfvars.json and *.auto.tfvars(.json), in terraform's order."""
+    d = root / rel_dir if rel_dir != "." else root
+    files = [d / "terraform.tfvars", d / "terraform.tfvars.json", *sorted(d.glob("*.auto.tfvars")),
+             *sorted(d.glob("*.auto.tfvars.json"))]
+    out: dict[str, Any] = {}
+    for f in files:
+        if not f.is_file():
+            continue
+        try:
+            if f.suffix == ".json":
+                out.update(json.loads(f.read_text()))
+                continue
+            body = parse_hcl(f.read_text(errors="replace"), f.name)
+        except (OSError, ValueError, ParseError):
+            continue
+        ev = Evaluator(Scope())
+        for name, a in body.attributes.items():
+            try:
+                out[name] = ev.eval(a.expr)
+            except EvalError:
+                continue
+    return out
