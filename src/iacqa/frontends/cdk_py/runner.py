@@ -1,0 +1,88 @@
+"""The child side of a CDK synth: run the user's app as `cdk synth` would (`python app.py`), report what it raised.
+
+Started by synth.py as a fresh interpreter (`python -m iacqa.frontends.cdk_py.runner EVENTS ROOT PATH0 MODE TARGET`),
+never forked: a process that has imported aws_cdk holds pipes to its jsii node kernel, which a forked child must not
+share, and jsii's node needs no RLIMIT_AS (it reserves gigabytes of address space). The parent watches time and the
+RSS of the whole process tree instead.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+
+from iacqa.sandbox.child import EventSink
+
+
+def _frames(exc: BaseException, root: Path) -> list[list]:
+    """Project frames of the traceback, outermost first: [file relative to root, line, function]."""
+    out = []
+    for fr in traceback.extract_tb(exc.__traceback__):
+        try:
+            path = Path(fr.filename).resolve()
+        except (OSError, ValueError):
+            continue
+        if path.is_relative_to(root) and "site-packages" not in path.parts:
+            out.append([path.relative_to(root).as_posix(), fr.lineno, fr.name])
+    return out
+
+
+def _event(exc: BaseException, root: Path) -> dict:
+    event: dict = {"kind": "exception", "type": type(exc).__name__, "message": str(exc)[:4000],
+                   "frames": _frames(exc, root), "module": type(exc).__module__}
+    if isinstance(exc, SyntaxError) and exc.filename:
+        try:
+            rel = Path(exc.filename).resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = exc.filename
+        event["syntax"] = {"file": rel, "line": exc.lineno, "msg": exc.msg, "text": (exc.text or "").rstrip()}
+    if type(exc).__name__ == "JSIIError" or type(exc).__module__.startswith("jsii"):
+        event["jsii"] = True
+    event["traceback"] = "".join(traceback.format_exception(exc, limit=-12))[-6000:]
+    return event
+
+
+def main(argv: list[str]) -> int:
+    events_path, root_s, path0, mode, target = argv[:5]
+    root = Path(root_s).resolve()
+    sink = EventSink(os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    try:
+        from iacqa.sandbox import netguard
+
+        netguard.install()
+    except ImportError:  # pragma: no cover - iacqa is on the path by construction
+        pass
+    # As `python app.py` would: the script's directory first on sys.path, argv[0] the script.
+    sys.path[0:1] = [path0]
+    sys.argv = [target]
+    sink.emit({"kind": "start", "pid": os.getpid()})
+    try:
+        if mode == "module":
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(target, run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+        if code not in (None, 0):
+            sink.emit({"kind": "exit", "code": code if isinstance(code, int) else str(code),
+                       "frames": _frames(exc, root)})
+            return 2
+    except MemoryError:
+        sink.emit({"kind": "memory"})
+        return 4
+    except BaseException as exc:  # noqa: BLE001 - everything the app raises is a finding
+        sink.emit(_event(exc, root))
+        return 3
+    sink.emit({"kind": "done"})
+    return 0
+
+
+if __name__ == "__main__":
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # os._exit: skip jsii's atexit kernel shutdown wait and any non-daemon threads the app left running.
+    os._exit(code)
