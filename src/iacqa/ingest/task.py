@@ -163,13 +163,16 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
             if re.match(r"test_.*\.py$|.*_test\.py$", name):
                 kind = "integration" if "integration" in name or "int" in name.split("_") else "unit"
                 dest = f"tests/{kind}/{name}"
-            elif platform == "tf" and name.endswith((".tf", ".tfvars")):
+            elif platform == "tf" and (name.endswith((".tf", ".tfvars", ".tpl", ".sh")) or (
+                    name.endswith((".py", ".js", ".mjs", ".json", ".zip")) and name != "metadata.json")):
+                # terraform runs in lib/: files the configuration reads through path.module live beside it
                 dest = f"lib/{name}"
             elif name.endswith(".py") and name not in ENTRY_NAMES and not has_root_entry and platform in (
                 "pulumi", "cdktf", "cdk"
             ):
                 dest = f"lib/{name}"
-        elif platform == "tf" and path.startswith("modules/"):
+        elif platform == "tf" and not path.startswith(("lib/", "tests/", "test/", ".")):
+            # modules/, lambda/, templates/ are read relative to lib/, where terraform runs
             dest = f"lib/{path}"
         elif (platform in ("pulumi", "cdktf", "cdk") and not has_root_entry
               and not path.startswith(("lib/", "tests/", "test/", ".")) and not name.endswith(".md")):

@@ -375,7 +375,7 @@ class Evaluator:
                 steps.append(("attr", _name_of(cur.children[1])))
                 cur = cur.children[0]
             elif cur.data == "index_expr_term":
-                steps.append(("index", cur.children[1]))
+                steps.append(("index", _index_expr(cur.children[1])))
                 cur = cur.children[0]
             elif cur.data in ("attr_splat_expr_term", "full_splat_expr_term"):
                 rest = []
@@ -383,7 +383,7 @@ class Evaluator:
                     if isinstance(c, Tree) and c.data == "get_attr":
                         rest.append(("attr", _name_of(c)))
                     elif isinstance(c, Tree):
-                        rest.append(("index", c))
+                        rest.append(("index", _index_expr(c)))
                 steps.append(("splat", rest))
                 cur = cur.children[0]
             else:
@@ -490,6 +490,15 @@ class Evaluator:
             else:
                 out[key] = v
         return out
+
+
+def _index_expr(node: Tree) -> Any:
+    """`[expr]` -> expr (a tree to evaluate); `.0` -> 0."""
+    if node.data == "short_index":
+        return int(str(next(c for c in node.children if isinstance(c, Token) and c.type == "INT_LITERAL")))
+    if node.data == "braces_index":
+        return next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+    return node
 
 
 def _name_of(get_attr: Tree) -> str:

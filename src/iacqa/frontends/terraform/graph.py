@@ -222,6 +222,8 @@ class ModuleScope(Scope):
             name = b.labels[0]
             if name in self.inputs:
                 self.vars[name] = self.inputs[name]
+                if not self.prefix:
+                    self.build.graph.config_needs[f"var.{name}"] = self.inputs[name]
                 continue
             default = b.body.attributes.get("default")
             if default is not None:
@@ -570,6 +572,15 @@ class ModuleScope(Scope):
         return art
 
     def _eval_error(self, exc: EvalError, loc: Location, addr: str, attr: str | None = None) -> None:
+        if "no file exists" in str(exc):
+            from iacqa.rules.program import MissingFile
+
+            self.build.findings.append(MissingFile.finding(
+                None, f"{addr}{'.' + attr if attr else ''} reads a file the project does not contain",
+                location=loc, error=f"Error: {exc}", fix="ship the file with the configuration (paths are relative "
+                "to the directory terraform runs in; use path.module for files beside the .tf files)",
+            ).with_(resource=addr, attribute=attr, stage="frontend"))
+            return
         self.build.findings.append(Finding(
             rule="SDK004", category=Category.SDK_API, severity=Severity.CRITICAL,
             title="program fails under the IaC engine",

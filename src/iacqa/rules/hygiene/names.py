@@ -54,7 +54,7 @@ def suffixes(ctx: RuleContext) -> set[str]:
     """The environment suffix the stack was built with: the run's option, and the config value the program read."""
     out = {str(ctx.option("environment_suffix", "dev"))}
     for key, value in ctx.graph.config_needs.items():
-        if key.rsplit(":", 1)[-1].lower() in SUFFIX_KEYS and isinstance(value, str) and value:
+        if key.replace(".", ":").rsplit(":", 1)[-1].lower() in SUFFIX_KEYS and isinstance(value, str) and value:
             out.add(value)
     return {s for s in out if s}
 
@@ -112,5 +112,5 @@ class NameWithoutSuffix(Rule):
                 ctx, f"{r.id}: {native}={name!r} does not contain the environment suffix {shown}; a second "
                 "deployment of the stack collides with this name", resource=r, attribute=prop,
                 error=CONFLICT.get(r.service, "the resource already exists").format(name=name),
-                fix=f"{native}=f\"{name}-{{environment_suffix}}\" (or leave the name out and let Pulumi generate "
+                fix=f"{native}=f\"{name}-{{environment_suffix}}\" (or leave the name out and let the IaC engine generate "
                 "one)", name=name)
