@@ -9,6 +9,7 @@ RSS of the whole process tree instead.
 from __future__ import annotations
 
 import os
+import re
 import runpy
 import sys
 import traceback
@@ -21,6 +22,8 @@ def _frames(exc: BaseException, root: Path) -> list[list]:
     """Project frames of the traceback, outermost first: [file relative to root, line, function]."""
     out = []
     for fr in traceback.extract_tb(exc.__traceback__):
+        if not fr.filename or fr.filename.startswith("<"):
+            continue  # <frozen runpy>, <string>: not a file of the project
         try:
             path = Path(fr.filename).resolve()
         except (OSError, ValueError):
@@ -39,8 +42,13 @@ def _event(exc: BaseException, root: Path) -> dict:
         except ValueError:
             rel = exc.filename
         event["syntax"] = {"file": rel, "line": exc.lineno, "msg": exc.msg, "text": (exc.text or "").rstrip()}
-    if type(exc).__name__ == "JSIIError" or type(exc).__module__.startswith("jsii"):
+    cause = exc.__cause__
+    if type(exc).__module__.startswith("jsii") or (cause is not None and type(cause).__module__.startswith("jsii")):
+        # jsii re-raises the JavaScript error as RuntimeError(message) from JavaScriptError(stack).
         event["jsii"] = True
+        code = re.search(r"\u00ab(\w+)\u00bb", str(cause or ""))
+        if code:
+            event["jsii_code"] = code.group(1)
     event["traceback"] = "".join(traceback.format_exception(exc, limit=-12))[-6000:]
     return event
 

@@ -120,9 +120,40 @@ def _names(owner: Any) -> list[str]:
         return []
 
 
+@lru_cache(maxsize=1)
+def _class_index() -> dict[str, tuple[str, ...]]:
+    """Class name -> the aws_cdk modules that define it, from the installed sources (regex, ~1 s, built on the first
+    missing name only): the fix for `cloudwatch.SnsAction` is the module that really has SnsAction."""
+    import re
+
+    root = _root("aws_cdk")
+    if root is _MISSING or not getattr(root, "__file__", None):
+        return {}
+    base = Path(root.__file__).parent
+    pattern = re.compile(rb"^class ([A-Za-z]\w*)\(", re.M)
+    index: dict[str, list[str]] = {}
+    for init in [base / "__init__.py", *sorted(base.glob("*/__init__.py"))]:
+        module = "aws_cdk" if init.parent == base else f"aws_cdk.{init.parent.name}"
+        try:
+            for name in pattern.findall(init.read_bytes()):
+                index.setdefault(name.decode(), []).append(module)
+        except OSError:
+            continue
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def suggest(dotted: str) -> str | None:
-    """The fix for a missing name: a curated hint, else the closest real names (difflib)."""
+    """The fix for a missing name: a curated hint, the module that really defines it, else the closest names."""
     parent, _, name = dotted.rpartition(".")
+    elsewhere = [m for m in _class_index().get(name, ()) if m != parent] if name[:1].isupper() else []
+    if elsewhere:
+        # The sibling module of the same service first (aws_lambda -> aws_lambda_destinations), then the rest.
+        elsewhere.sort(key=lambda m: (not m.startswith(parent + "_"), m))
+        mod = elsewhere[0]
+        alias = mod.rsplit(".", 1)[-1]
+        where = f"`{name}` is in {mod}" + (f" (`from aws_cdk import {alias}`; `{alias}.{name}`)"
+                                           if mod != "aws_cdk" else f" (`cdk.{name}` / `from aws_cdk import {name}`)")
+        return HINTS.get(name, where) if name in HINTS else where
     owner = resolve(parent) if parent else None
     close = difflib.get_close_matches(name, _names(owner), n=4, cutoff=0.6) if owner not in (None, _MISSING) else []
     if not close and owner is not None and inspect.isclass(owner):

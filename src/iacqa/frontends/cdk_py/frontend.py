@@ -1,0 +1,293 @@
+"""AWS CDK (Python) -> ResourceGraph: static check, synth in a sandboxed child, then the shared CloudFormation path.
+
+1. static_check: names and keywords against the installed aws-cdk-lib (< 1 s after the one-time import).
+2. synth: only when the static check found no critical error in a module the app imports (a missing name there
+   fails the synth at the same line anyway, 10-20 s later).
+3. graph: every synthesized `*.template.json` through `cloudformation.graph.graph_from_template` (platform "cdk"),
+   located back to the Python construct calls through `aws:cdk:path` metadata; Lambda assets mapped to the project
+   directory they came from, inline code to the string constant that holds it.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.cdk_py import static_check
+from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, inline_origin
+from iacqa.frontends.cdk_py.synth import EntryPoint, SynthResult, find_entry, synth
+from iacqa.frontends.constructs import find_site
+from iacqa.frontends.pulumi_py.locate import keyword_lines
+from iacqa.model import Finding, Location, ResourceGraph, Severity
+from iacqa.rules.program import MissingFile, ProgramError, PythonSyntaxError
+from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
+from iacqa.rules.sdk.cdk import SynthErrorAnnotation
+
+INSTALL_HINT = "aws-cdk-lib is not installed: pip install 'iacqa[cdk]'"
+
+
+class CdkFrontend:
+    platform = "cdk"
+
+    def build(self, project: Any, options: dict) -> FrontendResult:
+        root = Path(project.root)
+        files = list(getattr(project, "files", None) or [p.relative_to(root).as_posix() for p in root.rglob("*.py")])
+        graph = ResourceGraph(platform="cdk")
+        if importlib.util.find_spec("aws_cdk") is None or not static_check.available():
+            return FrontendResult(graph, status="unavailable", detail=INSTALL_HINT)
+        ep = find_entry(root, getattr(project, "entry", None))
+        findings = static_check.check(root, files)
+        findings = _scope_to_app(findings, root, files, ep)
+        blocking = [f for f in findings if f.blocking]
+        static_note = f"static check {len(findings)} finding(s)"
+        if static_check.COST.imported:
+            static_note += f" (aws-cdk-lib import {static_check.COST.seconds:.1f} s)"
+        if blocking:
+            return FrontendResult(graph, findings, status="failed",
+                                  detail=f"{static_note}, {len(blocking)} blocking: synth skipped (it would fail at "
+                                  f"{blocking[0].file}:{blocking[0].line} first)")
+        if ep is None:
+            return FrontendResult(graph, findings, status="error",
+                                  detail="no CDK app to run (cdk.json \"app\", app.py, tap.py, main.py, bin/*.py or "
+                                  "lib/tap_stack.py with TapStack)")
+        if options.get("synth", True) is False:
+            return FrontendResult(graph, findings, status="ok", detail=f"{static_note}; synth not requested")
+        result = synth(root, ep, timeout=float(options.get("timeout", 120)),
+                       memory_mb=int(options.get("memory_mb", 3072)))
+        try:
+            return self._result(root, files, graph, findings, result, static_note)
+        finally:
+            result.cleanup()
+
+    def _result(self, root: Path, files: list[str], graph: ResourceGraph, findings: list[Finding],
+                result: SynthResult, static_note: str) -> FrontendResult:
+        templates = []
+        for p in result.template_paths:
+            try:
+                templates.append((p, json.loads(p.read_text())))
+            except (OSError, ValueError):
+                continue
+        locator = Locator(root, files, [t for _, t in templates])
+        entry = result.entry.display if result.entry else "app"
+        entry_loc = Location(result.entry.target if result.entry and result.entry.generated is None
+                             and result.entry.mode == "path" else None, None)
+        findings = findings + synth_findings(result, locator, entry, entry_loc)
+        status, detail = "ok", ""
+        if result.status in ("no-entry", "unsupported"):
+            return FrontendResult(graph, findings, status="error", detail=result.detail)
+        try:
+            build_graph(graph, templates, root, files, locator)
+        except ImportError:
+            graph.notes.append("the CloudFormation front end is not available: synth ran, graph left empty")
+            status, detail = "error", "cloudformation front end missing (iacqa.frontends.cloudformation.graph)"
+        failed = result.status != "ok" or any(f.rule == SynthErrorAnnotation.id for f in findings)
+        if failed and status == "ok":
+            status = "failed"
+        n_res = len(graph)
+        detail = (f"{static_note}; synth {result.status} via {entry} in {result.seconds:.1f} s, peak "
+                  f"{result.peak_mb:.0f} MB; {len(templates)} template(s), {n_res} resources"
+                  + (f"; {detail}" if detail else "") + (f"; {result.detail}" if result.detail else ""))
+        if result.status == "ok" and not templates:
+            status = "failed"
+        graph.notes.extend(f"CDK warning at {e['path']}: {e['message']}" for e in result.events
+                           if e.get("kind") == "annotation" and e.get("level") == "warning")
+        return FrontendResult(graph, findings, status=status, detail=detail)
+
+
+# -- static findings: only modules the app imports block the synth ---------------------------------------------------
+def _scope_to_app(findings: list[Finding], root: Path, files: list[str], ep: EntryPoint | None) -> list[Finding]:
+    if not findings or ep is None:
+        return findings
+    starts = []
+    if ep.generated is not None:
+        starts = ["lib/tap_stack.py"]
+    elif ep.mode == "path":
+        starts = [ep.target]
+    else:
+        starts = [f for f in _module_files(ep.target, root, [root]) if f in files]
+    if not starts:
+        return findings
+    live = imported_files(root, files, starts)
+    out = []
+    for f in findings:
+        if f.file and f.file.endswith(".py") and f.file not in live and f.severity is Severity.CRITICAL:
+            f = f.with_(severity=Severity.HIGH,
+                        message=f.message.replace("; the app fails here at synth", "")
+                        + f" ({f.file} is not imported by the app: this fails as soon as it is)")
+        out.append(f)
+    return out
+
+
+def _module_files(module: str, root: Path, bases: list[Path]) -> list[str]:
+    parts = module.split(".")
+    out = []
+    for base in bases:
+        for i in range(1, len(parts) + 1):
+            stem = base.joinpath(*parts[:i])
+            for cand in (stem.with_suffix(".py"), stem / "__init__.py"):
+                if cand.is_file() and cand.resolve().is_relative_to(root):
+                    out.append(cand.resolve().relative_to(root).as_posix())
+    return out
+
+
+def imported_files(root: Path, files: list[str], starts: list[str]) -> set[str]:
+    """Project files reachable from the entry through import statements (absolute from the script's directory or
+    the project root, and relative imports)."""
+    root = root.resolve()
+    seen: set[str] = set()
+    todo = [s for s in starts]
+    bases_extra = {(root / s).parent for s in starts}
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        path = root / rel
+        try:
+            tree = ast.parse(path.read_text(errors="replace"))
+        except (SyntaxError, ValueError, OSError):
+            continue
+        bases = [root, *bases_extra]
+        for node in ast.walk(tree):
+            mods: list[tuple[str, list[Path]]] = []
+            if isinstance(node, ast.Import):
+                mods = [(a.name, bases) for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    pkg = path.parent
+                    for _ in range(node.level - 1):
+                        pkg = pkg.parent
+                    base_mod = node.module or ""
+                    mods = [(f"{base_mod}.{a.name}".strip("."), [pkg]) for a in node.names]
+                    if base_mod:
+                        mods.append((base_mod, [pkg]))
+                else:
+                    mods = [(node.module or "", bases), *((f"{node.module}.{a.name}", bases) for a in node.names)]
+            for mod, where in mods:
+                for f in _module_files(mod, root, where):
+                    if f not in seen:
+                        todo.append(f)
+    return seen
+
+
+# -- synth events -> findings -----------------------------------------------------------------------------------------
+def synth_findings(result: SynthResult, locator: Locator, entry: str, entry_loc: Location) -> list[Finding]:
+    out: list[Finding] = []
+    for e in result.events:
+        kind = e.get("kind")
+        frames = e.get("frames") or []
+        loc = Location(frames[-1][0], frames[-1][1]) if frames else entry_loc
+        if kind == "exception" and e.get("jsii") and loc.file:
+            loc = _keyword_named(locator.root, loc, e.get("message") or "")
+        if kind == "exception":
+            out.append(exception_finding(e, loc, entry))
+        elif kind == "exit":
+            out.append(ProgramExited.make(loc, f"the app called sys.exit({e.get('code')}) before it finished"))
+        elif kind == "memory":
+            out.append(ProgramMemory.make(loc, 0))
+        elif kind == "annotation" and e.get("level") == "error":
+            site = find_site(locator.sites, e.get("path", ""))
+            where = site.location if site else entry_loc
+            out.append(SynthErrorAnnotation.finding(
+                None, f"CDK reports an error on {e.get('path')}: {e.get('message')}", location=where,
+                error=f"[Error at /{e.get('path')}] {e.get('message')}",
+                fix="change the construct's props so that CDK's validation passes"))
+    if result.status == "timeout":
+        out.append(ProgramTimeout.make(entry_loc, result.seconds))
+    elif result.status == "memory" and not any(e.get("kind") == "memory" for e in result.events):
+        out.append(ProgramMemory.make(entry_loc, int(result.peak_mb)))
+    elif result.status in ("exit", "killed") and not any(e.get("kind") == "exit" for e in result.events):
+        out.append(ProgramExited.make(entry_loc, f"the app process ended on its own (exit code {result.exit_code}) "
+                                      "before it finished"))
+    return out
+
+
+def _keyword_named(root: Path, loc: Location, message: str) -> Location:
+    """A CDK validation error names the prop in words ("message retention period must be ..."): the keyword of the
+    failing call whose words all appear in the message, when exactly one does; else the call line."""
+    words = set(re.findall(r"[a-z0-9]+", message.lower()))
+    hits = {name: kl for name, kl in keyword_lines(root, loc.file or "", loc.line or 0).items()
+            if "." not in name and all(w in words for w in name.split("_"))}
+    return next(iter(hits.values())) if len(hits) == 1 else loc
+
+
+def exception_finding(e: dict[str, Any], loc: Location, entry: str) -> Finding:
+    """The app raised: SDK004 with a CDK-specific fix (SYN002 / PKG002 for syntax errors and missing files)."""
+    etype, msg = e.get("type", "Error"), (e.get("message") or "").strip()
+    if e.get("syntax") or etype == "FileNotFoundError":
+        f = ProgramError.from_event(e, loc, entry)
+        if f.rule == MissingFile.id:
+            f = f.with_(fix="ship the file in the project, or point Code.from_asset()/open() at a path that exists "
+                        "relative to where `cdk synth` runs (the project root)")
+        return f.with_(stage="frontend") if f.rule == PythonSyntaxError.id else f
+    first = " ".join(ln.strip() for ln in msg.splitlines() if ln.strip())
+    if e.get("jsii"):
+        # jsii carries the JavaScript error: "ValidationError: ..." or "Error: ..."; the Python frame is the call.
+        fix = "CDK rejected the construct at synth: change the props it names (the message is CDK's own)"
+    elif etype in ("ModuleNotFoundError", "ImportError"):
+        fix = ("add the module to the project, or fix the import (the TAP layout runs tap.py from the project "
+               "root with the stack code in lib/)")
+    elif etype in ("TypeError", "AttributeError"):
+        fix = "use the names and argument types of the installed aws-cdk-lib (see the CDK Python API reference)"
+    else:
+        fix = "fix the exception: `cdk synth` stops at the first one and nothing is deployed"
+    where = f" at {loc}" if loc.file else f" while running {entry}"
+    stack = " <- ".join(f"{f}:{ln}" for f, ln, _ in reversed(e.get("frames") or []))
+    return ProgramError.finding(
+        None, f"the CDK app raises {etype}{where}: {first[:400]}" + (f" (stack: {stack})" if stack else ""),
+        location=loc, error=f"{etype}: {first[:600]}", fix=fix)
+
+
+# -- templates -> graph -----------------------------------------------------------------------------------------------
+def build_graph(graph: ResourceGraph, templates: list[tuple[Path, dict]], root: Path, files: list[str],
+                locator: Locator) -> None:
+    """Each template through the shared CloudFormation path, merged into one graph; code mapped to the project."""
+    from iacqa.frontends.cloudformation.graph import graph_from_template
+
+    for path, tpl in templates:
+        stack = path.name.split(".")[0]
+        sub, sub_findings = graph_from_template(tpl, root, file=None, platform="cdk", locate=locator)
+        del sub_findings  # template-level findings (unresolvable refs...) are about CDK's output, not the user's code
+        rename: dict[str, str] = {}
+        for rid, res in sub.resources.items():
+            new_id = rid if rid not in graph.resources else f"{stack}/{rid}"
+            rename[rid] = new_id
+            res.id = new_id
+            raw = tpl.get("Resources", {}).get(rid, {})
+            if not res.attr_locations:
+                res.attr_locations = locator.attr_locations(rid)
+            for prop in res.properties if isinstance(res.properties, dict) else {}:
+                res.native_paths.setdefault(prop, locator.native_path(res.type, (prop,)))
+            if res.location is None or not res.location.file:
+                res.location = locator(("Resources", rid)) or res.location
+            graph.add(res)
+            art = code_artifact(new_id, raw, sub.code.get(rid), root, files)
+            if art is not None:
+                graph.code[new_id] = art
+        for rid, art in sub.code.items():
+            graph.code.setdefault(rename.get(rid, rid), art)
+        for k, v in sub.outputs.items():
+            graph.outputs.setdefault(k, v)
+        graph.notes.extend(sub.notes)
+
+
+def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: list[str]) -> Any:
+    """Asset code -> the project directory it came from; inline code -> origin at the Python string constant."""
+    if raw.get("Type") != "AWS::Lambda::Function":
+        return art
+    meta = raw.get("Metadata") or {}
+    asset = meta.get("aws:asset:path") if meta.get("aws:asset:property") == "Code" else None
+    if isinstance(asset, str) and asset:
+        return asset_artifact(rid, asset, root)
+    zip_file = ((raw.get("Properties") or {}).get("Code") or {}).get("ZipFile")
+    if isinstance(zip_file, str) and art is not None:
+        origin = inline_origin(root, files, zip_file)
+        if origin is not None:
+            for key in list(art.files) or [next(iter(art.origin), "index.py")]:
+                art.origin[key] = origin
+    return art

@@ -1,0 +1,216 @@
+"""Map a synthesized CloudFormation resource (and its properties, and its Lambda code) back to the Python source.
+
+Each resource of a CDK template carries `Metadata["aws:cdk:path"]` (`TapStackdev/orders/Resource`) when the
+context asks for path metadata (synth.py does). The construct id in that path is the second argument of the
+constructor call, so `constructs.find_site` gives the call's file:line and the lines of its keywords. CloudFormation
+property names line up with the L2 keywords most of the time (`QueueName` <- `queue_name`); the few that do not
+are listed in ALIASES; anything else is located at the construct call.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
+from iacqa.model import CodeArtifact, Location
+
+# (CFN type or "*", CFN top-level property) -> the L2 keyword that sets it, where the names do not line up.
+ALIASES: dict[tuple[str, str], str] = {
+    ("AWS::SQS::Queue", "RedrivePolicy"): "dead_letter_queue",
+    ("AWS::SQS::Queue", "MessageRetentionPeriod"): "retention_period",
+    ("AWS::SQS::Queue", "KmsMasterKeyId"): "encryption_master_key",
+    ("AWS::SQS::Queue", "ReceiveMessageWaitTimeSeconds"): "receive_message_wait_time",
+    ("AWS::SQS::Queue", "DelaySeconds"): "delivery_delay",
+    ("AWS::SQS::Queue", "FifoQueue"): "fifo",
+    ("AWS::DynamoDB::Table", "StreamSpecification"): "stream",
+    ("AWS::DynamoDB::Table", "KeySchema"): "partition_key",
+    ("AWS::DynamoDB::Table", "AttributeDefinitions"): "partition_key",
+    ("AWS::DynamoDB::Table", "PointInTimeRecoverySpecification"): "point_in_time_recovery",
+    ("AWS::DynamoDB::Table", "SSESpecification"): "encryption",
+    ("AWS::DynamoDB::Table", "TimeToLiveSpecification"): "time_to_live_attribute",
+    ("AWS::Lambda::Function", "Environment"): "environment",
+    ("AWS::Lambda::Function", "ReservedConcurrentExecutions"): "reserved_concurrent_executions",
+    ("AWS::Lambda::Function", "TracingConfig"): "tracing",
+    ("AWS::Lambda::Function", "DeadLetterConfig"): "dead_letter_queue",
+    ("AWS::Lambda::Function", "VpcConfig"): "vpc",
+    ("AWS::Lambda::Function", "LoggingConfig"): "log_group",
+    ("AWS::Lambda::EventInvokeConfig", "MaximumRetryAttempts"): "retry_attempts",
+    ("AWS::Lambda::EventInvokeConfig", "MaximumEventAgeInSeconds"): "max_event_age",
+    ("AWS::IAM::Role", "AssumeRolePolicyDocument"): "assumed_by",
+    ("AWS::IAM::Role", "ManagedPolicyArns"): "managed_policies",
+    ("AWS::IAM::Role", "Policies"): "inline_policies",
+    ("AWS::SNS::Topic", "KmsMasterKeyId"): "master_key",
+    ("AWS::S3::Bucket", "BucketEncryption"): "encryption",
+    ("AWS::S3::Bucket", "VersioningConfiguration"): "versioned",
+    ("AWS::S3::Bucket", "PublicAccessBlockConfiguration"): "block_public_access",
+    ("AWS::S3::Bucket", "LifecycleConfiguration"): "lifecycle_rules",
+    ("AWS::Logs::LogGroup", "RetentionInDays"): "retention",
+    ("AWS::KMS::Key", "EnableKeyRotation"): "enable_key_rotation",
+    ("AWS::KMS::Key", "PendingWindowInDays"): "pending_window",
+}
+
+
+def snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def cdk_path(resource: dict[str, Any]) -> str | None:
+    meta = resource.get("Metadata") if isinstance(resource, dict) else None
+    path = meta.get("aws:cdk:path") if isinstance(meta, dict) else None
+    return path if isinstance(path, str) else None
+
+
+def _cls_hint(cfn_type: str) -> str | None:
+    parts = cfn_type.split("::")
+    return parts[-1] if len(parts) == 3 else None
+
+
+class Locator:
+    """locate(("Resources", lid[, "Properties", "A", ...])) -> Location, for graph_from_template."""
+
+    def __init__(self, root: Path, files: list[str], templates: list[dict[str, Any]]) -> None:
+        self.root = root
+        self.sites: list[ConstructSite] = construct_sites(root, [f for f in files if f.endswith(".py")])
+        self.resources: dict[str, dict[str, Any]] = {}
+        for tpl in templates:
+            for lid, res in (tpl.get("Resources") or {}).items():
+                if isinstance(res, dict):
+                    self.resources.setdefault(lid, res)
+        self._site_cache: dict[str, ConstructSite | None] = {}
+
+    def site(self, logical_id: str) -> ConstructSite | None:
+        if logical_id not in self._site_cache:
+            res = self.resources.get(logical_id) or {}
+            path = cdk_path(res)
+            hint = _cls_hint(str(res.get("Type", "")))
+            site = find_site(self.sites, path, hint) if path else None
+            if site is None and path is None:
+                # Cfn* escape hatches and constructs without path metadata: the logical id is often the construct id.
+                site = find_site(self.sites, logical_id, hint)
+            self._site_cache[logical_id] = site
+        return self._site_cache[logical_id]
+
+    def native_path(self, cfn_type: str, props: tuple[str, ...]) -> str:
+        """The keyword path the user most likely wrote for a CFN property path."""
+        if not props:
+            return ""
+        first = ALIASES.get((cfn_type, props[0])) or snake(props[0])
+        return ".".join([first, *(snake(p) for p in props[1:] if not p.isdigit())])
+
+    def __call__(self, path: tuple[str, ...]) -> Location | None:
+        if len(path) < 2 or path[0] != "Resources":
+            return None
+        site = self.site(path[1])
+        if site is None:
+            return None
+        if len(path) > 3 and path[2] == "Properties":
+            cfn_type = str((self.resources.get(path[1]) or {}).get("Type", ""))
+            native = self.native_path(cfn_type, tuple(path[3:])).split(".")
+            for i in range(len(native), 0, -1):
+                loc = site.keywords.get(".".join(native[:i]))
+                if loc is not None:
+                    return loc
+        return site.location
+
+    def attr_locations(self, logical_id: str) -> dict[str, Location]:
+        site = self.site(logical_id)
+        return dict(site.keywords) if site else {}
+
+    def native_paths(self, cfn_type: str, props: dict[str, Any]) -> dict[str, str]:
+        """CFN top-level property -> the user's keyword, for the properties whose keyword exists in the call."""
+        return {k: self.native_path(cfn_type, (k,)) for k in props}
+
+
+def make_locate(root: Path, files: list[str], templates: list[dict[str, Any]]) -> Callable[[tuple[str, ...]], Location | None]:
+    return Locator(root, files, templates)
+
+
+# -- Lambda code ---------------------------------------------------------------------------------------------------
+CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java", ".yaml", ".yml")
+SKIP = {"__pycache__", "node_modules", ".venv", "cdk.out", ".git"}
+
+
+def asset_artifact(rid: str, asset_path: str, root: Path) -> CodeArtifact:
+    """The code of a `Code.from_asset(dir)` function, read from the project (kind directory / zip / missing)."""
+    art = CodeArtifact(resource=rid, kind="missing")
+    src = Path(asset_path)
+    if not src.is_absolute():
+        src = root / src
+    try:
+        src = src.resolve()
+    except OSError:
+        return art
+    art.source_path = src.relative_to(root.resolve()).as_posix() if src.is_relative_to(root.resolve()) else str(src)
+    rroot = root.resolve()
+    if src.is_dir():
+        art.kind = "directory"
+        for f in sorted(src.rglob("*")):
+            if f.is_file() and f.suffix in CODE_SUFFIXES and not (set(f.relative_to(src).parts) & SKIP):
+                key = f.relative_to(src).as_posix()
+                art.files[key] = f.read_text(errors="replace")
+                art.origin[key] = Location(f.relative_to(rroot).as_posix() if f.is_relative_to(rroot) else str(f), 1)
+    elif src.is_file() and src.suffix == ".zip":
+        import zipfile
+
+        art.kind = "zip"
+        try:
+            with zipfile.ZipFile(src) as zf:
+                for n in zf.namelist():
+                    if n.endswith(CODE_SUFFIXES):
+                        art.files[n] = zf.read(n).decode(errors="replace")
+        except (zipfile.BadZipFile, OSError):
+            art.kind = "missing"
+    elif src.is_file():
+        art.kind = "directory"
+        art.files[src.name] = src.read_text(errors="replace")
+        art.origin[src.name] = Location(art.source_path, 1)
+    return art
+
+
+@lru_cache(maxsize=64)
+def _constants(path: str, mtime: float) -> tuple[tuple[str, int], ...]:
+    try:
+        tree = ast.parse(Path(path).read_text(errors="replace"))
+    except (SyntaxError, ValueError, OSError):
+        return ()
+    return tuple((n.value, n.lineno) for n in ast.walk(tree)
+                 if isinstance(n, ast.Constant) and isinstance(n.value, str) and "\n" in n.value)
+
+
+def inline_origin(root: Path, files: list[str], text: str) -> Location | None:
+    """Where an inline ZipFile text is written: the string constant in the Python source (line of its first
+    line), else a project file with the same content (a handler read with open() at synth time)."""
+    if not text.strip():
+        return None
+    probe = text.strip()
+    dedented = textwrap.dedent(text).strip()
+    for rel in files:
+        if not rel.endswith(".py"):
+            continue
+        path = root / rel
+        try:
+            consts = _constants(str(path), path.stat().st_mtime)
+        except OSError:
+            continue
+        for value, line in consts:
+            if value == text or value.strip() == probe or textwrap.dedent(value).strip() == dedented:
+                # A constant that starts with its own newline (`"""\nimport json`) has code line 1 on the quote line.
+                lead = len(value) - len(value.lstrip("\n")) - (len(text) - len(text.lstrip("\n")))
+                return Location(rel, line + max(lead, 0))
+    for rel in files:
+        try:
+            if (root / rel).read_text(errors="replace").strip() == probe:
+                return Location(rel, 1)
+        except OSError:
+            continue
+    return None
