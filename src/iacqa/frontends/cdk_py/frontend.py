@@ -81,7 +81,8 @@ class CdkFrontend:
         if result.status in ("no-entry", "unsupported"):
             return FrontendResult(graph, findings, status="error", detail=result.detail)
         try:
-            build_graph(graph, templates, root, files, locator)
+            if templates:
+                build_graph(graph, templates, root, files, locator)
         except ImportError:
             graph.notes.append("the CloudFormation front end is not available: synth ran, graph left empty")
             status, detail = "error", "cloudformation front end missing (iacqa.frontends.cloudformation.graph)"
