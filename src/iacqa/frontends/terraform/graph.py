@@ -201,6 +201,7 @@ class ModuleScope(Scope):
         self.modules: dict[str, Block] = {}
         self.module_outputs: dict[str, Any] = {}
         self.resource_types: set[str] = set()
+        self.states: dict[str, dict[str, Any]] = {}  # address -> the Pulumi twin's state (identity outputs)
         self.ev = Evaluator(self)
         for b in module.blocks:
             if b.type in ("resource", "data") and len(b.labels) >= 2:
@@ -436,6 +437,8 @@ class ModuleScope(Scope):
             pnative = to_pulumi_native(rtype, native, schema)
             camel = {_camel(k): v for k, v in concrete(pnative).items() if not isinstance(v, Unknown)}
             _rid, state = outputs_for(spec["pulumi"], addr, camel)
+            # What the Pulumi front end records as outputs: computed values plus the identities.
+            self.states[addr] = {k: v for k, v in state.items() if k not in camel or k in ("arn", "name", "id")}
             back = {v: k for k, v in spec.get("attrs", {}).items()}
             for k, v in state.items():
                 sk = back.get(_snake(k), _snake(k))
@@ -527,7 +530,8 @@ class ModuleScope(Scope):
             hit = self.locate(("resource", rtype, name, *path.split(".")))
             if hit is not None and hit != loc:
                 attr_locs[path] = hit
-        computed = {_camel(k): v for k, v in concrete(out).items() if k not in native}
+        # The same outputs the Pulumi front end records (inputs plus identities), so references resolve alike.
+        computed = self.states.get(addr) or {_camel(k): v for k, v in concrete(out).items() if k not in native}
         res = Resource(
             id=addr, type=mapped.cfn_type if mapped else rtype, native_type=rtype,
             properties=mapped.properties if mapped else {}, native_properties=tf_native,
