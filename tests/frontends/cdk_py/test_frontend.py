@@ -75,8 +75,9 @@ def test_contract_graph(contract_result) -> None:
     assert r.status == "ok", (r.detail, r.findings)
     g = r.graph
     assert g.platform == "cdk"
-    by_name = {res.get("QueueName") or res.get("TableName") or res.get("TopicName") or res.get("RoleName")
-               or res.get("FunctionName"): res for res in g}
+    names = ("QueueName", "TableName", "TopicName", "RoleName", "FunctionName")
+    by_name = {res.get(n): res for res in g for n in names
+               if isinstance(res.get(n), str) and res.type != "AWS::Lambda::EventSourceMapping"}
     queue, dlq = by_name["orders"], by_name["orders-dlq"]
     assert queue.type == "AWS::SQS::Queue" and queue.get("RedrivePolicy.maxReceiveCount") == 3
     assert (queue.location.file, queue.location.line) == ("lib/tap_stack.py", 35)

@@ -260,10 +260,15 @@ def build_graph(graph: ResourceGraph, templates: list[tuple[Path, dict]], root: 
             rename[rid] = new_id
             res.id = new_id
             raw = tpl.get("Resources", {}).get(rid, {})
-            if not res.attr_locations:
-                res.attr_locations = locator.attr_locations(rid)
+            # Native names are the Python keywords (`queue_name`), located at the lines they are written on.
+            keywords = locator.attr_locations(rid)
+            res.attr_locations = {**(res.attr_locations or {}), **keywords}
             for prop in res.properties if isinstance(res.properties, dict) else {}:
-                res.native_paths.setdefault(prop, locator.native_path(res.type, (prop,)))
+                native = locator.native_path(res.type, (prop,))
+                if native in keywords:
+                    res.native_paths[prop] = native
+                else:
+                    res.native_paths.setdefault(prop, native)
             if res.location is None or not res.location.file:
                 res.location = locator(("Resources", rid)) or res.location
             graph.add(res)
