@@ -68,8 +68,8 @@ def scan(graph: ResourceGraph) -> tuple[str, str, list[Finding]]:
         if len(path) < 2 or path[0] != "Resources" or path[1] not in index:
             continue
         res = index[path[1]]
-        if _major_version_ok(rid, m.message):
-            continue
+        if _major_version_ok(rid, m.message) or "${" in m.message:
+            continue  # "${...}": a value known only at deploy time (an unresolved reference), not the user's value
         prop = ".".join(p for p in path[3:] if not p.isdigit()) or None
         if prop is None and rid in ("E3690", "W3690", "E3691", "W3691"):
             prop = "EngineVersion"  # cfn-lint points at Properties; the user wrote the version

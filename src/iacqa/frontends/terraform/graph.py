@@ -233,15 +233,12 @@ class ModuleScope(Scope):
                 except EvalError:
                     self.vars[name] = Unknown(f"var.{name}")
                 continue
-            value = TAP_DEFAULTS.get(name.lower())
-            if value is None:
-                typ = b.body.attributes.get("type")
-                t = typ.text if typ is not None else "string"
-                value = 0 if t.startswith("number") else False if t.startswith("bool") else [] if t.startswith(
-                    ("list", "set")) else {} if t.startswith(("map", "object")) else f"{name}-placeholder"
+            # No default and no value: terraform would prompt. TAP's conventional names get the pipeline's values;
+            # anything else stays unknown, so no rule judges a value the user never wrote.
+            value = TAP_DEFAULTS.get(name.lower(), Unknown(f"var.{name}"))
             self.vars[name] = value
             if not self.prefix:
-                self.build.graph.config_needs[f"var.{name}"] = value
+                self.build.graph.config_needs[f"var.{name}"] = None if isinstance(value, Unknown) else value
 
     def local(self, name: str) -> Any:
         if name in self.locals:
@@ -447,7 +444,7 @@ class ModuleScope(Scope):
             if spec.get("id") and spec["id"] in out:
                 out["id"] = out[spec["id"]]
         else:
-            out.setdefault("id", f"{name}-{abs(hash(addr)) % 10**8:08d}")
+            out.setdefault("id", _synthetic_id(rtype, addr))
             out.setdefault("arn", f"arn:aws:{rtype.split('_')[1] if '_' in rtype else 'mock'}:us-east-1:"
                            f"123456789012:{rtype}/{name}")
         self._pending.append((block, rtype, name, native, addr, out, iteration))
@@ -591,6 +588,27 @@ class ModuleScope(Scope):
             message=f"{addr}{'.' + attr if attr else ''}: terraform cannot evaluate this expression",
             file=loc.file, line=loc.line, resource=addr, attribute=attr, error=f"Error: {exc}",
             fix="fix the expression so terraform plan can evaluate it", stage="frontend"))
+
+
+# Resource id prefixes AWS uses, for types without a Pulumi twin in the table (ids must look real: rules and
+# cfn-lint check patterns such as ^subnet-[0-9a-z]*$).
+_ID_PREFIXES = {"aws_vpc": "vpc-", "aws_subnet": "subnet-", "aws_security_group": "sg-", "aws_internet_gateway": "igw-",
+                "aws_nat_gateway": "nat-", "aws_route_table": "rtb-", "aws_eip": "eipalloc-", "aws_instance": "i-",
+                "aws_launch_template": "lt-", "aws_network_interface": "eni-", "aws_vpc_endpoint": "vpce-",
+                "aws_network_acl": "acl-", "aws_egress_only_internet_gateway": "eigw-", "aws_route": "r-",
+                "aws_ec2_transit_gateway": "tgw-", "aws_customer_gateway": "cgw-", "aws_vpn_gateway": "vgw-",
+                "aws_flow_log": "fl-", "aws_key_pair": "key-", "aws_ebs_volume": "vol-", "aws_ami": "ami-",
+                "aws_placement_group": "pg-", "aws_vpc_peering_connection": "pcx-", "aws_db_subnet_group": "",
+                "aws_security_group_rule": "sgrule-", "aws_vpc_security_group_ingress_rule": "sgr-",
+                "aws_vpc_security_group_egress_rule": "sgr-"}
+
+
+def _synthetic_id(rtype: str, addr: str) -> str:
+    import hashlib
+
+    h = hashlib.sha1(addr.encode()).hexdigest()
+    prefix = _ID_PREFIXES.get(rtype)
+    return f"{prefix}0{h[:16]}" if prefix else f"{addr.rsplit('.', 1)[-1].split('[')[0]}-{h[:8]}"
 
 
 def _norm(path: str) -> str:

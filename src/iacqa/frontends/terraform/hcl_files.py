@@ -45,6 +45,9 @@ def tfvars(root: Path, rel_dir: str) -> dict[str, Any]:
     d = root / rel_dir if rel_dir != "." else root
     files = [d / "terraform.tfvars", d / "terraform.tfvars.json", *sorted(d.glob("*.auto.tfvars")),
              *sorted(d.glob("*.auto.tfvars.json"))]
+    others = [f for f in sorted(d.glob("*.tfvars")) if f not in files]
+    if len(others) == 1 and not any(f.is_file() for f in files):
+        files = others  # one environment file (dev.tfvars): what `-var-file` would be given
     out: dict[str, Any] = {}
     for f in files:
         if not f.is_file():
