@@ -250,6 +250,7 @@ def build_graph(graph: ResourceGraph, templates: list[tuple[Path, dict]], root: 
     """Each template through the shared CloudFormation path, merged into one graph; code mapped to the project."""
     from iacqa.frontends.cloudformation.graph import graph_from_template
 
+    handled: set[str] = set()
     for path, tpl in templates:
         stack = path.name.split(".")[0]
         sub, sub_findings = graph_from_template(tpl, root, file=None, platform="cdk", locate=locator)
@@ -273,13 +274,22 @@ def build_graph(graph: ResourceGraph, templates: list[tuple[Path, dict]], root: 
                 res.location = locator(("Resources", rid)) or res.location
             graph.add(res)
             art = code_artifact(new_id, raw, sub.code.get(rid), root, files)
-            if art is not None:
+            if art is _CDK_OWN or (art is not None and art.kind == "inline"
+                                   and not any(o.file for o in art.origin.values()) and not locator.own_site(rid)):
+                # CDK's own handlers (S3 auto-delete, bucket notifications, log retention): not the user's code.
+                graph.notes.append(f"{new_id}: Lambda code provided by aws-cdk-lib, not analysed")
+            elif art is not None:
                 graph.code[new_id] = art
+            handled.add(rid)
         for rid, art in sub.code.items():
-            graph.code.setdefault(rename.get(rid, rid), art)
+            if rid not in handled:
+                graph.code.setdefault(rename.get(rid, rid), art)
         for k, v in sub.outputs.items():
             graph.outputs.setdefault(k, v)
         graph.notes.extend(sub.notes)
+
+
+_CDK_OWN: Any = object()
 
 
 def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: list[str]) -> Any:
@@ -289,6 +299,9 @@ def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: li
     meta = raw.get("Metadata") or {}
     asset = meta.get("aws:asset:path") if meta.get("aws:asset:property") == "Code" else None
     if isinstance(asset, str) and asset:
+        src = Path(asset) if Path(asset).is_absolute() else root / asset
+        if not src.resolve().is_relative_to(root.resolve()):
+            return _CDK_OWN  # staged by aws-cdk-lib from its own package (custom resource providers)
         return asset_artifact(rid, asset, root)
     zip_file = ((raw.get("Properties") or {}).get("Code") or {}).get("ZipFile")
     if isinstance(zip_file, str) and art is not None:

@@ -100,6 +100,13 @@ class Locator:
             self._site_cache[logical_id] = site
         return self._site_cache[logical_id]
 
+    def own_site(self, logical_id: str) -> bool:
+        """Whether the resource's own construct (not an ancestor) is declared in the project."""
+        site = self.site(logical_id)
+        path = cdk_path(self.resources.get(logical_id) or {}) or ""
+        segments = [s for s in path.split("/") if s and s not in ("Resource", "Default")]
+        return site is not None and bool(segments) and site.matches(segments[-1])
+
     def native_path(self, cfn_type: str, props: tuple[str, ...]) -> str:
         """The keyword path the user most likely wrote for a CFN property path."""
         if not props:
