@@ -44,8 +44,8 @@ def package_findings(graph: ResourceGraph, fn: Resource, root: Any = None) -> li
     if art.kind == "missing" or (not art.files and art.source_path):
         return [CodePackageMissing.finding(
             None, f"{fn.id}: code path `{source}` does not exist in the project", resource=fn,
-            attribute="Code", error=f"failed to compute archive hash for \"code\": open {source}: "
-            "no such file or directory", fix="point the archive at the directory that holds the handler, "
+            attribute="Code", error=art.missing_error or f"failed to compute archive hash for \"code\": open "
+            f"{source}: no such file or directory", fix="point the archive at the directory that holds the handler, "
             "relative to the project root")]
     if not runtime.startswith("python"):
         return []

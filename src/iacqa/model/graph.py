@@ -28,6 +28,7 @@ class CodeArtifact:
     origin: dict[str, Location] = field(default_factory=dict)
     source_path: str | None = None  # directory or zip the configuration points at (project-relative)
     kind: str = "inline"  # inline | directory | zip | missing
+    missing_error: str | None = None  # what the IaC tool says when the package is missing (tool-specific wording)
 
     def map_line(self, package_file: str, line: int) -> Location:
         loc = self.origin.get(package_file)

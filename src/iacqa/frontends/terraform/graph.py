@@ -570,6 +570,7 @@ class ModuleScope(Scope):
             _read_dir(art, path, self.build.root)
         else:
             art.kind = "missing"
+            art.missing_error = f'Error: unable to load "{filename}": open {filename}: no such file or directory'
         return art
 
     def _eval_error(self, exc: EvalError, loc: Location, addr: str, attr: str | None = None) -> None:
@@ -693,6 +694,8 @@ def _from_archive(art: CodeArtifact, archive: dict[str, Any], build: Build) -> C
             _read_dir(art, d, build.root)
         else:
             art.kind = "missing"
+            art.missing_error = ("Error: Archive creation error: error archiving directory: could not archive "
+                                 f"missing directory: {src_dir}")
     elif isinstance(src_file, str):
         rel = build.project_rel(src_file)
         art.source_path = rel

@@ -63,19 +63,21 @@ class TeardownBlocked(Rule):
             prop = _PROTECTION.get(r.type)
             if prop and _true(r.get(prop)):
                 yield self.finding(
-                    ctx, f"{r.id}: {r.native_name(prop)}=True; `pulumi destroy` fails on this resource",
+                    ctx, f"{r.id}: {r.native_name(prop)}=True; stack teardown (`pulumi destroy`, `terraform "
+                    "destroy`, stack deletion) fails on this resource",
                     resource=r, attribute=prop, error=_PROTECTION_ERROR[r.type],
                     fix=f"remove {r.native_name(prop)} (or set it from config, false for test stacks)")
             n = r.native_properties
             if r.type == "AWS::ElasticLoadBalancingV2::LoadBalancer" and _true(n.get("enable_deletion_protection")):
                 yield self.finding(
-                    ctx, f"{r.id}: enable_deletion_protection=True; `pulumi destroy` fails on this load balancer",
+                    ctx, f"{r.id}: enable_deletion_protection=True; stack teardown (`pulumi destroy`, "
+                    "`terraform destroy`, stack deletion) fails on this load balancer",
                     resource=r, location=self._at(r, "enable_deletion_protection"),
                     error="OperationNotPermitted: Load balancer ... cannot be deleted because deletion protection "
                     "is enabled", fix="remove enable_deletion_protection (or make it false for test stacks)")
             if r.type == "AWS::Logs::LogGroup" and _true(n.get("skip_destroy")):
                 yield self.finding(
-                    ctx, f"{r.id}: skip_destroy=True keeps the log group after `pulumi destroy`; the next deployment "
+                    ctx, f"{r.id}: skip_destroy=True keeps the log group after the stack is destroyed; the next deployment "
                     "creates it again and fails on the name", resource=r, location=self._at(r, "skip_destroy"),
                     severity=Severity.MEDIUM, error="ResourceAlreadyExistsException: The specified log group "
                     "already exists", fix="remove skip_destroy")
@@ -89,7 +91,7 @@ class TeardownBlocked(Rule):
             if r.id in versioned and not _true(n.get("force_destroy")):
                 yield self.finding(
                     ctx, f"{r.id}: versioned bucket without force_destroy=True; once it holds objects (or old "
-                    "versions) `pulumi destroy` cannot delete it", resource=r,
+                    "versions) stack teardown cannot delete it", resource=r,
                     location=self._at(r, "force_destroy"), severity=Severity.LOW,
                     error="BucketNotEmpty: The bucket you tried to delete is not empty. You must delete all versions "
                     "in the bucket.", fix="force_destroy=True")
