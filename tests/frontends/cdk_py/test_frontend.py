@@ -109,3 +109,13 @@ def test_asset_code_maps_to_the_project_directory() -> None:
     assert "def main(event, context):" in art.files["handler.py"]
     assert art.map_line("handler.py", 9).file == "lambda/ingest/handler.py"
     assert fn.location.line == 29 and fn.location_of("Handler").line == 34
+
+
+def test_cdk_json_app_that_does_not_exist(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text('{\n  "app": "python3 main.py"\n}\n')
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "tap_stack.py").write_text("import aws_cdk as cdk\n\n\nclass TapStack(cdk.Stack):\n    pass\n")
+    r = CdkFrontend().build(_project(tmp_path), {})
+    (f,) = r.findings
+    assert r.status == "failed" and (f.rule, f.file, f.line) == ("SDK004", "cdk.json", 2)
+    assert f.error == "python3: can't open file 'main.py': [Errno 2] No such file or directory"

@@ -78,6 +78,15 @@ class CdkFrontend:
                              and result.entry.mode == "path" else None, None)
         findings = findings + synth_findings(result, locator, entry, entry_loc)
         status, detail = "ok", ""
+        if result.status == "no-entry" and result.entry is not None and result.entry.source == "cdk.json":
+            # `cdk synth` runs the cdk.json command as is: python cannot open the script, nothing is synthesized.
+            findings.append(ProgramError.finding(
+                None, f"cdk.json runs `{result.entry.target}`, which the project does not contain: `cdk synth` fails "
+                "before any construct is created", location=Location("cdk.json", 1 + _app_line(root)),
+                error=f"python3: can't open file '{result.entry.target}': [Errno 2] No such file or directory",
+                fix=f"add {result.entry.target} (App(), the stack, app.synth()) or point cdk.json \"app\" at the "
+                "project's entry point"))
+            return FrontendResult(graph, findings, status="failed", detail=result.detail)
         if result.status in ("no-entry", "unsupported"):
             return FrontendResult(graph, findings, status="error", detail=result.detail)
         try:
@@ -101,25 +110,36 @@ class CdkFrontend:
 
 
 # -- static findings: only modules the app imports block the synth ---------------------------------------------------
+def _app_line(root: Path) -> int:
+    try:
+        lines = (root / "cdk.json").read_text(errors="replace").splitlines()
+    except OSError:
+        return 0
+    return next((i for i, ln in enumerate(lines) if '"app"' in ln), 0)
+
+
 def _scope_to_app(findings: list[Finding], root: Path, files: list[str], ep: EntryPoint | None) -> list[Finding]:
-    if not findings or ep is None:
+    if not findings:
         return findings
-    starts = []
-    if ep.generated is not None:
+    starts: list[str] = []
+    if ep is None:
+        starts = []  # no app at all: nothing fails "at synth"; the names are still wrong
+    elif ep.generated is not None:
         starts = ["lib/tap_stack.py"]
     elif ep.mode == "path":
         starts = [ep.target]
     else:
         starts = [f for f in _module_files(ep.target, root, [root]) if f in files]
-    if not starts:
+    if ep is not None and not starts:
         return findings
-    live = imported_files(root, files, starts)
+    live = imported_files(root, files, starts) if starts else set()
     out = []
     for f in findings:
         if f.file and f.file.endswith(".py") and f.file not in live and f.severity is Severity.CRITICAL:
             f = f.with_(severity=Severity.HIGH,
                         message=f.message.replace("; the app fails here at synth", "")
-                        + f" ({f.file} is not imported by the app: this fails as soon as it is)")
+                        + (f" ({f.file} is not imported by the app: this fails as soon as it is)" if ep is not None
+                           else " (the project has no CDK app that imports it: this fails as soon as one does)"))
         out.append(f)
     return out
 
