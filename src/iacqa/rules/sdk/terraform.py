@@ -1,0 +1,171 @@
+"""Ids emitted by the Terraform provider schema check (frontends/terraform/schema_check.py).
+
+The check stands in for `terraform validate`, which needs the provider binary: it reads the hashicorp/aws schema
+index (knowledge/tf_schema.py) and reports what terraform would report, with terraform's own error texts.
+"""
+
+from __future__ import annotations
+
+from iacqa.model import Category, Severity
+from iacqa.rules.base import Rule
+
+
+class UnknownResourceType(Rule):
+    """A resource or data source type that the AWS provider does not have.
+
+    What it finds: `resource "aws_x" ...` and `data "aws_x" ...` blocks whose type is not in the hashicorp/aws
+    provider schema (5.x and 6.x, as indexed), with the closest real type as a suggestion.
+    Why it breaks: `terraform validate` and `terraform plan` stop before anything is created.
+    Bad: `resource "aws_lambda" "f" { ... }`; `data "aws_account_id" "current" {}`.
+    Good: `resource "aws_lambda_function" "f" { ... }`; `data "aws_caller_identity" "current" {}`.
+    What AWS says: nothing; terraform says `Error: Invalid resource type: The provider hashicorp/aws does not
+    support resource type "aws_lambda".`
+    References: https://registry.terraform.io/providers/hashicorp/aws/latest/docs
+    """
+
+    id = "TFS001"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "unknown resource or data source type"
+    stage = "frontend"
+
+
+class UnsupportedArgument(Rule):
+    """An argument that the resource type (or nested block) does not have, or a block written as an argument.
+
+    What it finds: `name = value` inside a resource, data source or nested block where the provider schema has no
+    such argument; and `x = { ... }` where `x` is a nested block (terraform wants `x { ... }`).
+    Why it breaks: `terraform validate` and `terraform plan` fail on the first unsupported argument.
+    Bad: `resource "aws_sqs_queue" "q" { visibility_timeout = 30 }`; `tracing_config = { mode = "Active" }`.
+    Good: `visibility_timeout_seconds = 30`; `tracing_config { mode = "Active" }`.
+    What AWS says: nothing; terraform says `Error: Unsupported argument: An argument named "visibility_timeout"
+    is not expected here.` or `... Did you mean to define a block of type "tracing_config"?`
+    References: https://developer.hashicorp.com/terraform/language/syntax/configuration
+    """
+
+    id = "TFS002"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "unsupported argument"
+    stage = "frontend"
+
+
+class UnsupportedBlock(Rule):
+    """A nested block that the resource type (or enclosing block) does not have, or an argument written as a block.
+
+    What it finds: `x { ... }` (or `dynamic "x"`) where the provider schema has no block `x`; when `x` is an
+    argument (a map such as `tags`, `variables`), terraform wants `x = { ... }`.
+    Why it breaks: `terraform validate` and `terraform plan` fail.
+    Bad: `tags { Name = "q" }`; `resource "aws_lambda_function" "f" { tracing { mode = "Active" } }`.
+    Good: `tags = { Name = "q" }`; `tracing_config { mode = "Active" }`.
+    What AWS says: nothing; terraform says `Error: Unsupported block type: Blocks of type "tags" are not expected
+    here. Did you mean to define argument "tags"? If so, use the equals sign to assign it a value.`
+    References: https://developer.hashicorp.com/terraform/language/syntax/configuration#blocks
+    """
+
+    id = "TFS003"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "unsupported block type"
+    stage = "frontend"
+
+
+class MissingRequiredArgument(Rule):
+    """A required argument or nested block that the configuration does not set.
+
+    What it finds: arguments the provider schema marks required (for the pinned provider major) and nested blocks
+    with a minimum count, absent from a resource, data source or nested block.
+    Why it breaks: `terraform validate` and `terraform plan` fail before anything is created.
+    Bad: `resource "aws_lambda_function" "f" { function_name = "f" runtime = "python3.12" }` (no `role`).
+    Good: `role = aws_iam_role.f.arn` added.
+    What AWS says: nothing; terraform says `Error: Missing required argument: The argument "role" is required,
+    but no definition was found.`
+    References: https://registry.terraform.io/providers/hashicorp/aws/latest/docs
+    """
+
+    id = "TFS004"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "missing required argument"
+    stage = "frontend"
+
+
+class TooManyBlocks(Rule):
+    """More nested blocks of one type than the provider schema allows.
+
+    What it finds: two `x { }` blocks where the schema allows one (max_items = 1), and so on.
+    Why it breaks: `terraform validate` and `terraform plan` fail.
+    Bad: two `tracing_config { }` blocks in one `aws_lambda_function`.
+    Good: one `tracing_config { }` block.
+    What AWS says: nothing; terraform says `Error: Too many tracing_config blocks: No more than 1 "tracing_config"
+    blocks are allowed`.
+    References: https://developer.hashicorp.com/terraform/language/syntax/configuration#blocks
+    """
+
+    id = "TFS005"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "too many nested blocks"
+    stage = "frontend"
+
+
+class UnsupportedAttribute(Rule):
+    """A reference to an attribute that the resource or data source type does not export.
+
+    What it finds: `aws_sqs_queue.q.queue_arn`-style references (in any argument, local, output) whose last part
+    is neither an argument, a nested block nor an exported attribute of that type in the provider schema.
+    Why it breaks: `terraform validate` and `terraform plan` fail.
+    Bad: `queue_arn = aws_sqs_queue.q.queue_arn`.
+    Good: `queue_arn = aws_sqs_queue.q.arn`.
+    What AWS says: nothing; terraform says `Error: Unsupported attribute: This object has no argument, nested
+    block, or exported attribute named "queue_arn".`
+    References: https://developer.hashicorp.com/terraform/language/expressions/references
+    """
+
+    id = "TFS006"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "reference to an attribute the type does not have"
+    stage = "frontend"
+
+
+class UndeclaredResource(Rule):
+    """A reference to a resource or data source that the module does not declare.
+
+    What it finds: `aws_x.name...` and `data.aws_x.name...` references with no matching `resource`/`data` block in
+    the same module (typos in the name, blocks left out of the answer).
+    Why it breaks: `terraform validate` and `terraform plan` fail.
+    Bad: `queue_url = aws_sqs_queue.order.url` with only `resource "aws_sqs_queue" "orders"` declared.
+    Good: `queue_url = aws_sqs_queue.orders.url`.
+    What AWS says: nothing; terraform says `Error: Reference to undeclared resource: A managed resource
+    "aws_sqs_queue" "order" has not been declared in the root module.`
+    References: https://developer.hashicorp.com/terraform/language/expressions/references
+    """
+
+    id = "TFS007"
+    category = Category.WIRING
+    severity = Severity.CRITICAL
+    title = "reference to an undeclared resource"
+    stage = "frontend"
+
+
+class ProviderVersionMismatch(Rule):
+    """A resource type, argument, block or attribute that exists only in another major of the AWS provider.
+
+    What it finds: names that the provider major the configuration pins does not have but another major does (5.x
+    `aws_eip.vpc` under `version = "~> 6.0"`; 6.x `region` on a resource under `~> 5.0`). With no version
+    constraint terraform installs the newest provider, so a name only the older major has is reported at lower
+    severity.
+    Why it breaks: the pinned provider rejects the name: `terraform validate` and `plan` fail.
+    Bad: `required_providers { aws = { version = "~> 6.0" } }` with `resource "aws_eip" "e" { vpc = true }`.
+    Good: `domain = "vpc"` (the 6.x argument), or pin `~> 5.0` for code written against 5.x.
+    What AWS says: nothing; terraform says `Error: Unsupported argument: An argument named "vpc" is not expected
+    here.` with the pinned provider.
+    References: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade
+    """
+
+    id = "TFS008"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "name exists only in another AWS provider major version"
+    stage = "frontend"
