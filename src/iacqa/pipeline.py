@@ -31,6 +31,10 @@ def _frontend(platform: str) -> Any:
         from iacqa.frontends.terraform.frontend import TerraformFrontend
 
         return TerraformFrontend()
+    if platform == "cdk":
+        from iacqa.frontends.cdk_py.frontend import CdkFrontend
+
+        return CdkFrontend()
     return None
 
 

@@ -41,12 +41,9 @@ def package_findings(graph: ResourceGraph, fn: Resource, root: Any = None) -> li
         return []
     if art is None:
         return []  # no code the front end could see (S3 bucket/key, or a value known only at deploy time)
-    if art.kind == "missing" or (not art.files and art.source_path):
-        return [CodePackageMissing.finding(
-            None, f"{fn.id}: code path `{source}` does not exist in the project", resource=fn,
-            attribute="Code", error=art.missing_error or f"failed to compute archive hash for \"code\": open "
-            f"{source}: no such file or directory", fix="point the archive at the directory that holds the handler, "
-            "relative to the project root")]
+    missing = CodePackageMissing.missing(graph, fn, root)
+    if missing is not None:
+        return [missing]
     if not runtime.startswith("python"):
         return []
     path, _func = handler_module(handler, runtime)

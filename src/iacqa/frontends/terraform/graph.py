@@ -539,6 +539,10 @@ class ModuleScope(Scope):
         )
         self.build.graph.add(res)
         if rtype == "aws_lambda_function":
+            for code_arg in ("filename", "image_uri", "s3_key"):
+                if code_arg in tf_native:  # findings about the code package point at the argument that names it
+                    res.native_paths.setdefault("Code", code_arg)
+                    break
             art = self._code(addr, tf_native, loc)
             if art is not None:
                 self.build.graph.code[addr] = art

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from iacqa.model import Category, Severity
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from iacqa.model import Category, Finding, Resource, ResourceGraph, Severity
 from iacqa.rules.base import Rule
+
+if TYPE_CHECKING:
+    from iacqa.rules.context import RuleContext
 
 
 class HandlerException(Rule):
@@ -142,9 +148,14 @@ class CodePackageMissing(Rule):
     read, and packages without the module the handler names.
     Why it breaks: the deploy fails while packaging (missing path) or every invocation fails
     (`Unable to import module`).
-    Bad: `code=pulumi.FileArchive("./lambda")` with the code under `lib/lambda`.
-    Good: a path relative to where `pulumi up` runs (the project root) that holds the handler module.
-    What AWS says: `pulumi up`: `failed to compute archive hash ... no such file or directory`; at invoke:
+    The missing-path case is known from the graph alone and runs with the graph rules; the emulator reports the
+    package contents (a zip without the handler module) when it prepares each function.
+    Bad: `code=pulumi.FileArchive("./lambda")` with the code under `lib/lambda`; Terraform
+    `filename = "lambda/webhook-processor.zip"` that nothing builds.
+    Good: a path relative to where `pulumi up` / `terraform apply` runs that holds the handler module, or a zip the
+    configuration builds (`data "archive_file"`, cdktf `TerraformAsset`).
+    What AWS says: `pulumi up`: `failed to compute archive hash ... no such file or directory`; terraform:
+    `Error: unable to load "x.zip": open x.zip: no such file or directory`; at invoke:
     `Runtime.ImportModuleError: Unable to import module 'index'`.
     References: https://www.pulumi.com/docs/iac/concepts/assets-archives/,
     https://docs.aws.amazon.com/lambda/latest/dg/python-package.html
@@ -154,7 +165,30 @@ class CodePackageMissing(Rule):
     category = Category.PACKAGING
     severity = Severity.CRITICAL
     title = "Lambda code package missing or without the handler"
-    stage = "emulate"
+    resource_types = ("AWS::Lambda::Function",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for fn in self.resources(ctx):
+            f = self.missing(ctx.graph, fn, ctx.root)
+            if f is not None:
+                yield f
+
+    @classmethod
+    def missing(cls, graph: ResourceGraph, fn: Resource, root: Any = None) -> Finding | None:
+        """The function's code path does not exist (None when it does, or when the code is not a path)."""
+        if fn.get("PackageType") == "Image" or fn.get("ImageUri"):
+            return None
+        art = graph.code.get(fn.id)
+        if art is None or not (art.kind == "missing" or (not art.files and art.source_path)):
+            return None
+        source = art.source_path
+        if source and root is not None and source.startswith(str(root)):
+            source = "./" + source[len(str(root)):].lstrip("/")
+        return cls.finding(
+            None, f"{fn.id}: code path `{source}` does not exist in the project", resource=fn, attribute="Code",
+            error=art.missing_error or f"failed to compute archive hash for \"code\": open {source}: no such file "
+            "or directory", fix="point the code at the directory (or a zip the configuration builds) that holds the "
+            "handler, relative to where the IaC tool runs")
 
 
 class RuntimeCallNotAllowed(Rule):
