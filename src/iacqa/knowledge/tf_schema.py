@@ -145,6 +145,29 @@ def load() -> TfSchema:
     return TfSchema(json.loads(gzip.decompress(raw)))
 
 
+def terraform_suggestion(name: str, candidates: Iterable[str]) -> str | None:
+    """What terraform itself appends as `Did you mean "x"?`: the first candidate (sorted) at Levenshtein distance
+    below 3 (terraform's didyoumean.NameSuggestion), so error texts match the tool's own."""
+    best: tuple[int, str] | None = None
+    for cand in sorted(candidates):
+        if abs(len(cand) - len(name)) >= 3:
+            continue
+        d = _levenshtein(name, cand)
+        if d < 3 and (best is None or d < best[0]):
+            best = (d, cand)
+    return best[1] if best else None
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def suggest(name: str, candidates: Iterable[str], cutoff: float = 0.75) -> str | None:
     """The closest candidate (difflib), for `Did you mean "x"?`; None when nothing is close."""
     candidates = list(candidates)

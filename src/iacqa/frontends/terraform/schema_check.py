@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from iacqa.knowledge.tf_schema import Block, TfSchema, load, suggest
+from iacqa.knowledge.tf_schema import Block, TfSchema, load, suggest, terraform_suggestion
 from iacqa.model import Finding, Location, Severity
 from iacqa.rules.sdk.terraform import (
     MissingRequiredArgument,
@@ -156,13 +156,14 @@ def _type_schema(ctx: _Ctx, kind: str, tf_type: str, name: str) -> Block | None:
     if blk is None:
         pool = ctx.schema.resource_types() if kind == "resource" else ctx.schema.data_source_types()
         near = suggest(tf_type, pool, cutoff=0.85)  # type names share long prefixes: only near typos
+        tf_near = terraform_suggestion(tf_type, pool)
         other = ctx.schema.data_source(tf_type) if kind == "resource" else ctx.schema.resource(tf_type)
         hint = (f'; "{tf_type}" is a {"data source" if kind == "resource" else "resource type"}: declare it with '
                 f'`{"data" if kind == "resource" else "resource"} "{tf_type}"`' if other is not None else "")
         ctx.add(UnknownResourceType, path, f'{ctx.release()} has no {what} "{tf_type}"{hint}',
                 error=f'Error: Invalid {"resource type" if kind == "resource" else "data source"}: The provider '
                       f'hashicorp/aws does not support {what} "{tf_type}".'
-                      + (f' Did you mean "{near}"?' if near else ""),
+                      + (f' Did you mean "{tf_near}"?' if tf_near else ""),
                 fix=f'use "{near}"' if near else "use a type from the AWS provider documentation",
                 symbol=tf_type)
         return None
@@ -253,8 +254,10 @@ def _unknown(ctx: _Ctx, blk: Block, key: str, value: Any, path: tuple[str, ...],
     where = path[1] if len(path) == 3 else f'{path[1]} block "{path[-1]}"'
     as_block = not json_syntax and _is_block_syntax(value)
     pool = list(blk.blocks) if as_block else [*blk.arguments, *blk.blocks]
-    near = suggest(key, [n for n in pool if _named_in(blk, n, ctx.major)])
-    hint = f' Did you mean "{near}"?' if near else ""
+    pool = [n for n in pool if _named_in(blk, n, ctx.major)]
+    near = suggest(key, pool)
+    tf_near = terraform_suggestion(key, pool)
+    hint = f' Did you mean "{tf_near}"?' if tf_near else ""
     if as_block:
         ctx.add(UnsupportedBlock, path + (key,), f'{where} has no block "{key}" in {ctx.release()}', attribute=key,
                 error=f'Error: Unsupported block type: Blocks of type "{key}" are not expected here.{hint}',
@@ -282,8 +285,9 @@ def _check_dynamic(ctx: _Ctx, blk: Block, value: Any, path: tuple[str, ...], jso
             if nb is None:
                 arg = blk.arguments.get(label)
                 near = suggest(label, blk.blocks)
+                tf_near = terraform_suggestion(label, blk.blocks)
                 extra = (f' Did you mean to define argument "{label}"? If so, use the equals sign to assign it a '
-                         "value.") if arg else (f' Did you mean "{near}"?' if near else "")
+                         "value.") if arg else (f' Did you mean "{tf_near}"?' if tf_near else "")
                 ctx.add(UnsupportedBlock, path + (label,), f'dynamic "{label}": {path[1]} has no block "{label}" '
                         f"in {ctx.release()}", attribute=label,
                         error=f'Error: Unsupported block type: Blocks of type "{label}" are not expected here.{extra}',
@@ -405,10 +409,11 @@ def _reference(ctx: _Ctx, path: tuple[str, ...], kind: str, tf_type: str, name: 
         names = [n for t, n in declared[kind] if t == tf_type]
         near = suggest(name, names)
         what = "managed resource" if kind == "resource" else "data resource"
+        tf_near = terraform_suggestion(name, names)
         ctx.add(UndeclaredResource, path, f"{ref} is referenced but not declared in this module",
                 attribute=_attr_path(path), symbol=ref,
                 error=f'Error: Reference to undeclared resource: A {what} "{tf_type}" "{name}" has not been '
-                      "declared in the root module." + (f' Did you mean "{near}"?' if near else ""),
+                      "declared in the root module." + (f' Did you mean "{tf_near}"?' if tf_near else ""),
                 fix=f'refer to "{tf_type}.{near}"' if near else f'declare `{kind} "{tf_type}" "{name}"` or '
                     "refer to one that exists")
         return
@@ -426,8 +431,9 @@ def _reference(ctx: _Ctx, path: tuple[str, ...], kind: str, tf_type: str, name: 
                                f'exported attribute named "{attr}".')
         return
     near = suggest(attr, blk.names(ctx.major))
+    tf_near = terraform_suggestion(attr, blk.names(ctx.major))
     ctx.add(UnsupportedAttribute, path, f'{ref}.{attr}: {tf_type} has no attribute "{attr}" in {ctx.release()}',
             attribute=_attr_path(path), symbol=f"{ref}.{attr}",
             error=f'Error: Unsupported attribute: This object has no argument, nested block, or exported attribute '
-                  f'named "{attr}".' + (f' Did you mean "{near}"?' if near else ""),
+                  f'named "{attr}".' + (f' Did you mean "{tf_near}"?' if tf_near else ""),
             fix=f"use {ref}.{near}" if near else f"use an attribute that {tf_type} exports")
