@@ -136,7 +136,8 @@ class JsiiSource:
 
     # -- structure -------------------------------------------------------------------------------------------
     def _name(self, prop: dict[str, Any], js_names: dict[str, str]) -> str:
-        m = _LINK.search(prop.get("docs", {}).get("summary", ""))
+        docs = prop.get("docs", {})
+        m = _LINK.search(docs.get("summary", "")) or _LINK.search(docs.get("remarks", ""))
         if m:
             self.stats["names_from_docs"] += 1
             return m.group(2)
@@ -178,6 +179,10 @@ class JsiiSource:
             kind, nesting, fqn = self._shape(prop["type"])
             if kind == "block" and fqn and depth < 12:
                 nb: dict[str, Any] = {"n": nesting, "b": self.block(fqn, None, depth + 1)}
+                if not prop.get("docs", {}).get("summary", "").endswith(" block."):
+                    # cdktf summarizes real blocks as "x block."; a struct without it is a nested attribute
+                    # (plugin framework), written `x = {...}`: accept either syntax rather than guess
+                    nb["ab"] = 1
                 if nesting == "single":
                     nb["max"] = 1
                 if required:
@@ -312,6 +317,12 @@ def merge(sources: dict[int, dict[str, Any]]) -> dict[str, Any]:
     for name in b_names:
         has = [m for m in majors if m in present and (name in present[m]["b"] or name in present[m]["a"])]
         with_block = {m: present[m]["b"][name] for m in has if name in present[m]["b"]}
+        for m in has:
+            if m not in with_block and present[m]["a"][name]["k"] == "a":
+                # cdktf gives up on very deep schemas (aws_wafv2_web_acl rule.statement) and types the block as
+                # `any`: that major has the same block, as far as anyone can tell, so its contents count for it
+                with_block[m] = with_block[max(with_block)]
+                OPAQUE[0] += 1
         # nesting/min/max: prefer terraform's own schema (knows list vs set, exact min/max) over jsii's
         tf_ref = next((with_block[m] for m in sorted(with_block) if m in TF_MAJORS),
                       with_block[max(with_block)])
@@ -337,6 +348,7 @@ def merge(sources: dict[int, dict[str, Any]]) -> dict[str, Any]:
 
 
 TF_MAJORS: set[int] = set()
+OPAQUE = [0]  # blocks that one source only knows as `any`
 
 
 def build(jsii_tgz: Path, tf_schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -377,7 +389,8 @@ def build(jsii_tgz: Path, tf_schemas: dict[str, dict[str, Any]]) -> dict[str, An
                 blk["v"] = has
             merged[n] = blk
         out[section] = merged
-    provenance.update(majors=majors, resources=len(out["resources"]), data_sources=len(out["data_sources"]))
+    provenance.update(majors=majors, resources=len(out["resources"]), data_sources=len(out["data_sources"]),
+                      blocks_typed_any_in_one_source=OPAQUE[0])
     print(f"index built in {time.time() - started:.1f} s", file=sys.stderr)
     return out
 
