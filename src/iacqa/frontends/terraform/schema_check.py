@@ -52,6 +52,7 @@ class _Ctx:
     major: int | None  # the major judged against (None: every indexed major)
     pinned: int | None  # what the configuration pins, as given
     findings: list[Finding] = field(default_factory=list)
+    type_hints: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # per unknown type
 
     def where(self, path: tuple[str, ...]) -> Location | None:
         try:
@@ -155,8 +156,10 @@ def _type_schema(ctx: _Ctx, kind: str, tf_type: str, name: str) -> Block | None:
     path = (kind, tf_type, name)
     if blk is None:
         pool = ctx.schema.resource_types() if kind == "resource" else ctx.schema.data_source_types()
-        near = suggest(tf_type, pool, cutoff=0.85)  # type names share long prefixes: only near typos
-        tf_near = terraform_suggestion(tf_type, pool)
+        if kind + tf_type not in ctx.type_hints:  # ~40 ms per scan of 1,600 names: once per type
+            ctx.type_hints[kind + tf_type] = (suggest(tf_type, pool, cutoff=0.85),  # only near typos
+                                              terraform_suggestion(tf_type, pool))
+        near, tf_near = ctx.type_hints[kind + tf_type]
         other = ctx.schema.data_source(tf_type) if kind == "resource" else ctx.schema.resource(tf_type)
         hint = (f'; "{tf_type}" is a {"data source" if kind == "resource" else "resource type"}: declare it with '
                 f'`{"data" if kind == "resource" else "resource"} "{tf_type}"`' if other is not None else "")
