@@ -41,14 +41,25 @@ def run_dir(root: Path, files: list[str] | None = None) -> str | None:
 
 
 def provider_major(config: dict[str, Any]) -> int | None:
-    """The AWS provider major version the configuration pins (`~> 5.0`, `>= 5.0, < 6.0`), if any."""
-    for tf in config.get("terraform", {}).get("required_providers", []) or []:
+    """The AWS provider major version the constraint pins (`~> 5.0`, `5.1.0`, `>= 5.0, < 6.0`), else None.
+
+    A lower bound alone (`>= 5.0`) pins nothing: `terraform init` installs the newest major it allows."""
+    providers = (config.get("terraform") or {}).get("required_providers") or []
+    for tf in [providers] if isinstance(providers, dict) else providers:
         aws = tf.get("aws") if isinstance(tf, dict) else None
         version = aws.get("version") if isinstance(aws, dict) else aws if isinstance(aws, str) else None
-        if isinstance(version, str):
-            m = re.search(r"(?:~>|=|>=|^)\s*v?(\d+)", version.strip())
-            if m:
-                return int(m.group(1))
+        if not isinstance(version, str):
+            continue
+        parts = [p.strip() for p in version.split(",") if p.strip()]
+        for p in parts:
+            m = re.match(r"(~>|=)?\s*v?(\d+)", p)
+            if m and (m.group(1) in ("~>", "=") or p[0].isdigit()):
+                return int(m.group(2))
+        for p in parts:
+            m = re.match(r"<\s*v?(\d+)(?:\.(\d+))?", p)
+            if m and not p.startswith("<="):
+                major, minor = int(m.group(1)), int(m.group(2) or 0)
+                return major - 1 if minor == 0 else major
     return None
 
 
@@ -72,10 +83,18 @@ class TerraformFrontend:
             from iacqa.frontends.terraform import schema_check
         except ImportError:
             schema_check = None  # type: ignore[assignment]
+        major = provider_major(config)
         if schema_check is not None:
-            findings.extend(schema_check.check(config, locate, provider_major(config)))
-        graph, evaluation = graph_from_module(module, root, platform="tf", locate=locate, run_dir=rd,
-                                              variables=tfvars(root, rd))
+            findings.extend(schema_check.check(config, locate, major))
+        graph, evaluation, modules = graph_from_module(module, root, platform="tf", locate=locate, run_dir=rd,
+                                                       variables=tfvars(root, rd), with_modules=True)
+        if schema_check is not None:
+            for child in modules:  # local modules the root calls: terraform validates them with the root
+                findings.extend(schema_check.check(to_config(child), locator(child), major))
+                findings.extend(
+                    ConfigSyntaxError.finding(None, f"{file} does not parse: {msg}", location=Location(file, line),
+                                              error=f"Error: {msg}", fix="fix the syntax of the module file")
+                    for file, line, msg in child.errors)
         findings.extend(evaluation)
         status = "failed" if module.errors else "ok"
         n = len([r for r in graph if r.mapped])

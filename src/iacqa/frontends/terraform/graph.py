@@ -168,6 +168,7 @@ class Build:
     archives: dict[str, dict[str, Any]] = field(default_factory=dict)  # output_path -> archive_file arguments
     notes: list[str] = field(default_factory=list)
     modules_seen: int = 0
+    modules: dict[str, Module] = field(default_factory=dict)  # local module directories loaded, by project path
 
     def path(self, rel: str) -> Path:
         p = Path(rel)
@@ -498,7 +499,10 @@ class ModuleScope(Scope):
         self.build.modules_seen += 1
         from iacqa.frontends.terraform.hcl_files import load_module_dir
 
-        return load_module_dir(self.build.root, self.build.project_rel(rel))
+        key = self.build.project_rel(rel)
+        if key not in self.build.modules:
+            self.build.modules[key] = load_module_dir(self.build.root, key)
+        return self.build.modules[key]
 
     # -- all ------------------------------------------------------------------------------------------------------
     def evaluate_all(self) -> None:
@@ -725,7 +729,9 @@ def graph_from_config(config: dict[str, Any], root: Path, *, platform: str, loca
 
 
 def graph_from_module(module: Module, root: Path, *, platform: str, locate: Locator | None = None,
-                      run_dir: str = ".", variables: dict[str, Any] | None = None) -> tuple[ResourceGraph, list[Finding]]:
+                      run_dir: str = ".", variables: dict[str, Any] | None = None,
+                      with_modules: bool = False) -> Any:
+    """Evaluate a root module -> (graph, findings), plus the local child modules it loaded when `with_modules`."""
     graph = ResourceGraph(platform=platform)
     build = Build(root=root, run_dir=run_dir, graph=graph)
     scope = ModuleScope(module, build, "", dict(variables or {}), locate or locator(module))
@@ -738,4 +744,6 @@ def graph_from_module(module: Module, root: Path, *, platform: str, locate: Loca
             except EvalError as exc:
                 scope._eval_error(exc, Location(v.file, v.line), f"output.{b.labels[0]}")
     graph.notes.extend(build.notes)
+    if with_modules:
+        return graph, build.findings, list(build.modules.values())
     return graph, build.findings
