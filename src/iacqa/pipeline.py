@@ -31,6 +31,10 @@ def _frontend(platform: str) -> Any:
         from iacqa.frontends.terraform.frontend import TerraformFrontend
 
         return TerraformFrontend()
+    if platform == "cfn":
+        from iacqa.frontends.cloudformation.frontend import CloudFormationFrontend
+
+        return CloudFormationFrontend()
     if platform == "cdk":
         from iacqa.frontends.cdk_py.frontend import CdkFrontend
 

@@ -1,0 +1,81 @@
+"""CloudFormation YAML/JSON -> ResourceGraph: decode with cfn-lint, resolve intrinsics, lint with cfn-lint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.cloudformation.graph import graph_from_template
+from iacqa.frontends.cloudformation.template import is_template, load_template
+from iacqa.model import Location, ResourceGraph
+from iacqa.rules.program import ConfigSyntaxError
+
+PREFERRED = ("lib/TapStack.yml", "lib/TapStack.yaml", "lib/TapStack.json", "template.yaml", "template.yml",
+             "template.json")
+SUFFIXES = (".yml", ".yaml", ".json", ".template")
+SKIP_PARTS = {"node_modules", "cdk.out", "cdktf.out", ".git", "coverage", "cfn-outputs", "tests", "test"}
+
+
+def find_templates(root: Path, files: list[str]) -> list[str]:
+    """Templates in the project: the TAP names first, else every YAML/JSON file that is a template."""
+    out = [f for f in PREFERRED if f in files]
+    for f in sorted(files):
+        if f in out or not f.endswith(SUFFIXES) or any(p in SKIP_PARTS for p in Path(f).parts):
+            continue
+        if f.endswith(("package.json", "tsconfig.json", "metadata.json", "cdk.json", "cdktf.json", "package-lock.json")):
+            continue
+        try:
+            text = (root / f).read_text(errors="replace")
+        except OSError:
+            continue
+        if is_template(text):
+            out.append(f)
+    return out
+
+
+class CloudFormationFrontend:
+    platform = "cfn"
+
+    def build(self, project: Any, options: dict) -> FrontendResult:
+        root: Path = project.root
+        templates = find_templates(root, list(project.files))
+        graph = ResourceGraph(platform="cfn")
+        if not templates:
+            return FrontendResult(graph, status="error", detail="no CloudFormation template (YAML/JSON with "
+                                  "AWSTemplateFormatVersion or Resources) in the project")
+        findings = []
+        broken = 0
+        merged: list[str] = []
+        for rel in templates:
+            loaded = load_template(root / rel, root)
+            if loaded.template is None:
+                broken += 1
+                findings.extend(ConfigSyntaxError.finding(
+                    None, f"{rel} does not parse: {msg}", location=Location(rel, line), error=f"{msg}",
+                    fix="fix the YAML/JSON syntax; CloudFormation reads nothing from a template that does not parse",
+                ) for line, msg in loaded.errors[:3])
+                continue
+            g, resolved = graph_from_template(loaded.template, root, file=rel, platform="cfn", locate=loaded.locate,
+                                              parameters=options.get("parameters"))
+            findings.extend(resolved)
+            if options.get("cfn_lint", True):
+                from iacqa.linters.cfnlint_template import run
+
+                findings.extend(run(root / rel, root))
+            for r in g:  # several templates (nested stacks, one per service): one graph, ids kept unique
+                if r.id in graph.resources:
+                    r.id = f"{Path(rel).stem}.{r.id}"
+                graph.add(r)
+            for k, v in g.code.items():
+                graph.code[k if k in graph.resources and graph.resources[k].location.file == rel
+                           else f"{Path(rel).stem}.{k}"] = v
+            graph.outputs.update(g.outputs)
+            graph.config_needs.update(g.config_needs)
+            graph.notes.extend(g.notes)
+            merged.append(rel)
+        status = "failed" if broken else "ok"
+        detail = f"{len(graph)} resources from {', '.join(merged) or 'no template'}"
+        if broken:
+            detail += f"; {broken} template(s) do not parse"
+        return FrontendResult(graph, findings, status, detail)
