@@ -179,7 +179,7 @@ EVENT_KEYS = {"body", "Records", "headers", "httpMethod", "requestContext", "det
               "SecretString", "Parameter", "Value", "key", "name", "awsRegion", "attributes", "messageAttributes",
               "QueueUrl", "TopicArn", "Messages", "ScannedCount", "Responses", "UnprocessedItems", "Buckets",
               "KeyCount", "ContentType", "ETag", "size", "eTag", "sequencer", "time", "region", "account",
-              "resources", "id", "SequenceNumber", "StreamViewType", "ApproximateCreationDateTime", "SizeBytes"}
+              "resources", "SequenceNumber", "StreamViewType", "ApproximateCreationDateTime", "SizeBytes"}
 
 
 def handler_keys(sources: dict[str, str]) -> dict[str, Any]:

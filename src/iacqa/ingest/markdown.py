@@ -25,6 +25,7 @@ COMMENT_LABEL = re.compile(
 )
 
 MARKDOWN_LANGS = {"md", "markdown"}
+SHELL_LANGS = {"bash", "sh", "shell", "console", "shell-session", "zsh", "powershell", "ps1", "cmd"}
 LANG_ALIASES = {
     "py": "python", "python3": "python", "python": "python",
     "ts": "typescript", "typescript": "typescript", "js": "javascript", "javascript": "javascript",
@@ -309,6 +310,11 @@ def extract(md: str) -> Extraction:
             path = guess_path(b, set(result.files))
             how = "guessed"
         if path is None:
+            result.unplaced.append(b)
+            continue
+        if (how != "guessed" and b.language in SHELL_LANGS
+                and not path.endswith((".sh", ".bash", ".ps1", ".zsh", ".env"))):
+            # "Deploy FinApp.yaml:" followed by the shell command that deploys it, not the file itself.
             result.unplaced.append(b)
             continue
         if path.endswith(".md") and b.language not in ("markdown", ""):

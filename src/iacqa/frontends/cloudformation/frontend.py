@@ -62,7 +62,9 @@ class CloudFormationFrontend:
             if options.get("cfn_lint", True):
                 from iacqa.linters.cfnlint_template import run
 
-                findings.extend(run(root / rel, root))
+                # One report per unresolved reference: resolution already said it, with CloudFormation's words.
+                said = {(f.file, f.line) for f in resolved if f.rule == "CFN003"}
+                findings.extend(f for f in run(root / rel, root) if not (f.rule == "CFN003" and (f.file, f.line) in said))
             for r in g:  # several templates (nested stacks, one per service): one graph, ids kept unique
                 if r.id in graph.resources:
                     r.id = f"{Path(rel).stem}.{r.id}"

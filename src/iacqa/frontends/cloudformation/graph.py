@@ -109,8 +109,10 @@ class Resolver:
         elif name.lower() in SUFFIX_NAMES:
             value = "dev"
         else:
-            value = f"{name}-placeholder" if not str(spec.get("Type", "")).startswith(("Number", "List")) else (
-                0 if str(spec.get("Type")) == "Number" else [])
+            # No default and no value given: the deployer would supply one. It stays unresolved, so no rule
+            # judges a value the user never wrote.
+            value = [] if str(spec.get("Type", "")).startswith(("List", "CommaDelimitedList")) else \
+                f"<unresolved:param:{name}>"
         self.graph.config_needs[f"param:{name}"] = value
         if str(spec.get("Type", "")).startswith("CommaDelimitedList") and isinstance(value, str):
             return [v.strip() for v in value.split(",")]
@@ -247,7 +249,8 @@ class Resolver:
                 except (KeyError, TypeError):
                     if len(arg) == 4 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
                         return self.value(arg[3]["DefaultValue"], path)
-                    self._problem(path, f"Fn::FindInMap [{m}, {k1}, {k2}] names no entry of Mappings",
+                    where = f" (stack region {REGION})" if k1 == REGION or k2 == REGION else ""
+                    self._problem(path, f"Fn::FindInMap [{m}, {k1}, {k2}] names no entry of Mappings{where}",
                                   f"Template error: Unable to get mapping for {m}::{k1}::{k2}")
             return "<unresolved:FindInMap>"
         if key == "Fn::Base64":
@@ -258,7 +261,7 @@ class Resolver:
             self.graph.notes.append(f"Fn::ImportValue {name!r}: another stack's export, not known offline")
             return f"<unresolved:ImportValue:{name}>"
         if key == "Fn::Cidr":
-            return ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]
+            return self.cidr(arg, path)
         if key == "Fn::Length":
             v = self.value(arg, path)
             return len(v) if isinstance(v, list) else 0
@@ -267,6 +270,20 @@ class Resolver:
         self._problem(path, f"`{key}` is not an intrinsic function CloudFormation knows",
                       f"Template format error: Unrecognized function '{key}'")
         return f"<unresolved:{key}>"
+
+    def cidr(self, arg: Any, path: tuple[str, ...]) -> Any:
+        """Fn::Cidr [ipBlock, count, cidrBits]: `count` consecutive subnets with `cidrBits` host bits each."""
+        import ipaddress
+
+        try:
+            block, count, bits = (self.value(x, path) for x in arg)
+            net = ipaddress.ip_network(str(block), strict=False)
+            prefix = net.max_prefixlen - int(bits)
+            subnets = net.subnets(new_prefix=prefix)
+            return [str(next(subnets)) for _ in range(int(count))]
+        except (ValueError, TypeError, StopIteration):
+            self._problem(path, f"Fn::Cidr {arg!r} cannot be computed", "Template error: Fn::Cidr: invalid arguments")
+            return []
 
     def sub(self, arg: Any, path: tuple[str, ...]) -> Any:
         if isinstance(arg, list) and arg:
@@ -401,7 +418,7 @@ def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root
         art.files[key] = code["ZipFile"]
         loc = (locate(("Resources", rid, "Properties", "Code", "ZipFile")) if locate else None) or Location(file, None)
         raw_zip = ((raw.get("Properties") or {}).get("Code") or {}).get("ZipFile") if isinstance(raw, dict) else None
-        first = _zip_first_line(raw_zip, loc)
+        first = _zip_first_line(raw_zip, loc, root)
         art.origin[key] = Location(loc.file, first)
         art.kind = "inline"
         return art
@@ -425,18 +442,19 @@ def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root
     return None
 
 
-def _zip_first_line(raw_zip: Any, loc: Location) -> int | None:
+def _zip_first_line(raw_zip: Any, loc: Location, root: Path) -> int | None:
     """A YAML block scalar (`ZipFile: |`) starts on the line after its key; a quoted string on the key's line."""
     mark = getattr(raw_zip, "start_mark", None)
-    if mark is not None and getattr(mark, "line", None) is not None:
-        text = getattr(mark, "buffer", None)
-        line = mark.line + 1
-        if isinstance(text, str):
-            lines = text.splitlines()
-            if 0 <= mark.line < len(lines) and lines[mark.line].rstrip().endswith(("|", "|-", ">", "|+", ">-")):
-                return line + 1
+    line = mark.line + 1 if mark is not None and isinstance(getattr(mark, "line", None), int) else loc.line
+    if line is None or not loc.file:
         return line
-    return loc.line
+    try:
+        text_lines = (root / loc.file).read_text(errors="replace").splitlines()
+    except OSError:
+        return line
+    if 0 < line <= len(text_lines) and re.search(r"[|>][-+0-9]*\s*(#.*)?$", text_lines[line - 1]):
+        return line + 1
+    return line
 
 
 def graph_from_template(template: dict[str, Any], root: Path, *, file: str | None,

@@ -194,6 +194,9 @@ class ValueOutOfRange(Rule):
             if f is not None:
                 return f
         if isinstance(value, str):
+            hit = ctx.graph.resolve(value) if ctx is not None else None
+            if hit is not None and hit[0].id != r.id:
+                return None  # another resource's identity, synthesized by the front end: AWS assigns a valid one
             return self._string(ctx, r, cfn_path, attr, where, value, c, extra)
         return None
 
