@@ -12,27 +12,17 @@ Measured on the contract stack: ~5-8 s, tree peak ~0.75 GB (node ~0.65 GB of it)
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iacqa.frontends.app_run import run_app
 from iacqa.sandbox import safe_env
-from iacqa.sandbox.child import read_events, tail
 from iacqa.sandbox.env import FAKE_ACCOUNT, REGION
-
-try:
-    import psutil
-except ImportError:  # pragma: no cover - psutil is a dependency
-    psutil = None
 
 # Context the CDK CLI passes by default (path and asset metadata let us map resources and assets back to the
 # source); staging disabled so asset metadata names the project directory instead of a copy in the assembly.
@@ -206,8 +196,6 @@ def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 12
     work = Path(tempfile.mkdtemp(prefix="iacqa-cdk-"))
     outdir, home = work / "cdk.out", work / "home"
     outdir.mkdir()
-    events_path = work / "events.jsonl"
-    out_path, err_path = work / "stdout", work / "stderr"
     if ep.generated is not None:
         script = work / "tap.py"
         script.write_text(ep.generated)
@@ -227,22 +215,14 @@ def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 12
         "PYTHONPATH": _iacqa_path(),
         "PYTHONUNBUFFERED": "1",
     })
-    cmd = [sys.executable, "-m", "iacqa.frontends.cdk_py.runner", str(events_path), str(root), path0, ep.mode, target]
     result = SynthResult("ok", entry=ep, outdir=work)
-    start = time.monotonic()
-    with open(out_path, "wb") as out_fh, open(err_path, "wb") as err_fh:
-        try:
-            proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=out_fh, stderr=err_fh,
-                                    start_new_session=True)
-        except OSError as exc:
-            shutil.rmtree(work, ignore_errors=True)
-            return SynthResult("error", entry=ep, detail=f"could not start the synth child: {exc}")
-        status, peak = _watch(proc, timeout, memory_mb)
-    result.seconds = round(time.monotonic() - start, 2)
-    result.peak_mb = round(peak, 1)
-    result.exit_code = proc.returncode
-    result.events = read_events(events_path)
-    result.stdout, result.stderr = tail(out_path, 8000), tail(err_path, 8000)
+    run = run_app(root, path0, ep.mode, target, env, work, timeout, memory_mb)
+    if run.status == "start-failed":
+        shutil.rmtree(work, ignore_errors=True)
+        return SynthResult("error", entry=ep, detail=run.detail)
+    status = run.status
+    result.seconds, result.peak_mb, result.exit_code = run.seconds, run.peak_mb, run.exit_code
+    result.events, result.stdout, result.stderr = run.events, run.stdout, run.stderr
     kinds = {e.get("kind") for e in result.events}
     if status == "ok":
         if "exception" in kinds:
@@ -257,54 +237,6 @@ def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 12
     if status == "ok" and not result.template_paths:
         result.detail = "the app ran but wrote no template: does it call app.synth()?"
     return result
-
-
-def _watch(proc: subprocess.Popen, timeout: float, memory_mb: int) -> tuple[str, float]:
-    """Wait for the child; kill its whole session on timeout or when the tree's RSS passes the limit."""
-    status, peak = "ok", 0.0
-    deadline = time.monotonic() + timeout
-    ps = None
-    if psutil is not None:
-        try:
-            ps = psutil.Process(proc.pid)
-        except psutil.NoSuchProcess:
-            ps = None
-    while proc.poll() is None:
-        if ps is not None:
-            try:
-                rss = 0
-                for p in [ps, *ps.children(recursive=True)]:
-                    try:
-                        rss += p.memory_info().rss
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        continue
-                peak = max(peak, rss / 2**20)
-                if rss > memory_mb * 2**20:
-                    status = "memory"
-                    break
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                pass
-        if time.monotonic() > deadline:
-            status = "timeout"
-            break
-        time.sleep(0.05)
-    _kill_group(proc)  # also reaps node when the app ended without shutting the jsii kernel down
-    if status != "ok":
-        return status, peak
-    if proc.returncode is not None and proc.returncode < 0:
-        return "killed", peak
-    return status, peak
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not get ignored
-        pass
 
 
 def annotations(outdir: Path) -> list[dict[str, Any]]:
