@@ -31,6 +31,10 @@ def _frontend(platform: str) -> Any:
         from iacqa.frontends.terraform.frontend import TerraformFrontend
 
         return TerraformFrontend()
+    if platform == "cdktf":
+        from iacqa.frontends.cdktf_py.frontend import CdktfFrontend
+
+        return CdktfFrontend()
     if platform == "cfn":
         from iacqa.frontends.cloudformation.frontend import CloudFormationFrontend
 

@@ -26,6 +26,8 @@ class ConstructSite:
     keywords: dict[str, Location] = field(default_factory=dict)  # native snake_case path -> line
 
     def matches(self, construct_id: str) -> bool:
+        if self.construct_id == "\0":
+            return False
         if "*" not in self.construct_id:
             return self.construct_id == construct_id
         parts = self.construct_id.split("*")
@@ -75,7 +77,9 @@ def construct_sites(root: Path, files: list[str] | None = None) -> list[Construc
                 continue
             cid = _id_pattern(node.args[1])
             if not cid:
-                continue
+                if not isinstance(node.args[1], ast.Name):
+                    continue
+                cid = "\0"  # the id is a variable: the call can still be found by its class
             site = ConstructSite(cid, _callee(node.func), Location(rel, node.lineno, node.end_lineno))
             _walk_kwargs(node, "", rel, site.keywords)
             out.append(site)
@@ -83,15 +87,17 @@ def construct_sites(root: Path, files: list[str] | None = None) -> list[Construc
     return out
 
 
-def find_site(sites: list[ConstructSite], construct_path: str, cls_hint: str | None = None) -> ConstructSite | None:
+def find_site(sites: list[ConstructSite], construct_path: str, cls_hint: str | None = None,
+              last_only: bool = False) -> ConstructSite | None:
     """The declaration of the last segment of a construct path (`Stack/queue/Resource` -> `queue`).
 
     CDK L2 constructs put the CloudFormation resource under `<id>/Resource`, so trailing `Resource`/`Default`
-    segments are skipped. Exact ids beat f-string patterns; among equals the class hint decides."""
+    segments are skipped. Exact ids beat f-string patterns; among equals the class hint decides. With `last_only`,
+    enclosing constructs are not tried (a resource whose id is a variable is not located at its stack's call)."""
     segments = [s for s in construct_path.split("/") if s]
     while segments and segments[-1] in ("Resource", "Default"):
         segments.pop()
-    for seg in reversed(segments):
+    for seg in reversed(segments[-1:] if last_only else segments):
         exact = [s for s in sites if s.construct_id == seg]
         cands = exact or [s for s in sites if "*" in s.construct_id and s.matches(seg)]
         if cands:
