@@ -23,7 +23,7 @@ from iacqa.rules.sdk.symbols import MissingSymbol, UnknownKeyword
 
 PROVIDER = "cdktf_cdktf_provider_aws"
 CHECKED = (PROVIDER, "cdktf", "constructs")
-_CLASS = re.compile(r"^class (\w+)\(([^)]*)\)?", re.M)
+_CLASS = re.compile(r"^class (\w+)(?:\(([^)]*)\))?:", re.M)
 _INIT = re.compile(r"^    def __init__\(\s*\n?(.*?)\) -> None:", re.M | re.S)
 _PARAM = re.compile(r"^\s*(\w+)\s*:", re.M)
 _MEMBER = re.compile(r"^    (?:def (\w+)\(|(\w+)\s*=)", re.M)
@@ -148,6 +148,10 @@ def available() -> bool:
 
 
 def _suggest(name: str, candidates: set[str] | frozenset[str]) -> str | None:
+    """The closest real name: a longer name it abbreviates (`memory` -> `memory_size`), else difflib's best."""
+    longer = sorted(c for c in candidates if c.startswith(name + "_") or c.startswith(name) and len(c) - len(name) <= 2)
+    if len(longer) == 1:
+        return longer[0]
     hits = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.75)
     return hits[0] if hits else None
 
