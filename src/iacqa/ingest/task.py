@@ -167,9 +167,8 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
                     name.endswith((".py", ".js", ".mjs", ".json", ".zip")) and name != "metadata.json")):
                 # terraform runs in lib/: files the configuration reads through path.module live beside it
                 dest = f"lib/{name}"
-            elif name.endswith(".py") and name not in ENTRY_NAMES and not has_root_entry and platform in (
-                "pulumi", "cdktf", "cdk"
-            ):
+            elif name.endswith(".py") and name not in ENTRY_NAMES and (not has_root_entry or _imported_from_lib(
+                    name, files)) and platform in ("pulumi", "cdktf", "cdk"):
                 dest = f"lib/{name}"
         elif platform == "tf" and not path.startswith(("lib/", "tests/", "test/", ".")):
             # modules/, lambda/, templates/ are read relative to lib/, where terraform runs
@@ -180,6 +179,13 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
             dest = f"lib/{path}"
         out[dest] = ef
     return out
+
+
+def _imported_from_lib(name: str, files: dict[str, md.ExtractedFile]) -> bool:
+    """Another file imports this bare module as `lib.<module>` (tap.py: `from lib.tap_stack import TapStack`)."""
+    stem = re.escape(name[:-3])
+    pattern = re.compile(rf"^\s*(from\s+lib\.{stem}\s+import|import\s+lib\.{stem}\b)", re.M)
+    return any(pattern.search(ef.text) for ef in files.values())
 
 
 def _truncated(md_file: Path, rel: str, ef: md.ExtractedFile) -> Finding:

@@ -102,7 +102,7 @@ class CdktfFrontend:
             detail += f"; synth of a copy without the unused missing import(s) in {', '.join(sorted(patch))}"
         from iacqa.frontends.cdktf_py.synth import synth
 
-        result = synth(run_root, None, timeout=float(options.get("timeout", 120)),
+        result = synth(run_root, project.entry, timeout=float(options.get("timeout", 120)),
                        memory_mb=int(options.get("memory_mb", 3072)))
         try:
             findings.extend(self._run_findings(result, project))
