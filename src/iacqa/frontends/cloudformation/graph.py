@@ -189,7 +189,10 @@ class Resolver:
         key = _GETATT.get(str(attr), str(attr)[:1].lower() + str(attr)[1:])
         if key in ident:
             return ident[key]
-        return f"arn:aws:mock:{REGION}:{ACCOUNT}:{name}/{attr}" if str(attr).endswith("Arn") else f"{name}.{attr}"
+        if self._type(name) == "AWS::Lambda::Version" and attr == "Version":
+            return "1"
+        # An attribute with no synthetic identity: marked unresolved, so no value rule judges it.
+        return f"<unresolved:{name}.{attr}>"
 
     def fn(self, key: str, arg: Any, path: tuple[str, ...]) -> Any:
         if key == "Fn::GetAtt":
