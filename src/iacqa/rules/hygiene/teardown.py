@@ -90,11 +90,12 @@ class TeardownBlocked(Rule):
                     "SkipFinalSnapshot is specified", fix="skip_final_snapshot=True")
             if r.id in versioned and not _true(n.get("force_destroy")):
                 yield self.finding(
-                    ctx, f"{r.id}: versioned bucket without force_destroy=True; once it holds objects (or old "
-                    "versions) stack teardown cannot delete it", resource=r,
+                    ctx, f"{r.id}: versioned bucket that nothing empties on teardown; once it holds objects (or "
+                    "old versions) stack teardown cannot delete it", resource=r,
                     location=self._at(r, "force_destroy"), severity=Severity.LOW,
                     error="BucketNotEmpty: The bucket you tried to delete is not empty. You must delete all versions "
-                    "in the bucket.", fix="force_destroy=True")
+                    "in the bucket.", fix="force_destroy=True (Terraform, Pulumi, CDKTF); autoDeleteObjects=True "
+                    "(CDK); CloudFormation: empty the bucket before deleting the stack")
 
     def _options(self, ctx: RuleContext, r: Resource) -> Iterator[Finding]:
         opts = r.native_properties.get("__opts") or {}
