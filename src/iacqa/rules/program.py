@@ -150,13 +150,17 @@ class MissingFile(Rule):
 class ConfigRequired(Rule):
     """The program requires a config value that the pipeline does not set.
 
-    What it finds: `pulumi.Config().require("x")` for a key that neither the TAP defaults (environmentSuffix) nor
-    the stack file provide.
-    Why it breaks: `pulumi up` fails with ConfigMissingError in a fresh stack.
-    Bad: `config.require("dbPassword")` with no Pulumi.<stack>.yaml entry.
-    Good: `config.get("dbPassword") or generated secret`, or a documented stack file.
-    What AWS says: `pulumi:config:missing: Missing required configuration variable 'TapStack:dbPassword'`.
-    References: https://www.pulumi.com/docs/iac/concepts/config/
+    What it finds: `pulumi.Config().require("x")`, a Terraform root `variable` without default, or a CloudFormation
+    `Parameter` without `Default`, for a key that neither the TAP defaults (environment suffix, region) nor the
+    stack file / tfvars provide.
+    Why it breaks: the pipeline deploys without interactive input: `pulumi up` fails with ConfigMissingError,
+    `terraform apply -input=false` with "No value for required variable", CloudFormation with "Parameters must
+    have values".
+    Bad: `config.require("dbPassword")` with no Pulumi.<stack>.yaml entry; `variable "owner" {}`.
+    Good: `config.get("dbPassword") or generated secret`; a default; a documented stack file or tfvars.
+    What AWS says: `Parameters: [Owner] must have values`; terraform: `Error: No value for required variable`.
+    References: https://www.pulumi.com/docs/iac/concepts/config/,
+    https://developer.hashicorp.com/terraform/language/values/variables
     """
 
     id = "SDK005"

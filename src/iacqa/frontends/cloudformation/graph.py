@@ -113,6 +113,14 @@ class Resolver:
             # judges a value the user never wrote.
             value = [] if str(spec.get("Type", "")).startswith(("List", "CommaDelimitedList")) else \
                 f"<unresolved:param:{name}>"
+            from iacqa.rules.program import ConfigRequired
+
+            loc = (self.locate(("Parameters", name)) if self.locate else None) or Location(self.file, None)
+            self.findings.append(ConfigRequired.finding(
+                None, f"parameter `{name}` has no Default; the pipeline deploys without parameter values other "
+                "than the environment suffix", location=loc, symbol=name,
+                error=f"ValidationError: Parameters: [{name}] must have values",
+                fix=f"give {name} a Default (or derive the value in the template)").with_(stage="frontend"))
         self.graph.config_needs[f"param:{name}"] = value
         if str(spec.get("Type", "")).startswith("CommaDelimitedList") and isinstance(value, str):
             return [v.strip() for v in value.split(",")]

@@ -238,6 +238,15 @@ class ModuleScope(Scope):
             # anything else stays unknown, so no rule judges a value the user never wrote.
             value = TAP_DEFAULTS.get(name.lower(), Unknown(f"var.{name}"))
             self.vars[name] = value
+            if isinstance(value, Unknown) and not self.prefix:
+                from iacqa.rules.program import ConfigRequired
+
+                self.build.findings.append(ConfigRequired.finding(
+                    None, f"variable `{name}` has no default and no tfvars value; the pipeline runs terraform "
+                    "without input", location=Location(b.file, b.line), symbol=f"var.{name}",
+                    error=f'Error: No value for required variable: The root module input variable "{name}" is not '
+                    "set, and has no default value.",
+                    fix=f"give `{name}` a default, or ship it in terraform.tfvars").with_(stage="frontend"))
             if not self.prefix:
                 self.build.graph.config_needs[f"var.{name}"] = None if isinstance(value, Unknown) else value
 
