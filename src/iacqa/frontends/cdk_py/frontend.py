@@ -296,11 +296,16 @@ def build_graph(graph: ResourceGraph, templates: list[tuple[Path, dict]], root: 
             art = code_artifact(new_id, raw, sub.code.get(rid), root, files)
             if art is _CDK_OWN or (art is not None and art.kind == "inline"
                                    and not any(o.file for o in art.origin.values()) and not locator.own_site(rid)):
-                # CDK's own handlers (S3 auto-delete, bucket notifications, log retention): not the user's code.
+                # CDK's own handlers (S3 auto-delete, bucket notifications, log retention): not the user's code,
+                # so no rule judges them (their tracing, runtime or role are aws-cdk-lib's choices).
                 graph.notes.append(f"{new_id}: Lambda code provided by aws-cdk-lib, not analysed")
+                _mark_provided(res)
             elif art is not None:
                 graph.code[new_id] = art
             handled.add(rid)
+        for rid, res in sub.resources.items():
+            if rid.startswith(_CDK_PROVIDED_PREFIXES) and res.type != "Custom::CdkProvided":
+                _mark_provided(res)
         for rid, art in sub.code.items():
             if rid not in handled:
                 graph.code.setdefault(rename.get(rid, rid), art)
@@ -330,3 +335,16 @@ def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: li
             for key in list(art.files) or [next(iter(art.origin), "index.py")]:
                 art.origin[key] = origin
     return art
+
+
+# Logical-id prefixes of the helper resources aws-cdk-lib adds on its own (custom resource providers and roles).
+_CDK_PROVIDED_PREFIXES = ("CustomS3AutoDeleteObjectsCustomResourceProvider", "BucketNotificationsHandler",
+                          "LogRetention", "CustomCDKBucketDeployment", "AWSCDKCfnUtilsProvider",
+                          "CustomVpcRestrictDefaultSGCustomResourceProvider", "AWS679f53fac002430cb0da5b7982bd2287")
+
+
+def _mark_provided(res: Any) -> None:
+    """Keep the resource in the graph (references to it still resolve) but out of every rule's reach."""
+    res.native_properties = {**res.native_properties, "__provided_by": "aws-cdk-lib", "__type": res.type}
+    res.type = "Custom::CdkProvided"
+    res.mapped = False
