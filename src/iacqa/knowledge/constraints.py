@@ -72,6 +72,16 @@ CURATED: dict[tuple[str, str], dict[str, Any]] = {
                  3653),
         "type": "integer",
         "note": "PutRetentionPolicy accepts only these periods; botocore's model has no enum (documentation only)"},
+    # The log types RDS exports, over every engine (the schema types the list as plain strings): the API answers
+    # "InvalidParameterCombination: You cannot use the log types 'slow-query' with engine version ...".
+    ("AWS::RDS::DBInstance", "EnableCloudwatchLogsExports.[]"): {
+        "enum": ("agent", "alert", "audit", "error", "general", "iam-db-auth-error", "instance", "listener",
+                 "oemagent", "postgresql", "slowquery", "trace", "upgrade"),
+        "type": "string", "note": "RDS log types: audit/error/general/slowquery (MySQL, MariaDB), postgresql/upgrade "
+        "(PostgreSQL), alert/audit/listener/trace/oemagent (Oracle), agent/error (SQL Server), iam-db-auth-error"},
+    ("AWS::RDS::DBCluster", "EnableCloudwatchLogsExports.[]"): {
+        "enum": ("audit", "error", "general", "iam-db-auth-error", "instance", "postgresql", "slowquery"),
+        "type": "string", "note": "Aurora log types: audit/error/general/slowquery (MySQL), postgresql (PostgreSQL)"},
     ("AWS::KMS::Key", "PendingWindowInDays"): {
         "min": 7, "max": 30, "note": "the KMS API model says 1..365 but the service accepts 7..30"},
     ("AWS::SQS::Queue", "ReceiveMessageWaitTimeSeconds"): {

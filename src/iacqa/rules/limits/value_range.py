@@ -30,6 +30,8 @@ SAMPLES: tuple[tuple[str, str, Any, Any], ...] = (
     ("AWS::Lambda::Function", "TracingConfig.Mode", "Active", "Enabled"),
     ("AWS::Lambda::Function", "FunctionName", "webhook-dev", "w" * 65),
     ("AWS::Logs::LogGroup", "RetentionInDays", 30, 45),
+    ("AWS::RDS::DBInstance", "EnableCloudwatchLogsExports.[]", "slowquery", "slow-query"),
+    ("AWS::RDS::DBCluster", "EnableCloudwatchLogsExports.[]", "postgresql", "slow_query"),
     ("AWS::KMS::Key", "PendingWindowInDays", 7, 5),
     ("AWS::SQS::Queue", "VisibilityTimeout", 43200, 43201),
     ("AWS::SQS::Queue", "MessageRetentionPeriod", 1209600, 1209601),
