@@ -112,3 +112,116 @@ def test_static_only_option(tmp_path: Path) -> None:
     fr = CdktfFrontend().build(load(FIXTURES / "seed004_faulty", None, None), {"synth": False})
     assert fr.status == "failed" and len(fr.graph) == 0
     assert [f.rule for f in fr.findings] == ["SDK001"]
+
+
+# Shapes and dict keys, each verified against a real synth of the same code (cdktf 0.21, provider 21.22.1): a list
+# for a single block -> TypeError; one block for a list -> jsii "Value is not an array"; a dict for a single block
+# becomes Struct(**d) (unknown key -> TypeError); a dict inside a list reaches jsii as a map, where snake_case keys
+# of several words are dropped without a word (or fail synth when required).
+BLOCKS = '''from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable
+from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
+from cdktf_cdktf_provider_aws.route53_record import Route53Record
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration)
+
+
+def build(self, rules):
+    Route53Record(self, "r", zone_id="Z", name="a", type="A", weighted_routing_policy=[{"weight": 1}])
+    S3BucketLifecycleConfiguration(self, "lc", bucket="b", rule=[S3BucketLifecycleConfigurationRule(
+        id="r", status="Enabled", expiration=S3BucketLifecycleConfigurationRuleExpiration(days=30))])
+    LambdaFunction(self, "f", function_name="f", role="r", environment={"variablez": {"A": "1"}})
+    S3BucketLifecycleConfiguration(self, "lc2", bucket="b", rule=[{
+        "id": "r", "status": "Enabled", "abort_incomplete_multipart_upload": [{"daysAfterInitiation": 7}]}])
+    DynamodbTable(self, "t", name="t", global_secondary_index=[{"name": "i", "hash_key": "k",
+                                                                "projectionType": "ALL"}])
+'''
+BLOCKS_OK = '''from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableGlobalSecondaryIndex
+from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration
+
+
+def build(self, rules, extra):
+    LambdaFunction(self, "f", function_name="f", role="r", environment={"variables": {"A": "1"}},
+                   tags={"any_key": "v"}, vpc_config={"subnet_ids": [], "security_group_ids": []})
+    S3BucketLifecycleConfiguration(self, "lc", bucket="b", rule=[{
+        "id": "r", "status": "Enabled", "expiration": [{"days": 30}], "filter": [{"prefix": ""}],
+        "noncurrentVersionExpiration": [{"noncurrentDays": 9}]}, {**extra}])
+    S3BucketLifecycleConfiguration(self, "lc2", bucket="b", rule=rules)
+    DynamodbTable(self, "t", name="t", ttl={"attribute_name": "x", "enabled": True},
+                  attribute=[{"name": "k", "type": "S"}],
+                  global_secondary_index=[DynamodbTableGlobalSecondaryIndex(name="i", hash_key="k",
+                                                                            projection_type="ALL")])
+'''
+
+
+def test_block_shapes_and_dict_keys() -> None:
+    got = check_source("lib/s.py", BLOCKS)
+    by = {(f.rule, f.line): f for f in got}
+    assert by[("CTF001", 9)].error.startswith(
+        "TypeError: type of argument weighted_routing_policy must be one of (cdktf_cdktf_provider_aws.route53_record."
+        "Route53RecordWeightedRoutingPolicy, Dict[str, Any], NoneType); got list instead")
+    assert "Key 'expiration'" in by[("CTF001", 11)].error and "Value is not an array" in by[("CTF001", 11)].error
+    assert by[("CTF001", 11)].fix.startswith("wrap it in a list: expiration=[")
+    assert by[("SDK002", 12)].error == ("TypeError: LambdaFunctionEnvironment.__init__() got an unexpected keyword "
+                                        "argument 'variablez'")
+    dropped = by[("CTF002", 14)]
+    assert dropped.severity.value == "high" and "abortIncompleteMultipartUpload" in dropped.message
+    required = [f for f in got if f.rule == "CTF002" and f.severity.value == "critical"]
+    assert len(required) == 1 and required[0].error.endswith(
+        "Missing required properties for @cdktf/provider-aws.dynamodbTable.DynamodbTableGlobalSecondaryIndex: "
+        "'hashKey'")
+    assert len(got) == 6, [(f.rule, f.line, f.message) for f in got]
+
+
+def test_block_shapes_silent_on_correct_code() -> None:
+    assert check_source("lib/s.py", BLOCKS_OK) == []
+
+
+def test_provider_renames_and_data_sources_get_useful_fixes() -> None:
+    src = '''from cdktf import Fn
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+ElasticacheSubnetGroup(None, "s", subnet_group_name="x", subnet_ids=[])
+ElasticacheReplicationGroup(None, "r", replication_group_id="r", replication_group_description="d")
+account = Fn.data_aws_caller_identity
+'''
+    fixes = {f.line: f.fix for f in check_source("lib/s.py", src)}
+    assert fixes[4] == "name=" and fixes[5] == "description="
+    assert "DataAwsCallerIdentity" in fixes[6]
+
+
+def test_dropped_dict_key_is_what_a_real_synth_does(tmp_path: Path) -> None:
+    """The CTF002 premise, kept honest: cdktf really drops the snake_case key and keeps the camelCase one."""
+    import json
+
+    from iacqa.frontends.cdktf_py.synth import synth
+
+    (tmp_path / "main.py").write_text('''from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration
+
+
+class S(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        AwsProvider(self, "aws", region="us-east-1")
+        S3BucketLifecycleConfiguration(self, "lc", bucket="b", rule=[{
+            "id": "r", "status": "Enabled", "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}],
+            "noncurrentVersionExpiration": [{"noncurrentDays": 9}]}])
+
+
+app = App()
+S(app, "s")
+app.synth()
+''')
+    flagged = [f for f in check_source("main.py", (tmp_path / "main.py").read_text()) if f.rule == "CTF002"]
+    assert [f.line for f in flagged] == [11]
+    result = synth(tmp_path, "main.py", timeout=120, memory_mb=3072)
+    try:
+        assert result.status == "ok", result.events
+        rule = json.loads(result.tf_json_paths[0].read_text())["resource"]["aws_s3_bucket_lifecycle_configuration"][
+            "lc"]["rule"][0]
+        assert "abort_incomplete_multipart_upload" not in rule
+        assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 9}]
+    finally:
+        result.cleanup()

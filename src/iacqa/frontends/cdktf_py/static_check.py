@@ -18,16 +18,25 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from iacqa.model import Finding, Location
+from iacqa.model import Finding, Location, Severity
+from iacqa.rules.sdk.cdktf import BlockShapeMismatch, DroppedStructKey
 from iacqa.rules.sdk.symbols import MissingSymbol, UnknownKeyword
 
 PROVIDER = "cdktf_cdktf_provider_aws"
 CHECKED = (PROVIDER, "cdktf", "constructs")
 _CLASS = re.compile(r"^class (\w+)(?:\(([^)]*)\))?:", re.M)
 _INIT = re.compile(r"^    def __init__\(\s*\n?(.*?)\) -> None:", re.M | re.S)
-_PARAM = re.compile(r"^\s*(\w+)\s*:", re.M)
 _MEMBER = re.compile(r"^    (?:def (\w+)\(|(\w+)\s*=)", re.M)
 _TOP_DEF = re.compile(r"^def (\w+)\(", re.M)
+_ALIAS = re.compile(r"^import ([\w.]+) as (\w+)$", re.M)
+_JSII_TYPE = re.compile(r'jsii_type="([^"]+)"')
+_NAME_MAP = re.compile(r'"(\w+)": "(\w+)"')
+# Bases that add no attributes a program would read from the class object (so the members stay checkable).
+_PLAIN_BASES = {"enum.Enum", "typing_extensions.Protocol", "object", "builtins.object", "abc.ABC"}
+
+# A keyword's accepted shape, read from its annotation: struct classes taken as one value, struct classes taken
+# as a list, and whether anything looser (a free-form mapping, Any) is accepted too.
+Shape = tuple[tuple[str, ...], tuple[str, ...], bool]
 
 
 @dataclass
@@ -36,6 +45,11 @@ class ClassInfo:
     bases: list[str]
     params: set[str] | None  # keyword names of __init__ (None: no __init__ of its own, or **kwargs)
     members: set[str] = field(default_factory=set)
+    shapes: dict[str, Shape] = field(default_factory=dict)  # only keywords whose type names a struct class
+    required: set[str] = field(default_factory=set)  # keyword-only parameters without a default
+    optional: set[str] = field(default_factory=set)  # parameters typed typing.Optional[...]
+    jsii: str | None = None  # the jsii type name (`@cdktf/provider-aws.dynamodbTable.DynamodbTable`)
+    jsii_names: dict[str, str] = field(default_factory=dict)  # struct field: python name -> jsii name
 
 
 @dataclass
@@ -43,18 +57,30 @@ class ModuleInfo:
     name: str
     classes: dict[str, ClassInfo]
     names: set[str]  # every top-level name (classes, functions, re-exports in __all__)
+    aliases: dict[str, str] = field(default_factory=dict)  # `_cdktf_9a9027ec` -> `cdktf`
 
     def cls(self, name: str) -> ClassInfo | None:
         return self.classes.get(name)
 
-    def members(self, name: str, depth: int = 0) -> set[str]:
-        """Members of a class, with those of same-module base classes."""
+    def members(self, name: str, depth: int = 0) -> set[str] | None:
+        """Members of a class with those of its base classes (same module or another checked one); None when a
+        base cannot be read, so the caller stays silent instead of guessing."""
         c = self.classes.get(name)
         if c is None or depth > 8:
-            return set()
+            return None
         out = set(c.members)
         for b in c.bases:
-            out |= self.members(b.split(".")[-1], depth + 1)
+            if b in _PLAIN_BASES:
+                continue
+            owner, _, bname = b.rpartition(".")
+            info: ModuleInfo | None = self
+            if owner:
+                target = self.aliases.get(owner, owner)
+                info = module_info(target) if target.startswith(CHECKED) else None
+            more = info.members(bname, depth + 1) if info is not None else None
+            if more is None:
+                return None
+            out |= more
         return out
 
     def params(self, name: str, depth: int = 0) -> set[str] | None:
@@ -64,10 +90,123 @@ class ModuleInfo:
         if c.params is not None:
             return c.params
         for b in c.bases:
-            p = self.params(b.split(".")[-1], depth + 1)
+            if "." in b:
+                return None  # __init__ inherited from another module: not read, so not judged
+            p = self.params(b, depth + 1)
             if p is not None:
                 return p
         return None
+
+    def is_struct(self, name: str) -> bool:
+        """A jsii struct (data type): keyword-only fields, no construct scope."""
+        c = self.classes.get(name)
+        return c is not None and c.params is not None and "scope" not in c.params and not c.bases
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return _dotted(node.value) + "." + node.attr
+    return ""
+
+
+def _shape(ann: ast.AST | None, local: set[str]) -> Shape | None:
+    """(single structs, listed structs, loose) of an annotation such as
+    `typing.Optional[typing.Union[IResolvable, typing.Sequence[typing.Union["Rule", typing.Dict[str, Any]]]]]`."""
+    single: list[str] = []
+    listed: list[str] = []
+    loose = False
+
+    def walk(node: ast.AST, in_seq: bool) -> None:
+        nonlocal loose
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value in local:
+                (listed if in_seq else single).append(node.value)
+            return
+        if isinstance(node, ast.Name):
+            if node.id in local:
+                (listed if in_seq else single).append(node.id)
+            return
+        if isinstance(node, ast.Attribute):
+            if _dotted(node) in ("typing.Any",) and not in_seq:
+                loose = True
+            return
+        if isinstance(node, ast.Subscript):
+            head = _dotted(node.value).rsplit(".", 1)[-1]
+            args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if head in ("Optional", "Union"):
+                structs = [a for a in args if isinstance(a, ast.Constant | ast.Name) and _local(a, local)]
+                for a in args:
+                    if head == "Union" and structs and isinstance(a, ast.Subscript) and \
+                            _dotted(a.value).endswith("Dict"):
+                        continue  # `Union["Struct", Dict[str, Any]]`: the dict form of that struct
+                    walk(a, in_seq)
+            elif head in ("Sequence", "List"):
+                for a in args:
+                    walk(a, True)
+                if not in_seq and not listed:
+                    loose = True  # a list of scalars or maps: nothing to judge
+            elif head in ("Mapping", "Dict") and not in_seq:
+                loose = True
+
+    if ann is None:
+        return None
+    walk(ann, False)
+    if not single and not listed:
+        return None
+    return tuple(single), tuple(listed), loose
+
+
+def _local(node: ast.AST, local: set[str]) -> bool:
+    name = node.value if isinstance(node, ast.Constant) else getattr(node, "id", None)
+    return isinstance(name, str) and name in local
+
+
+def _parse_module(module: str, text: str) -> ModuleInfo:
+    starts = [(m.start(), m.group(1), m.group(2) or "") for m in _CLASS.finditer(text)]
+    local = {name for _, name, _ in starts}
+    classes: dict[str, ClassInfo] = {}
+    prev_start = 0
+    for i, (pos, name, bases) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        body = text[pos:end]
+        # struct classes carry `@jsii.data_type(jsii_type=..., name_mapping=...)` just above their line
+        decorator = text[prev_start:pos]
+        prev_start = pos
+        cls = ClassInfo(name, [b.strip() for b in bases.split(",") if b.strip() and "=" not in b], None,
+                        {a or b for a, b in _MEMBER.findall(body)})
+        jt = _JSII_TYPE.search(bases) or (_JSII_TYPE.search(decorator[decorator.rfind("@jsii.data_type"):])
+                                          if "@jsii.data_type" in decorator else None)
+        cls.jsii = jt.group(1) if jt else None
+        if "@jsii.data_type" in decorator:
+            cls.jsii_names = dict(_NAME_MAP.findall(decorator[decorator.rfind("@jsii.data_type"):]))
+        init = _INIT.search(body)
+        if init:
+            try:
+                fn = ast.parse(f"def __init__({init.group(1)}): pass").body[0]
+            except SyntaxError:
+                fn = None
+            if isinstance(fn, ast.FunctionDef) and fn.args.kwarg is None:
+                a = fn.args
+                named = [x for x in a.posonlyargs + a.args + a.kwonlyargs if x.arg != "self"]
+                cls.params = {x.arg for x in named}
+                cls.required = {x.arg for x, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is None}
+                for x in named:
+                    if x.annotation is not None and _dotted(getattr(x.annotation, "value", x.annotation)) \
+                            .endswith("Optional"):
+                        cls.optional.add(x.arg)
+                    shape = _shape(x.annotation, local)
+                    if shape is not None:
+                        cls.shapes[x.arg] = shape
+        classes[name] = cls
+    names = set(classes) | set(_TOP_DEF.findall(text))
+    all_m = re.search(r"^__all__ = \[(.*?)\]", text, re.M | re.S)
+    if all_m:
+        names |= set(re.findall(r'"(\w+)"', all_m.group(1)))
+    names |= set(re.findall(r"^(\w+)\s*=", text, re.M))
+    aliases = {alias: mod for mod, alias in _ALIAS.findall(text)}
+    return ModuleInfo(module, classes, names, aliases)
 
 
 def _module_file(module: str) -> Path | None:
@@ -92,27 +231,7 @@ def module_info(module: str) -> ModuleInfo | None:
         text = path.read_text(errors="replace")
     except OSError:
         return None
-    starts = [(m.start(), m.group(1), m.group(2) or "") for m in _CLASS.finditer(text)]
-    classes: dict[str, ClassInfo] = {}
-    for i, (pos, name, bases) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        body = text[pos:end]
-        init = _INIT.search(body)
-        params: set[str] | None = None
-        if init:
-            sig = init.group(1)
-            if "**" not in sig:
-                params = {p for p in _PARAM.findall(sig) if p != "self"}
-        base_names = [b.strip().split("=")[0].strip() for b in bases.split(",")
-                      if b.strip() and "metaclass" not in b and "jsii_type" not in b]
-        members = {a or b for a, b in _MEMBER.findall(body)}
-        classes[name] = ClassInfo(name, base_names, params, members)
-    names = set(classes) | set(_TOP_DEF.findall(text))
-    all_m = re.search(r"^__all__ = \[(.*?)\]", text, re.M | re.S)
-    if all_m:
-        names |= set(re.findall(r'"(\w+)"', all_m.group(1)))
-    names |= set(re.findall(r"^(\w+)\s*=", text, re.M))
-    return ModuleInfo(module, classes, names)
+    return _parse_module(module, text)
 
 
 def _provider_module(module: str) -> Path | None:
@@ -147,13 +266,45 @@ def available() -> bool:
     return _provider_root() is not None and _module_file("cdktf") is not None
 
 
-def _suggest(name: str, candidates: set[str] | frozenset[str]) -> str | None:
-    """The closest real name: a longer name it abbreviates (`memory` -> `memory_size`), else difflib's best."""
+def _suggest(name: str, candidates: set[str] | frozenset[str], owner: str = "") -> str | None:
+    """The closest real name: the name without a prefix repeating the class (`subnet_group_name` on
+    ElasticacheSubnetGroup -> `name`, a provider rename), a longer name it abbreviates (`memory` -> `memory_size`),
+    the snake_case of a camelCase name, else difflib's best."""
+    owner_words = set(_snake(owner).split("_")) if owner else set()
+    parts = name.split("_")
+    for i in range(1, len(parts)):
+        rest = "_".join(parts[i:])
+        if rest in candidates and owner_words and set(parts[:i]) <= owner_words:
+            return rest
+    if _snake(name) in candidates:
+        return _snake(name)
     longer = sorted(c for c in candidates if c.startswith(name + "_") or c.startswith(name) and len(c) - len(name) <= 2)
     if len(longer) == 1:
         return longer[0]
     hits = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.75)
     return hits[0] if hits else None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+META = {"scope", "id_", "connection", "count", "depends_on", "for_each", "lifecycle", "provider", "provisioners"}
+
+
+@lru_cache(maxsize=1)
+def provider_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("cdktf-cdktf-provider-aws")
+    except Exception:  # noqa: BLE001 - metadata missing or broken: the message just omits the version
+        return "?"
 
 
 class _Checker(ast.NodeVisitor):
@@ -178,7 +329,8 @@ class _Checker(ast.NodeVisitor):
             if sub not in provider_modules():
                 close = _suggest(sub, provider_modules())
                 self.out.append(MissingSymbol.finding(
-                    None, f"`{module}` is not a module of the installed cdktf AWS provider bindings",
+                    None, f"`{module}` is not a module of the installed cdktf AWS provider bindings "
+                    f"(cdktf-cdktf-provider-aws {provider_version()})",
                     location=self._loc(node), symbol=module,
                     error=f"ModuleNotFoundError: No module named '{module}'",
                     fix=f"import from {PROVIDER}.{close}" if close else "look the resource up in the provider's "
@@ -196,7 +348,8 @@ class _Checker(ast.NodeVisitor):
                 if alias.name != "*" and alias.name not in provider_modules():
                     close = _suggest(alias.name, provider_modules())
                     self.out.append(MissingSymbol.finding(
-                        None, f"`{alias.name}` is not a module of the installed cdktf AWS provider bindings",
+                        None, f"`{alias.name}` is not a module of the installed cdktf AWS provider bindings "
+                        f"(cdktf-cdktf-provider-aws {provider_version()})",
                         location=self._loc(node), symbol=f"{mod}.{alias.name}",
                         error=f"ImportError: cannot import name '{alias.name}' from '{mod}'",
                         fix=f"use {close}" if close else None).with_(stage="frontend"))
@@ -208,13 +361,14 @@ class _Checker(ast.NodeVisitor):
         info = module_info(mod)
         if info is None:
             return
+        version = f" (cdktf-cdktf-provider-aws {provider_version()})" if mod.startswith(PROVIDER) else ""
         for alias in node.names:
             if alias.name == "*":
                 continue
             if alias.name not in info.names:
                 close = _suggest(alias.name, info.names)
                 self.out.append(MissingSymbol.finding(
-                    None, f"`{alias.name}` does not exist in `{mod}`"
+                    None, f"`{alias.name}` does not exist in `{mod}`{version}"
                     + (f" (did you mean `{close}`?)" if close else ""),
                     location=self._loc(node), symbol=f"{mod}.{alias.name}",
                     error=f"ImportError: cannot import name '{alias.name}' from '{mod}'",
@@ -264,11 +418,23 @@ class _Checker(ast.NodeVisitor):
 
     def _missing_attr(self, node: ast.AST, owner: str, prefix: str, attr: str, names: set[str]) -> None:
         close = _suggest(attr, names)
+        fix = f"use {close}" if close else None
+        if prefix == "cdktf.Fn" and attr.startswith("data"):
+            # `Fn.data("aws_caller_identity")`, `Fn.data_aws_caller_identity`: data sources are provider classes
+            source = attr.removeprefix("data").strip("_") or "aws_caller_identity"
+            source = source if source.startswith("aws_") else "aws_" + source
+            mod = f"data_{source}"
+            if mod not in provider_modules():
+                mod, source = "data_aws_caller_identity", "aws_caller_identity"
+            cls = "Data" + "".join(p[:1].upper() + p[1:] for p in source.split("_"))
+            fix = (f"Terraform data sources are classes of the provider bindings, not Fn functions: "
+                   f"`from {PROVIDER}.{mod} import {cls}`, then `{cls}(self, \"current\")` and read its attributes "
+                   f"(e.g. `.account_id`)")
+            close = None
         self.out.append(MissingSymbol.finding(
             None, f"`{prefix}.{attr}` does not exist" + (f" (did you mean `{close}`?)" if close else ""),
             location=self._loc(node), symbol=f"{prefix}.{attr}",
-            error=f"AttributeError: {owner} has no attribute '{attr}'",
-            fix=f"use {close}" if close else None).with_(stage="frontend"))
+            error=f"AttributeError: {owner} has no attribute '{attr}'", fix=fix).with_(stage="frontend"))
 
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
@@ -278,20 +444,117 @@ class _Checker(ast.NodeVisitor):
         mod, cls = target
         info = module_info(mod)
         params = info.params(cls) if info else None
-        if not params:
+        if info is None or params is None:
             return
         for kw in node.keywords:
-            if kw.arg is None or kw.arg in params:
+            if kw.arg is None:
                 continue
-            close = _suggest(kw.arg, params)
-            self.out.append(UnknownKeyword.finding(
-                None, f"`{cls}` has no argument `{kw.arg}`" + (f" (did you mean `{close}`?)" if close else ""),
-                location=Location(self.rel, kw.value.lineno if hasattr(kw.value, "lineno") else node.lineno),
-                symbol=f"{mod}.{cls}({kw.arg}=)",
-                error=f"TypeError: {cls}.__init__() got an unexpected keyword argument '{kw.arg}'",
-                fix=f"{close}=" if close else f"remove `{kw.arg}=`; {cls} accepts: "
-                + ", ".join(sorted(p for p in params if not p.startswith("id"))[:12]),
-            ).with_(stage="frontend"))
+            if kw.arg in params:
+                self._value(info, cls, kw.arg, kw.value, mapped=False)
+                continue
+            self._unknown_keyword(mod, cls, kw.arg, params, kw.value if hasattr(kw.value, "lineno") else node)
+
+    def _unknown_keyword(self, mod: str, cls: str, arg: str, params: set[str], at: ast.AST) -> None:
+        close = _suggest(arg, params, owner=cls)
+        self.out.append(UnknownKeyword.finding(
+            None, f"`{cls}` has no argument `{arg}`" + (f" (did you mean `{close}`?)" if close else ""),
+            location=self._loc(at), symbol=f"{mod}.{cls}({arg}=)",
+            error=f"TypeError: {cls}.__init__() got an unexpected keyword argument '{arg}'",
+            fix=f"{close}=" if close else f"remove `{arg}=`; {cls} accepts: "
+            + ", ".join(sorted(p for p in params if p not in META)[:14]),
+        ).with_(stage="frontend"))
+
+    # -- nested blocks: list or single, and the keys of plain dicts (verified against real synths) ----------------
+    def _struct_call(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Call):
+            target = self._resolve(node.func)
+            if target is not None and target[1] is not None:
+                return target[1]
+        return None
+
+    def _value(self, info: ModuleInfo, cls: str, arg: str, value: ast.AST, *, mapped: bool) -> None:
+        """Check the value given for `cls.arg`. `mapped`: the value sits inside a dict that jsii receives as a plain
+        map (a dict in a list of blocks), where keys are matched by their jsii (camelCase) names."""
+        c = info.cls(cls)
+        shape = c.shapes.get(arg) if c else None
+        if shape is None or shape[2]:
+            return
+        single, listed, _ = shape
+        is_list = isinstance(value, ast.List | ast.Tuple | ast.ListComp)
+        is_one = isinstance(value, ast.Dict) or (self._struct_call(value) in single + listed
+                                                 if self._struct_call(value) else False)
+        if is_list and single and not listed:
+            struct = single[0]
+            accepted = f"{info.name}.{struct}, Dict[str, Any]" + (", NoneType" if arg in c.optional else "")
+            self.out.append(BlockShapeMismatch.finding(
+                None, f"`{arg}` of `{cls}` is a single `{struct}` block, not a list",
+                location=self._loc(value), symbol=f"{info.name}.{cls}({arg}=)",
+                error=(f"TypeError: type of argument {arg} must be one of ({accepted}); got list instead"
+                       if not mapped else f"jsii: Key '{_camel(arg)}': Unable to deserialize value as "
+                       f"{(info.cls(struct).jsii if info.cls(struct) else struct)}: the value is an array"),
+                fix=f"pass one block: {arg}={struct}(...) without the list brackets").with_(stage="frontend"))
+            return
+        if is_one and listed and not single:
+            struct = listed[0]
+            jsii = (info.cls(struct).jsii if info.cls(struct) else None) or struct
+            self.out.append(BlockShapeMismatch.finding(
+                None, f"`{arg}` of `{cls}` takes a list of `{struct}` blocks; a single block is given",
+                location=self._loc(value), symbol=f"{info.name}.{cls}({arg}=)",
+                error=f"jsii SerializationError: Key '{_camel(arg)}': Unable to deserialize value as "
+                      f"cdktf.IResolvable | array<{jsii}> | undefined ... Value is not an array",
+                fix=f"wrap it in a list: {arg}=[{struct}(...)]").with_(stage="frontend"))
+            if isinstance(value, ast.Dict):
+                self._dict(info, struct, value, mapped=True)
+            return
+        if is_list and listed:
+            for elt in getattr(value, "elts", []):
+                if isinstance(elt, ast.Dict):
+                    self._dict(info, listed[0], elt, mapped=True)
+        elif isinstance(value, ast.Dict) and single:
+            self._dict(info, single[0], value, mapped=mapped)
+
+    def _dict(self, info: ModuleInfo, struct: str, node: ast.Dict, *, mapped: bool) -> None:
+        """Keys of a dict given for a struct. Outside a list the bindings call `Struct(**d)` (unknown key ->
+        TypeError); inside a list jsii gets a map and silently drops keys that are not jsii names (measured)."""
+        s = info.cls(struct)
+        params = info.params(struct)
+        if s is None or params is None:
+            return
+        keys = [k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None for k in node.keys]
+        if any(k is None for k in keys):
+            return  # `**spread` or computed keys: the key set is unknown
+        if not mapped:
+            for key, val in zip(keys, node.values, strict=True):
+                if key not in params:
+                    self._unknown_keyword(info.name, struct, key, params, val)
+                else:
+                    self._value(info, struct, key, val, mapped=False)
+            return
+        jsii_names = {p: s.jsii_names.get(p) or _camel(p) for p in params}
+        by_jsii = {j: p for p, j in jsii_names.items()}
+        present: set[str] = set()
+        for key, val in zip(keys, node.values, strict=True):
+            if key in by_jsii:
+                present.add(by_jsii[key])
+                self._value(info, struct, by_jsii[key], val, mapped=True)
+                continue
+            right = jsii_names.get(key) or jsii_names.get(_suggest(key, params) or "")
+            self.out.append(DroppedStructKey.finding(
+                None, f"key `{key}` in a dict for `{struct}` is not a jsii property name: cdktf drops it, so the "
+                "setting never reaches Terraform" + (f" (jsii expects `{right}`)" if right else ""),
+                location=self._loc(val), symbol=f"{info.name}.{struct}[{key!r}]",
+                error=f"no error: synth succeeds and the block in cdk.tf.json lacks `{_snake(key)}`",
+                fix=f"use the struct class: {struct}({_snake(key) if _snake(key) in params else '...'}=...)"
+                + (f", or the key \"{right}\"" if right else "")).with_(stage="frontend"))
+        missing = sorted(s.required - present)
+        if missing:
+            names = ", ".join(f"'{jsii_names[m]}'" for m in missing)
+            self.out.append(DroppedStructKey.finding(
+                None, f"a dict for `{struct}` lacks the required propert{'y' if len(missing) == 1 else 'ies'} "
+                f"{names} (jsii matches camelCase names, not snake_case)", severity=Severity.CRITICAL,
+                location=self._loc(node), symbol=f"{info.name}.{struct}",
+                error=f"RuntimeError: ... Missing required properties for {s.jsii or struct}: {names}",
+                fix=f"use the struct class {struct}({', '.join(m + '=...' for m in missing)})").with_(stage="frontend"))
 
 
 def check_source(rel: str, source: str) -> list[Finding]:
