@@ -105,7 +105,8 @@ class CdktfFrontend:
         result = synth(run_root, project.entry, timeout=float(options.get("timeout", 120)),
                        memory_mb=int(options.get("memory_mb", 3072)))
         try:
-            findings.extend(self._run_findings(result, project))
+            findings.extend(self._run_findings(result, project, (run_root, root),
+                                               float(options.get("timeout", 120)), int(options.get("memory_mb", 3072))))
             detail += f"; synth {result.status} in {result.seconds:.1f} s, peak {result.peak_mb:.0f} MB" + (
                 "" if result.slim else " (full provider package)") + (f"; {result.detail}" if result.detail else "")
             if result.status != "ok" or not result.tf_json_paths:
@@ -121,13 +122,18 @@ class CdktfFrontend:
         return FrontendResult(graph, findings, "failed" if patch else "ok", detail)
 
     # -- synth outcome -> findings ------------------------------------------------------------------------------
-    def _run_findings(self, result: Any, project: Any) -> list[Finding]:
+    def _run_findings(self, result: Any, project: Any, roots: tuple[Path, ...] = (), timeout: float = 120,
+                      memory_mb: int = 3072) -> list[Finding]:
         out: list[Finding] = []
         entry = result.entry or "tap.py"
         for e in result.events:
             frames = e.get("frames") or []
             loc = Location(frames[-1][0], frames[-1][1]) if frames else Location(entry, None)
-            if e.get("kind") == "exception":
+            if e.get("message"):
+                e = {**e, "message": _relative(str(e["message"]), roots)}
+            if e.get("kind") == "exception" and "Unable to deserialize value" in str(e.get("message")):
+                out.append(_jsii_finding(str(e["message"]), str(e.get("type")), loc))
+            elif e.get("kind") == "exception":
                 if e.get("syntax"):
                     syn = e["syntax"]
                     out.append(PythonSyntaxError.finding(
@@ -148,9 +154,9 @@ class CdktfFrontend:
             elif e.get("kind") == "exit":
                 out.append(ProgramExited.make(loc, f"the program called sys.exit({e.get('code')})"))
         if result.status == "timeout":
-            out.append(ProgramTimeout.make(Location(entry, None), 120))
+            out.append(ProgramTimeout.make(Location(entry, None), timeout))
         elif result.status == "memory":
-            out.append(ProgramMemory.make(Location(entry, None), 3072))
+            out.append(ProgramMemory.make(Location(entry, None), memory_mb))
         return out
 
     # -- cdk.tf.json -> graph ---------------------------------------------------------------------------------------
@@ -179,6 +185,32 @@ class CdktfFrontend:
             merged.config_needs.update(graph.config_needs)
             merged.notes.extend(graph.notes)
         return merged, findings
+
+
+def _relative(message: str, roots: tuple[Path, ...]) -> str:
+    """Paths inside the (possibly copied) project, as the user knows them: `lib/AWS_REGION`, not /tmp/..."""
+    for root in roots:
+        for form in {str(root), str(Path(root).resolve())}:
+            message = message.replace(form + "/", "")
+    return message
+
+
+def _jsii_finding(message: str, etype: str, loc: Location) -> Finding:
+    """jsii's deserialization report is a tree of every union member it tried; the user needs the path to the
+    failing key and the leaf reason (`Key 'rule' > Index 0 > Key 'expiration': Value is not an array`)."""
+    lines = message.splitlines()
+    path = re.findall(r"(Key '\w+'|Index \d+)", message)
+    leaves = [re.sub(r"^[\s│├╰─]+", "", ln) for ln in lines
+              if re.search(r"[├╰]─ ", ln) and "Unable to deserialize" not in ln and "IResolvable" not in ln]
+    leaf = leaves[0] if leaves else (lines[-1].strip() if lines else "")
+    head = lines[0] if lines else message
+    where = " > ".join(dict.fromkeys(path))
+    return ProgramError.finding(
+        None, f"`cdktf synth` fails at {loc}: jsii cannot read the configuration"
+        + (f" at {where}" if where else "") + f": {leaf}", location=loc,
+        error=f"{etype}: {head} ... {where + ': ' if where else ''}{leaf}"[:900],
+        fix="give each nested block the shape the binding declares: a list of struct objects for repeatable blocks, "
+        "one struct for single blocks; prefer the struct classes over dicts").with_(stage="frontend")
 
 
 def _locator(config: dict[str, Any], sites: list[ConstructSite]) -> Any:

@@ -475,6 +475,10 @@ class _Checker(ast.NodeVisitor):
     def _value(self, info: ModuleInfo, cls: str, arg: str, value: ast.AST, *, mapped: bool) -> None:
         """Check the value given for `cls.arg`. `mapped`: the value sits inside a dict that jsii receives as a plain
         map (a dict in a list of blocks), where keys are matched by their jsii (camelCase) names."""
+        if isinstance(value, ast.IfExp):  # `[...] if provisioned else [...]`: both branches can run
+            self._value(info, cls, arg, value.body, mapped=mapped)
+            self._value(info, cls, arg, value.orelse, mapped=mapped)
+            return
         c = info.cls(cls)
         shape = c.shapes.get(arg) if c else None
         if shape is None or shape[2]:
@@ -532,12 +536,14 @@ class _Checker(ast.NodeVisitor):
             return
         jsii_names = {p: s.jsii_names.get(p) or _camel(p) for p in params}
         by_jsii = {j: p for p, j in jsii_names.items()}
-        present: set[str] = set()
+        present = {by_jsii[k] for k in keys if k in by_jsii}
+        missing = sorted(s.required - present)
         for key, val in zip(keys, node.values, strict=True):
             if key in by_jsii:
-                present.add(by_jsii[key])
                 self._value(info, struct, by_jsii[key], val, mapped=True)
                 continue
+            if _snake(key) in missing:
+                continue  # reported once below, as the synth error it causes
             right = jsii_names.get(key) or jsii_names.get(_suggest(key, params) or "")
             self.out.append(DroppedStructKey.finding(
                 None, f"key `{key}` in a dict for `{struct}` is not a jsii property name: cdktf drops it, so the "
@@ -546,7 +552,6 @@ class _Checker(ast.NodeVisitor):
                 error=f"no error: synth succeeds and the block in cdk.tf.json lacks `{_snake(key)}`",
                 fix=f"use the struct class: {struct}({_snake(key) if _snake(key) in params else '...'}=...)"
                 + (f", or the key \"{right}\"" if right else "")).with_(stage="frontend"))
-        missing = sorted(s.required - present)
         if missing:
             names = ", ".join(f"'{jsii_names[m]}'" for m in missing)
             self.out.append(DroppedStructKey.finding(
