@@ -258,3 +258,22 @@ def test_jsii_error_tree_is_summarized_to_the_failing_key() -> None:
     assert f.error.endswith("'hashKey', 'projectionType'") and "$jsii" not in f.error
     assert _relative("No such file or directory: '/tmp/x/p/lib/AWS_REGION'", (Path("/tmp/x/p"),)) == (
         "No such file or directory: 'lib/AWS_REGION'")
+
+
+def test_index_is_cached_on_disk_per_package_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from iacqa.frontends.cdktf_py import static_check
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    module = "cdktf_cdktf_provider_aws.dynamodb_table"
+    static_check.module_info.cache_clear()
+    try:
+        parsed = static_check.module_info(module)
+        files = list((tmp_path / "iacqa" / "cdktf-index").glob(f"cdktf-cdktf-provider-aws-*/{module}-*.json"))
+        assert len(files) == 1
+        static_check.module_info.cache_clear()
+        assert static_check.module_info(module) == parsed  # read back from disk, same index
+        files[0].write_text("{broken")
+        static_check.module_info.cache_clear()
+        assert static_check.module_info(module) == parsed  # a damaged cache file is parsed again, not trusted
+    finally:
+        static_check.module_info.cache_clear()
