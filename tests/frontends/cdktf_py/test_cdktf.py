@@ -277,3 +277,22 @@ def test_index_is_cached_on_disk_per_package_version(tmp_path: Path, monkeypatch
         assert static_check.module_info(module) == parsed  # a damaged cache file is parsed again, not trusted
     finally:
         static_check.module_info.cache_clear()
+
+
+def test_literal_types_as_typeguard_checks_them() -> None:
+    """`True` for an Optional[str] argument: the TypeError the generated __init__ raises (verified by a real synth
+    of LbTargetGroup(deregistration_delay=30), as two corpus IDEAL responses have it); tokens are not judged."""
+    src = '''from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
+ElasticacheReplicationGroup(None, "r", replication_group_id="r", description="d",
+                            at_rest_encryption_enabled=True, transit_encryption_enabled=True, port=6379)
+LbTargetGroup(None, "tg", name=f"tg-{1}", port=80, deregistration_delay=30, health_check={"enabled": "yes"})
+LbTargetGroup(None, "tg2", port=8080.0, deregistration_delay="30", health_check={"enabled": True})
+'''
+    got = {(f.rule, f.line, f.error) for f in check_source("lib/s.py", src)}
+    assert got == {
+        ("CTF003", 4, "TypeError: type of argument at_rest_encryption_enabled must be one of (str, NoneType); got "
+                      "bool instead"),
+        ("CTF003", 5, "TypeError: type of argument deregistration_delay must be one of (str, NoneType); got int "
+                      "instead"),
+    }, got

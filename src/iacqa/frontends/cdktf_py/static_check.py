@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from iacqa.model import Finding, Location, Severity
-from iacqa.rules.sdk.cdktf import BlockShapeMismatch, DroppedStructKey
+from iacqa.rules.sdk.cdktf import BlockShapeMismatch, DroppedStructKey, WrongLiteralType
 from iacqa.rules.sdk.symbols import MissingSymbol, UnknownKeyword
 
 PROVIDER = "cdktf_cdktf_provider_aws"
@@ -53,6 +53,8 @@ class ClassInfo:
     optional: set[str] = field(default_factory=set)  # parameters typed typing.Optional[...]
     jsii: str | None = None  # the jsii type name (`@cdktf/provider-aws.dynamodbTable.DynamodbTable`)
     jsii_names: dict[str, str] = field(default_factory=dict)  # struct field: python name -> jsii name
+    # keywords typed only with scalars (no token type): the names typeguard prints, e.g. ["str", "NoneType"]
+    scalars: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,6 +163,27 @@ def _shape(ann: ast.AST | None, local: set[str]) -> Shape | None:
     return tuple(single), tuple(listed), loose
 
 
+_SCALARS = {"builtins.str": ["str"], "builtins.bool": ["bool"], "jsii.Number": ["int", "float"],
+            "builtins.int": ["int"], "builtins.float": ["float"]}
+
+
+def _scalars(ann: ast.AST | None) -> list[str] | None:
+    """typeguard's names for an annotation made of scalars only (`typing.Optional[builtins.str]` -> str, NoneType);
+    None when it admits anything else (a token type such as IResolvable, a list, a struct): then it is not judged."""
+    if ann is None:
+        return None
+    if isinstance(ann, ast.Subscript) and _dotted(ann.value).rsplit(".", 1)[-1] in ("Optional", "Union"):
+        args = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+        out: list[str] = []
+        for a in args:
+            sub = _scalars(a)
+            if sub is None:
+                return None
+            out += [x for x in sub if x not in out and x != "NoneType"]
+        return out + (["NoneType"] if _dotted(ann.value).endswith("Optional") else [])
+    return _SCALARS.get(_dotted(ann))
+
+
 def _local(node: ast.AST, local: set[str]) -> bool:
     name = node.value if isinstance(node, ast.Constant) else getattr(node, "id", None)
     return isinstance(name, str) and name in local
@@ -199,6 +222,9 @@ def _parse_module(module: str, text: str) -> ModuleInfo:
                     if x.annotation is not None and _dotted(getattr(x.annotation, "value", x.annotation)) \
                             .endswith("Optional"):
                         cls.optional.add(x.arg)
+                    kinds = _scalars(x.annotation)
+                    if kinds:
+                        cls.scalars[x.arg] = kinds
                     shape = _shape(x.annotation, local)
                     if shape is not None:
                         cls.shapes[x.arg] = shape
@@ -248,7 +274,7 @@ def module_info(module: str) -> ModuleInfo | None:
     return info
 
 
-INDEX_FORMAT = 1  # bump when _parse_module changes what it records
+INDEX_FORMAT = 2  # bump when _parse_module changes what it records
 
 
 def _cache_file(module: str, source: Path) -> Path | None:
@@ -272,7 +298,7 @@ def _load(path: Path, module: str) -> ModuleInfo | None:
             name: ClassInfo(name, c["bases"], set(c["params"]) if c["params"] is not None else None,
                             set(c["members"]), {k: (tuple(v[0]), tuple(v[1]), bool(v[2]))
                                                 for k, v in c["shapes"].items()},
-                            set(c["required"]), set(c["optional"]), c["jsii"], c["jsii_names"])
+                            set(c["required"]), set(c["optional"]), c["jsii"], c["jsii_names"], c["scalars"])
             for name, c in data["classes"].items()}
         return ModuleInfo(module, classes, set(data["names"]), data["aliases"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -285,7 +311,7 @@ def _store(path: Path, info: ModuleInfo) -> None:
                  "members": sorted(c.members), "shapes": {k: [list(v[0]), list(v[1]), v[2]] for k, v in
                                                           c.shapes.items()},
                  "required": sorted(c.required), "optional": sorted(c.optional), "jsii": c.jsii,
-                 "jsii_names": c.jsii_names} for c in info.classes.values()}}
+                 "jsii_names": c.jsii_names, "scalars": c.scalars} for c in info.classes.values()}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -542,6 +568,8 @@ class _Checker(ast.NodeVisitor):
             self._value(info, cls, arg, value.orelse, mapped=mapped)
             return
         c = info.cls(cls)
+        if c is not None and not mapped and arg in c.scalars:
+            self._scalar(info, cls, arg, value, c.scalars[arg])
         shape = c.shapes.get(arg) if c else None
         if shape is None or shape[2]:
             return
@@ -578,6 +606,32 @@ class _Checker(ast.NodeVisitor):
                     self._dict(info, listed[0], elt, mapped=True)
         elif isinstance(value, ast.Dict) and single:
             self._dict(info, single[0], value, mapped=mapped)
+
+    def _scalar(self, info: ModuleInfo, cls: str, arg: str, value: ast.AST, kinds: list[str]) -> None:
+        """A literal of a type the generated `__init__`'s typeguard check rejects (`True` for `Optional[str]`)."""
+        if isinstance(value, ast.Constant) and value.value is not None and not isinstance(value.value, bytes):
+            got = type(value.value).__name__
+        elif isinstance(value, ast.JoinedStr):
+            got = "str"
+        elif isinstance(value, ast.List | ast.ListComp):
+            got = "list"
+        elif isinstance(value, ast.Dict):
+            got = "dict"
+        else:
+            return
+        ok = got in kinds or (got == "bool" and ("int" in kinds or "float" in kinds)) or (
+            got == "int" and "float" in kinds)
+        if ok:
+            return
+        want = f"must be one of ({', '.join(kinds)})" if len(kinds) > 1 else f"must be {kinds[0]}"
+        hint = {"str": f'"{str(value.value).lower()}"' if got == "bool" else f'"{value.value}"'
+                if isinstance(value, ast.Constant) else "a string"}.get(kinds[0], kinds[0])
+        self.out.append(WrongLiteralType.finding(
+            None, f"`{arg}` of `{cls}` is typed {' | '.join(k for k in kinds if k != 'NoneType')} in the "
+            f"bindings (cdktf-cdktf-provider-aws {provider_version()}); {'an' if got == 'int' else 'a'} {got} is given",
+            location=self._loc(value), symbol=f"{info.name}.{cls}({arg}=)",
+            error=f"TypeError: type of argument {arg} {want}; got {got} instead",
+            fix=f"{arg}={hint}").with_(stage="frontend"))
 
     def _dict(self, info: ModuleInfo, struct: str, node: ast.Dict, *, mapped: bool) -> None:
         """Keys of a dict given for a struct. Outside a list the bindings call `Struct(**d)` (unknown key ->

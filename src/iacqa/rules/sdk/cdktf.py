@@ -59,3 +59,26 @@ class DroppedStructKey(Rule):
     severity = Severity.HIGH
     title = "dict key that cdktf drops from a list of blocks"
     stage = "frontend"
+
+
+class WrongLiteralType(Rule):
+    """A literal of a type the cdktf binding does not accept for that argument.
+
+    What it finds: keyword arguments of cdktf AWS provider classes and structs that are typed with scalars only in
+    the installed bindings (`typing.Optional[builtins.str]`, `jsii.Number`, `builtins.bool`) and get a literal of
+    another type, such as `True` where the Terraform schema has a string ("true").
+    Why it breaks: every generated `__init__` checks its arguments with typeguard, so the program raises TypeError
+    and `cdktf synth` stops. The Terraform schema, not Python habit, decides: `at_rest_encryption_enabled` of
+    aws_elasticache_replication_group is a string while `transit_encryption_enabled` is a bool.
+    Bad: `ElasticacheReplicationGroup(..., at_rest_encryption_enabled=True)`.
+    Good: `ElasticacheReplicationGroup(..., at_rest_encryption_enabled="true")`.
+    What AWS says: nothing; Python says `TypeError: type of argument at_rest_encryption_enabled must be one of
+    (str, NoneType); got bool instead`.
+    References: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group
+    """
+
+    id = "CTF003"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "literal of a type the binding does not accept"
+    stage = "frontend"
