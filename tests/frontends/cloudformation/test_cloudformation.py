@@ -109,3 +109,85 @@ def test_unknown_function_and_circular_sub_do_not_crash(tmp_path: Path) -> None:
     result = analyze(root, stages=("ingest", "graph", "check"))
     assert not [f for f in result.findings if f.rule == "IQA001"]
     assert any(f.rule == "CFN003" and "Fn::Frobnicate" in f.message for f in result.findings)
+
+
+CONTRACT = Path(__file__).parents[2] / "fixtures" / "contract" / "cloudformation"
+
+
+def test_contract_stack_graph() -> None:
+    fr = CloudFormationFrontend().build(load(CONTRACT, None, None), {})
+    g = fr.graph
+    assert fr.status == "ok"
+    assert {r.type for r in g} >= {"AWS::SQS::Queue", "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping",
+                                   "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::IAM::Role"}
+    orders, dlq = g.resources["Orders"], g.resources["OrdersDlq"]
+    assert orders.outputs["Url"] == "https://sqs.us-east-1.amazonaws.com/123456789012/orders"
+    assert dlq.outputs["Arn"] == "arn:aws:sqs:us-east-1:123456789012:orders-dlq"
+    assert g.resolve_resource(orders.get("RedrivePolicy.deadLetterTargetArn")).id == "OrdersDlq"
+    assert orders.get("RedrivePolicy.maxReceiveCount") == 3
+    mapping = g.resources["WorkerQueueMapping"]
+    assert g.resolve_resource(mapping.get("EventSourceArn")).id == "Orders" and mapping.get("BatchSize") == 10
+    worker = g.resources["Worker"]
+    assert (worker.get("MemorySize"), worker.get("Timeout"), worker.get("Runtime")) == (256, 30, "python3.12")
+    assert g.resolve_resource(worker.get("Role")).id == "WorkerRole"
+    assert g.resources["OrdersTable"].outputs["StreamArn"].startswith(
+        "arn:aws:dynamodb:us-east-1:123456789012:table/orders-table/stream/")
+    assert g.code["Worker"].kind == "inline" and "def handler" in g.code["Worker"].files["index.py"]
+    assert worker.location.line and worker.location.file == "lib/TapStack.yml"
+
+
+def test_load_template_unpacks_to_template_and_positions() -> None:
+    from iacqa.frontends.cloudformation.template import load_template
+
+    template, positions = load_template(CONTRACT / "lib" / "TapStack.yml")
+    assert template["Resources"]["Orders"]["Type"] == "AWS::SQS::Queue"
+    assert positions[("Resources", "Orders")].line == 8
+    assert positions[("Resources", "Orders", "Properties", "RedrivePolicy", "maxReceiveCount")].line == 15
+    assert template["Resources"]["Orders"]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["OrdersDlq", "Arn"]}  # the short tag, in its long form
+
+
+def _project(tmp_path: Path, doc: dict) -> Path:
+    root = tmp_path / "p"
+    (root / "lib").mkdir(parents=True)
+    (root / "metadata.json").write_text('{"platform": "cfn", "language": "yaml"}')
+    (root / "lib" / "TapStack.yml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    return root
+
+
+def test_circular_ref_is_not_a_crash(tmp_path: Path) -> None:
+    doc = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+        "A": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "B"}}},
+        "B": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "A"}}}}}
+    root = _project(tmp_path, doc)
+    result = analyze(root, stages=("ingest", "graph", "check"))
+    assert not [f for f in result.findings if f.rule == "IQA001"]
+    assert any(f.symbol == "E3004" for f in result.findings), "cfn-lint names the circular dependency"
+    assert {"A", "B"} <= set(CloudFormationFrontend().build(load(root, None, None), {"cfn_lint": False}).graph.resources)
+
+
+def test_code_in_a_bucket_of_the_same_stack_is_missing(tmp_path: Path) -> None:
+    fn = {"Runtime": "python3.12", "Handler": "index.handler", "Role": "arn:aws:iam::123456789012:role/r"}
+    doc = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+        "Fn": {"Type": "AWS::Lambda::Function", "Properties": {**fn, "Code": {"S3Bucket": {"Ref": "Artifacts"},
+                                                                             "S3Key": "fn.zip"}}},
+        "Ext": {"Type": "AWS::Lambda::Function", "Properties": {**fn, "Code": {"S3Bucket": "shared-artifacts",
+                                                                              "S3Key": "ext.zip"}}},
+        "Artifacts": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "artifacts-dev"}}}}
+    fr = CloudFormationFrontend().build(load(_project(tmp_path, doc), None, None), {"cfn_lint": False})
+    art = fr.graph.code["Fn"]
+    assert art.kind == "missing" and art.source_path == "s3://artifacts-dev/fn.zip" and "NoSuchKey" in art.missing_error
+    assert "Ext" not in fr.graph.code and any("s3://shared-artifacts/ext.zip" in n for n in fr.graph.notes)
+
+
+def test_region_map_without_the_stack_region_says_which_regions_it_has(tmp_path: Path) -> None:
+    doc = {"AWSTemplateFormatVersion": "2010-09-09",
+           "Mappings": {"RegionMap": {"us-east-2": {"AZ1": "us-east-2a"}, "eu-west-1": {"AZ1": "eu-west-1a"}}},
+           "Resources": {"S": {"Type": "AWS::EC2::Subnet", "Properties": {
+               "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24",
+               "AvailabilityZone": {"Fn::FindInMap": ["RegionMap", {"Ref": "AWS::Region"}, "AZ1"]}}}}}
+    fr = CloudFormationFrontend().build(load(_project(tmp_path, doc), None, None), {"cfn_lint": False})
+    f, = [f for f in fr.findings if f.rule == "CFN003"]
+    assert (f.resource, f.attribute, f.line) == ("S", "AvailabilityZone", 14)
+    assert f.error == "Template error: Unable to get mapping for RegionMap::us-east-1::AZ1"
+    assert "add a us-east-1 entry to RegionMap (it has eu-west-1, us-east-2)" in f.fix

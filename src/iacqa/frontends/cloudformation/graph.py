@@ -262,7 +262,8 @@ class Resolver:
                         return self.value(arg[3]["DefaultValue"], path)
                     where = f" (stack region {REGION})" if k1 == REGION or k2 == REGION else ""
                     self._problem(path, f"Fn::FindInMap [{m}, {k1}, {k2}] names no entry of Mappings{where}",
-                                  f"Template error: Unable to get mapping for {m}::{k1}::{k2}")
+                                  f"Template error: Unable to get mapping for {m}::{k1}::{k2}",
+                                  fix=self._mapping_fix(m, k1, k2))
             return "<unresolved:FindInMap>"
         if key == "Fn::Base64":
             v = self.value(arg, path)
@@ -360,7 +361,22 @@ class Resolver:
         self.identity[name] = ident
         return ident
 
-    def _problem(self, path: tuple[str, ...], message: str, error: str) -> None:
+    def _mapping_fix(self, m: Any, k1: Any, k2: Any) -> str:
+        """Say which keys the mapping does have: a region map without the stack region is the usual cause."""
+        table = (self.t.get("Mappings") or {}).get(m)
+        if not isinstance(table, dict):
+            return f"declare the mapping {m} under Mappings, or look up one that exists"
+        if k1 not in table:
+            have = ", ".join(sorted(str(k) for k in table)[:8])
+            if k1 == REGION:
+                return (f"add a {REGION} entry to {m} (it has {have}); the pipeline deploys to {REGION} unless "
+                        "lib/AWS_REGION names another region")
+            return f"add a {k1} entry to {m} (it has {have}), or look up one of those keys"
+        row = table.get(k1)
+        have = ", ".join(sorted(str(k) for k in row)[:8]) if isinstance(row, dict) else "no keys"
+        return f"add {k2} under {m}.{k1} (it has {have}), or add a DefaultValue to the Fn::FindInMap"
+
+    def _problem(self, path: tuple[str, ...], message: str, error: str, fix: str | None = None) -> None:
         key = (".".join(path), message)
         if key in self._reported:
             return
@@ -371,7 +387,7 @@ class Resolver:
 
         self.findings.append(CfnReference.finding(
             None, message, location=loc, error=error,
-            fix="reference a parameter, resource or mapping entry the template declares",
+            fix=fix or "reference a parameter, resource or mapping entry the template declares",
         ).with_(resource=rid, attribute=".".join(path[3:]) or None, stage="frontend"))
 
 
@@ -417,7 +433,7 @@ def _props_paths(props: Any, prefix: str = "") -> list[str]:
 
 
 def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root: Path, file: str | None,
-          locate: Locator | None) -> CodeArtifact | None:
+          locate: Locator | None, graph: ResourceGraph) -> CodeArtifact | None:
     art = CodeArtifact(resource=rid)
     handler = str(props.get("Handler") or "index.handler")
     runtime = str(props.get("Runtime") or "")
@@ -433,6 +449,8 @@ def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root
         art.origin[key] = Location(loc.file, first)
         art.kind = "inline"
         return art
+    if isinstance(code, dict) and code.get("S3Bucket") is not None:
+        return _s3_code(rid, art, code, raw, graph)
     uri = props.get("CodeUri") if rtype == "AWS::Serverless::Function" else None
     if isinstance(uri, str) and not uri.startswith("s3://"):
         base = Path(file).parent if file else Path(".")
@@ -450,6 +468,29 @@ def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root
             art.kind = "missing"
             art.missing_error = f"Error: CodeUri {uri} does not exist"
         return art
+    return None
+
+
+def _s3_code(rid: str, art: CodeArtifact, code: dict[str, Any], raw: dict[str, Any],
+             graph: ResourceGraph) -> CodeArtifact | None:
+    """Code.S3Bucket/S3Key: a bucket this same template creates is empty when the function is created, so the
+    package cannot be there (kind "missing", with the error Lambda gives); another bucket is outside what iacqa
+    can see (a note, no artifact: the handler is not checked)."""
+    bucket, key = _s(code.get("S3Bucket")), _s(code.get("S3Key"))
+    raw_bucket = ((raw.get("Properties") or {}).get("Code") or {}).get("S3Bucket") if isinstance(raw, dict) else None
+    target = None
+    if isinstance(raw_bucket, dict) and len(raw_bucket) == 1:
+        (fn, arg), = raw_bucket.items()
+        target = str(arg) if fn == "Ref" else str(arg[0] if isinstance(arg, list) else str(arg).split(".")[0]) \
+            if fn == "Fn::GetAtt" else None
+    if target is not None and target in graph.resources and graph.resources[target].type == "AWS::S3::Bucket":
+        art.kind = "missing"
+        art.source_path = f"s3://{bucket}/{key}"
+        art.missing_error = (f"Resource handler returned message: \"Error occurred while GetObject. S3 Error Code: "
+                             f"NoSuchKey. S3 Error Message: The specified key does not exist.\" (bucket {bucket} is "
+                             f"created by this stack ({target}), so it is empty when {rid} is created)")
+        return art
+    graph.notes.append(f"{rid}: code from s3://{bucket}/{key}, outside the project; its handler is not checked")
     return None
 
 
@@ -477,6 +518,7 @@ def graph_from_template(template: dict[str, Any], root: Path, *, file: str | Non
     if not isinstance(template, dict):
         return graph, findings
     res = Resolver(template, dict(parameters or {}), graph, findings, file, locate)
+    functions: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []
     for rid, spec in (template.get("Resources") or {}).items():
         rid = str(rid)
         if not isinstance(spec, dict):
@@ -515,12 +557,14 @@ def graph_from_template(template: dict[str, Any], root: Path, *, file: str | Non
         )
         graph.add(r)
         if graph_type == "AWS::Lambda::Function":
-            src = dict(props)
-            if rtype == "AWS::Serverless::Function":
-                src = res.value(spec.get("Properties") or {}, ("Resources", rid, "Properties"))
-            art = _code(rid, rtype, src, spec, root, file, locate)
-            if art is not None:
-                graph.code[rid] = art
+            functions.append((rid, rtype, props, spec))
+    for rid, rtype, props, spec in functions:  # after every resource: Code.S3Bucket may name a later bucket
+        src = dict(props)
+        if rtype == "AWS::Serverless::Function":
+            src = res.value(spec.get("Properties") or {}, ("Resources", rid, "Properties"))
+        art = _code(rid, rtype, src, spec, root, file, locate, graph)
+        if art is not None:
+            graph.code[rid] = art
     for name, spec in (template.get("Outputs") or {}).items():
         if isinstance(spec, dict):
             cond = spec.get("Condition")

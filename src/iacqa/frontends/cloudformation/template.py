@@ -7,7 +7,7 @@ rather than a YAML loader with hand-written tag constructors.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,13 @@ class LoadedTemplate:
     errors: list[tuple[int | None, str]] = field(default_factory=list)  # (line, message) from the decoder
     positions: dict[tuple[str, ...], Location] = field(default_factory=dict)
 
+    def __iter__(self) -> Iterator[Any]:
+        """`template, positions = load_template(path)` works too (None and {} when the file does not decode)."""
+        return iter((self.template, self.positions))
+
     def locate(self, path: tuple[str, ...]) -> Location | None:
+        """Location of a key path such as ("Resources", "Queue", "Properties", "RedrivePolicy"); list indexes are
+        skipped and a path without its own mark falls back to its nearest ancestor."""
         parts = tuple(p for p in path if not str(p).isdigit())
         for i in range(len(parts), 0, -1):
             hit = self.positions.get(parts[:i])
@@ -55,10 +61,13 @@ def _index(node: Any, prefix: tuple[str, ...], file: str, out: dict[tuple[str, .
             _index(item, prefix, file, out, depth + 1)
 
 
-def load_template(path: Path, root: Path) -> LoadedTemplate:
-    """Decode one template file; errors (bad YAML/JSON, not a mapping) are returned, never raised."""
+def load_template(path: Path, root: Path | None = None) -> LoadedTemplate:
+    """Decode one template file; errors (bad YAML/JSON, not a mapping) are returned, never raised.
+
+    Locations are relative to `root` (the project), or to the template's directory when no root is given."""
     from cfnlint.decode import decode
 
+    root = root if root is not None else path.parent
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
         template, matches = decode(str(path))
