@@ -56,7 +56,7 @@ class CfnReference(Rule):
 
     What it finds: references to parameters or resources the template does not declare, attributes a type does
     not return, mapping entries that do not exist, unknown intrinsic functions (from resolution and cfn-lint
-    E1010/E1012/E1019/E1020/E3005/E1011 and the condition checks).
+    E1010/E1012/E1019/E1020/E3005/E1011, circular dependencies E3004, and the condition checks).
     Why it breaks: the template fails validation; nothing is created.
     Bad: `!GetAtt OrdersQueue.QueueArn` (the attribute is `Arn`).
     Good: `!GetAtt OrdersQueue.Arn`
