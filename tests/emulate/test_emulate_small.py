@@ -241,6 +241,7 @@ def test_serve_binds_loopback_and_stops_on_ctrl_c(tmp_path: Path) -> None:
                            aws_secret_access_key="testing")
         assert any(u.endswith("/jobs") for u in sqs.list_queues().get("QueueUrls", []))
         assert json.loads((tmp_path / "cfn-outputs" / "flat-outputs.json").read_text())["queue_url"].endswith("/jobs")
+        sqs.close()  # no keep-alive connection left open while the server shuts down
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)  # generous: a loaded CI machine stops moto slowly
         assert "emulator stopped" in out

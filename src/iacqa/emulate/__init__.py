@@ -180,5 +180,10 @@ def serve(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = Non
             finally:
                 signal.signal(signal.SIGTERM, old)
     finally:
-        backend.stop()
+        # Bounded: a client that keeps a connection open must not keep the emulator (and the terminal) waiting.
+        import threading
+
+        stopper = threading.Thread(target=backend.stop, daemon=True)
+        stopper.start()
+        stopper.join(10)
         print("iacqa: emulator stopped.", flush=True)

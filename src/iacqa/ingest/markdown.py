@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 FENCE = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s]*)[^`]*$")
 _EXT = (
     r"py|pyi|ts|js|mjs|json|ya?ml|tf|tfvars|hcl|md|txt|cfg|ini|toml|sh|zip|properties|env|jsonc|lock|template"
+    r"|tpl|tftpl|j2|tmpl"
 )
 PATH_TOKEN = re.compile(
     rf"(?<![\w/.-])(/?(?:[\w.-]+/)*[\w.-]*\w\.(?:{_EXT})|(?:[\w.-]+/)*(?:Pulumi\.yaml|Dockerfile|Makefile|Pipfile))(?![\w-])"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.cdktf_py.static_check import apply_continuations
 from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
 from iacqa.model import Finding, Location, ResourceGraph, Severity
 from iacqa.rules.program import MissingFile, ProgramError, PythonSyntaxError
@@ -27,28 +28,48 @@ from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 
 
 def _unused_import_fix(root: Path, findings: list[Finding]) -> dict[str, str] | None:
-    """Sources with the missing-but-unused imported names removed; None when another critical finding remains."""
+    """Sources to synth instead of the user's, so the graph shows what deploy would meet once the static errors are
+    fixed: each critical finding must either carry a sure continuation from the static check (a renamed keyword or
+    import, a block wrapped in or unwrapped from a list, a literal of the right type, an unknown keyword removed) or
+    be an import of a missing name that the program never uses. {} when nothing is critical; None when some
+    critical finding has neither (the program cannot run as meant, so synth is skipped)."""
     critical = [f for f in findings if f.severity is Severity.CRITICAL]
     if not critical:
         return {}
-    patched: dict[str, str] = {}
+    patches: dict[str, list] = {}
+    unused: list[tuple[str, str, str]] = []
     for f in critical:
-        m = re.match(r"ImportError: cannot import name '(\w+)' from '([\w.]+)'", f.error or "")
-        if f.rule != "SDK001" or not m or not f.file:
+        if not f.file:
             return None
-        name = m.group(1)
-        text = patched.get(f.file) or (root / f.file).read_text(errors="replace")
+        if f.extra.get("continue_with"):
+            patches.setdefault(f.file, []).extend(f.extra["continue_with"])
+            continue
+        m = re.match(r"ImportError: cannot import name '(\w+)' from '([\w.]+)'", f.error or "")
+        if f.rule != "SDK001" or not m:
+            return None
+        unused.append((f.file, m.group(1), m.group(2)))
+    patched: dict[str, str] = {}
+    for rel, edits in patches.items():
+        try:
+            text = (root / rel).read_text(errors="replace")
+        except OSError:
+            return None
+        new = apply_continuations(text, edits)
+        if new is None:
+            return None
+        patched[rel] = new
+    for rel, name, module in unused:
+        text = patched.get(rel) or (root / rel).read_text(errors="replace")
         try:
             tree = ast.parse(text)
         except SyntaxError:
             return None
-        uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
-        if uses:
+        if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(tree)):
             return None  # the name is used: the program cannot run without it
-        new = _drop_name(text, tree, name, m.group(2))
+        new = _drop_name(text, tree, name, module)
         if new is None:
             return None
-        patched[f.file] = new
+        patched[rel] = new
     return patched
 
 
@@ -99,7 +120,8 @@ class CdktfFrontend:
                                                                                          "node_modules"))
             for rel, text in patch.items():
                 (run_root / rel).write_text(text)
-            detail += f"; synth of a copy without the unused missing import(s) in {', '.join(sorted(patch))}"
+            detail += (f"; synth of a copy with the static errors fixed as their findings say (unused missing imports "
+                       f"removed) in {', '.join(sorted(patch))}")
         from iacqa.frontends.cdktf_py.synth import synth
 
         result = synth(run_root, project.entry, timeout=float(options.get("timeout", 120)),

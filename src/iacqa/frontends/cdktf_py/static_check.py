@@ -395,6 +395,58 @@ def provider_version() -> str:
         return "?"
 
 
+_DELETE = "\0delete"  # replacement marker: remove the span and the comma after it
+
+
+def _span(node: ast.AST, text: str | None, inner: ast.AST | None = None) -> tuple[int, int, int, int, str]:
+    """A source replacement (1-based lines, UTF-8 byte columns as ast gives them); `inner`: keep that node's text."""
+    if inner is not None:
+        return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, "\0keep:" + ",".join(
+            map(str, (inner.lineno, inner.col_offset, inner.end_lineno, inner.end_col_offset))))
+    return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text or "")
+
+
+def _confident(wrong: str, right: str) -> bool:
+    """A rename sure enough to run the program with: a provider rename (`subnet_group_name` -> `name`), a jsii
+    suffix (`S3BucketVersioning` -> `S3BucketVersioningA`), case or an abbreviation; not a mere lookalike."""
+    return (wrong.endswith("_" + right) or right.startswith(wrong) or _snake(wrong) == right
+            or difflib.SequenceMatcher(None, wrong, right).ratio() >= 0.9)
+
+
+def apply_continuations(text: str, patches: list[tuple[int, int, int, int, str]]) -> str | None:
+    """The source with the findings' replacements applied (line count unchanged where possible, so tracebacks
+    and findings of the synth keep the user's line numbers); None when replacements overlap."""
+    data = text.encode()
+    starts = [0]
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def off(line: int, col: int) -> int:
+        return starts[line - 1] + col
+
+    edits: list[tuple[int, int, bytes]] = []
+    for line, col, end_line, end_col, repl in patches:
+        a, b = off(line, col), off(end_line, end_col)
+        if repl == _DELETE:
+            rest = re.match(rb"\s*,", data[b:])
+            b += rest.end() if rest else 0
+            new = b""
+        elif repl.startswith("\0keep:"):
+            il, ic, iel, iec = map(int, repl[6:].split(","))
+            new = data[off(il, ic):off(iel, iec)]
+        else:
+            new = repl.encode()
+        gap = data[a:b].count(b"\n")  # keep every later line where it was
+        edits.append((a, b, new + b"\n" * max(0, gap - new.count(b"\n"))))
+    edits.sort(reverse=True)
+    for earlier, later in zip(edits[1:], edits, strict=False):
+        if earlier[1] > later[0]:
+            return None
+    for a, b, new in edits:
+        data = data[:a] + new + data[b:]
+    return data.decode(errors="replace")
+
+
 class _Checker(ast.NodeVisitor):
     def __init__(self, rel: str) -> None:
         self.rel = rel
@@ -462,6 +514,8 @@ class _Checker(ast.NodeVisitor):
                     error=f"ImportError: cannot import name '{alias.name}' from '{mod}'",
                     fix=f"import {close}" if close else f"remove `{alias.name}`: `{mod}` has no such class; "
                     "configure it through the resource's own arguments",
+                    continue_with=[_span(alias, f"{close} as {alias.asname or alias.name}")] if close and
+                    _confident(alias.name, close) else None,
                 ).with_(stage="frontend"))
                 continue
             self.bound[alias.asname or alias.name] = (mod, alias.name)
@@ -540,16 +594,27 @@ class _Checker(ast.NodeVisitor):
             if kw.arg in params:
                 self._value(info, cls, kw.arg, kw.value, mapped=False)
                 continue
-            self._unknown_keyword(mod, cls, kw.arg, params, kw.value if hasattr(kw.value, "lineno") else node)
+            self._unknown_keyword(mod, cls, kw.arg, params, kw.value if hasattr(kw.value, "lineno") else node,
+                                  (kw, kw.value))
 
-    def _unknown_keyword(self, mod: str, cls: str, arg: str, params: set[str], at: ast.AST) -> None:
+    def _unknown_keyword(self, mod: str, cls: str, arg: str, params: set[str], at: ast.AST,
+                         item: tuple[ast.AST, ast.AST] | None = None) -> None:
         close = _suggest(arg, params, owner=cls)
+        patch = None
+        if item is not None:  # continue with the renamed keyword when the rename is sure, else without it
+            name_node, value = item
+            if close and _confident(arg, close):
+                patch = [_span(name_node, repr(close)) if isinstance(name_node, ast.Constant) else
+                         (name_node.lineno, name_node.col_offset, name_node.lineno,
+                          name_node.col_offset + len(arg.encode()), close)]
+            else:
+                patch = [(name_node.lineno, name_node.col_offset, value.end_lineno, value.end_col_offset, _DELETE)]
         self.out.append(UnknownKeyword.finding(
             None, f"`{cls}` has no argument `{arg}`" + (f" (did you mean `{close}`?)" if close else ""),
             location=self._loc(at), symbol=f"{mod}.{cls}({arg}=)",
             error=f"TypeError: {cls}.__init__() got an unexpected keyword argument '{arg}'",
             fix=f"{close}=" if close else f"remove `{arg}=`; {cls} accepts: "
-            + ", ".join(sorted(p for p in params if p not in META)[:14]),
+            + ", ".join(sorted(p for p in params if p not in META)[:14]), continue_with=patch,
         ).with_(stage="frontend"))
 
     # -- nested blocks: list or single, and the keys of plain dicts (verified against real synths) ----------------
@@ -586,7 +651,9 @@ class _Checker(ast.NodeVisitor):
                 error=(f"TypeError: type of argument {arg} must be one of ({accepted}); got list instead"
                        if not mapped else f"jsii: Key '{_camel(arg)}': Unable to deserialize value as "
                        f"{(info.cls(struct).jsii if info.cls(struct) else struct)}: the value is an array"),
-                fix=f"pass one block: {arg}={struct}(...) without the list brackets").with_(stage="frontend"))
+                fix=f"pass one block: {arg}={struct}(...) without the list brackets",
+                continue_with=[_span(value, None, inner=value.elts[0])] if isinstance(value, ast.List | ast.Tuple)
+                and len(value.elts) == 1 else None).with_(stage="frontend"))
             return
         if is_one and listed and not single:
             struct = listed[0]
@@ -596,7 +663,10 @@ class _Checker(ast.NodeVisitor):
                 location=self._loc(value), symbol=f"{info.name}.{cls}({arg}=)",
                 error=f"jsii SerializationError: Key '{_camel(arg)}': Unable to deserialize value as "
                       f"cdktf.IResolvable | array<{jsii}> | undefined ... Value is not an array",
-                fix=f"wrap it in a list: {arg}=[{struct}(...)]").with_(stage="frontend"))
+                fix=f"wrap it in a list: {arg}=[{struct}(...)]",
+                continue_with=[(value.lineno, value.col_offset, value.lineno, value.col_offset, "["),
+                               (value.end_lineno, value.end_col_offset, value.end_lineno, value.end_col_offset, "]")],
+            ).with_(stage="frontend"))
             if isinstance(value, ast.Dict):
                 self._dict(info, struct, value, mapped=True)
             return
@@ -631,7 +701,9 @@ class _Checker(ast.NodeVisitor):
             f"bindings (cdktf-cdktf-provider-aws {provider_version()}); {'an' if got == 'int' else 'a'} {got} is given",
             location=self._loc(value), symbol=f"{info.name}.{cls}({arg}=)",
             error=f"TypeError: type of argument {arg} {want}; got {got} instead",
-            fix=f"{arg}={hint}").with_(stage="frontend"))
+            fix=f"{arg}={hint}",
+            continue_with=[_span(value, hint)] if kinds[0] == "str" and isinstance(value, ast.Constant) else None,
+        ).with_(stage="frontend"))
 
     def _dict(self, info: ModuleInfo, struct: str, node: ast.Dict, *, mapped: bool) -> None:
         """Keys of a dict given for a struct. Outside a list the bindings call `Struct(**d)` (unknown key ->
@@ -646,7 +718,8 @@ class _Checker(ast.NodeVisitor):
         if not mapped:
             for key, val in zip(keys, node.values, strict=True):
                 if key not in params:
-                    self._unknown_keyword(info.name, struct, key, params, val)
+                    self._unknown_keyword(info.name, struct, key, params, val,
+                                          (node.keys[keys.index(key)], val))
                 else:
                     self._value(info, struct, key, val, mapped=False)
             return
@@ -670,12 +743,15 @@ class _Checker(ast.NodeVisitor):
                 + (f", or the key \"{right}\"" if right else "")).with_(stage="frontend"))
         if missing:
             names = ", ".join(f"'{jsii_names[m]}'" for m in missing)
+            renames = {_snake(k): kn for k, kn in zip(keys, node.keys, strict=True) if _snake(k) in missing}
             self.out.append(DroppedStructKey.finding(
                 None, f"a dict for `{struct}` lacks the required propert{'y' if len(missing) == 1 else 'ies'} "
                 f"{names} (jsii matches camelCase names, not snake_case)", severity=Severity.CRITICAL,
                 location=self._loc(node), symbol=f"{info.name}.{struct}",
                 error=f"RuntimeError: ... Missing required properties for {s.jsii or struct}: {names}",
-                fix=f"use the struct class {struct}({', '.join(m + '=...' for m in missing)})").with_(stage="frontend"))
+                fix=f"use the struct class {struct}({', '.join(m + '=...' for m in missing)})",
+                continue_with=[_span(kn, repr(jsii_names[m])) for m, kn in renames.items()]
+                if set(renames) == set(missing) else None).with_(stage="frontend"))
 
 
 def check_source(rel: str, source: str) -> list[Finding]:

@@ -101,8 +101,9 @@ class NameWithoutSuffix(Rule):
         for r in self.resources(ctx):
             prop = NAME_PROPS[r.type]
             name = r.get(prop)
-            if not isinstance(name, str) or not name or "<unresolved" in name or name.startswith("mock-"):
-                continue
+            if not isinstance(name, str) or not name or "<unresolved" in name or "${" in name \
+                    or name.startswith("mock-"):
+                continue  # unresolved parts (a random suffix, a value known only at deploy) may well be unique
             low = name.lower()
             if any(s.lower() in low for s in wanted) or any(g in name for g in generated):
                 continue
