@@ -141,7 +141,8 @@ def run(template_path: Path, root: Path, *, drop_covered: bool = True) -> list[F
     except Exception as exc:  # noqa: BLE001 - cfn-lint on hostile input: report one finding, keep going
         return [CfnWarning.finding(None, f"cfn-lint could not check {rel}: {type(exc).__name__}: {exc}",
                                    location=Location(rel, None), error=str(exc))]
-    types = _resource_types(template_path)
+    # Types only matter for rename suggestions; decode again only when there is an unknown property to explain.
+    types = _resource_types(template_path) if any(m.rule.id == "E3002" for m in matches) else {}
     # A misspelt required property is two matches (E3002 'RoleArn' unexpected, E3003 'RoleARN' required): report
     # the E3002 with the rename as its fix and drop the E3003 it explains.
     required: dict[tuple[str, ...], list[str]] = {}
