@@ -173,7 +173,9 @@ def synth(root: Path, entry: str | None = None, timeout: float = 120.0, memory_m
     else:
         target = str((root / entry).resolve())
         path0 = str(Path(target).parent)
-    paths = [p for p in (str(slim_dir) if slim_dir else None, _iacqa_path()) if p]
+    # The project root is importable as in the TAP pipeline (PYTHONPATH=. under pipenv), so `python lib/app.py`
+    # that imports `lib.stack` (corpus Pr6426's cdktf.json) runs as it does there.
+    paths = [p for p in (str(slim_dir) if slim_dir else None, str(root), _iacqa_path()) if p]
     env = safe_env(home, extra={
         "CDKTF_OUTDIR": str(outdir),
         "CDKTF_CONTEXT_JSON": json.dumps({"environmentSuffix": "dev"}),
