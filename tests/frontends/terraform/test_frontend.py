@@ -149,3 +149,15 @@ def test_seed002_fixed_has_no_critical_or_high_finding(tmp_path: Path) -> None:
            if f.severity.value in ("critical", "high")]
     assert not bad, bad
     assert result.graph["resources"] == 26
+
+
+def test_duplicate_addresses_and_missing_labels_are_what_terraform_rejects(tmp_path: Path) -> None:
+    root = _project(tmp_path, 'resource "aws_sqs_queue" "q" {\n  name = "q-dev"\n}\n'
+                    'resource "aws_s3_bucket_encryption" {\n  bucket = "b"\n}\n',
+                    {"lib/copy.tf": 'resource "aws_sqs_queue" "q" {\n  name = "q-dev"\n}\n'})
+    result = analyze(root, stages=("ingest", "graph"))
+    tfs = sorted((f.file, f.line, f.error) for f in result.findings if f.rule == "TFS009")
+    dup = [t for t in tfs if "Duplicate" in t[2]]
+    assert len(dup) == 1 and dup[0][1] == 1 and 'Duplicate resource "aws_sqs_queue"' in dup[0][2]
+    assert "already declared at lib/" in dup[0][2]  # files load in name order: the second one is reported
+    assert ("lib/main.tf", 4) in [t[:2] for t in tfs if "must have 2 labels" in t[2]]

@@ -63,6 +63,57 @@ def provider_major(config: dict[str, Any]) -> int | None:
     return None
 
 
+LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1}
+
+
+def structure_findings(module: Any) -> list[Finding]:
+    """What terraform rejects while loading a module: duplicate addresses, blocks without their labels."""
+    from iacqa.rules.sdk.terraform import InvalidConfigurationStructure as Rule
+
+    out: list[Finding] = []
+    seen: dict[tuple[str, ...], Any] = {}
+    dups: dict[tuple[Any, Any], list[str]] = {}
+    for b in module.blocks:
+        want = LABELS.get(b.type)
+        if want is None:
+            continue
+        if len(b.labels) != want:
+            what = "type, name" if want == 2 else "name"
+            error = (f"Error: Missing name for {b.type}: All {b.type} blocks must have {want} labels ({what})."
+                     if len(b.labels) < want else f"Error: Extraneous label for {b.type}")
+            out.append(Rule.finding(None, f"`{b.type}` block with {len(b.labels)} label(s) "
+                                    f"({', '.join(b.labels) or 'none'}); terraform needs {want} ({what})",
+                                    location=Location(b.file, b.line), error=error,
+                                    fix=f"write `{b.type} \"<type>\" \"<name>\" {{ ... }}`" if want == 2
+                                    else f"write `{b.type} \"<name>\" {{ ... }}`").with_(stage="frontend"))
+            continue
+        key = (b.type, *b.labels)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = b
+            continue
+        addr = ".".join(b.labels) if b.type == "resource" else f"{b.type}.{'.'.join(b.labels)}"
+        pair = (first.file, b.file)
+        dups.setdefault(pair, []).append(addr)
+        if len(dups[pair]) > 3:
+            continue  # one file repeating another: the first three say it, the summary below counts the rest
+        out.append(Rule.finding(
+            None, f"{addr} is declared twice in {module.dir}/ (also at {first.file}:{first.line})",
+            location=Location(b.file, b.line), error=f'Error: Duplicate {b.type} "{b.labels[0]}" configuration: '
+            f"A {b.labels[0]} {b.type} named \"{b.labels[-1]}\" was already declared at {first.file}:{first.line}. "
+            f"{b.type.capitalize()} names must be unique per type in each module.",
+            fix="keep one declaration (a response's draft and final answer must not both be saved as .tf files)",
+        ).with_(resource=addr, stage="frontend"))
+    for (a, b_file), addrs in dups.items():
+        if len(addrs) > 3:
+            out.append(Rule.finding(
+                None, f"{b_file} declares {len(addrs)} blocks that {a} already declares (e.g. {', '.join(addrs[:3])}): "
+                "two versions of the same configuration in one module", location=Location(b_file, 1),
+                error=f"Error: Duplicate resource configuration ({len(addrs)} duplicates)",
+                fix=f"keep one of {a} and {b_file}").with_(stage="frontend"))
+    return out
+
+
 class TerraformFrontend:
     platform = "tf"
 
@@ -77,6 +128,7 @@ class TerraformFrontend:
                                       error=f"Error: {msg}", fix="fix the syntax; terraform reads no file of the "
                                       "module until every file parses")
             for file, line, msg in module.errors]
+        findings.extend(structure_findings(module))
         locate = locator(module)
         config = to_config(module)
         try:

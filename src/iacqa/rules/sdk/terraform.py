@@ -169,3 +169,25 @@ class ProviderVersionMismatch(Rule):
     severity = Severity.CRITICAL
     title = "name exists only in another AWS provider major version"
     stage = "frontend"
+
+
+class InvalidConfigurationStructure(Rule):
+    """A module whose blocks terraform cannot load: a resource declared twice, or a block with the wrong labels.
+
+    What it finds: two `resource`/`data`/`module`/`variable`/`output` blocks with the same address in one module
+    directory (often a draft and a final answer saved as two files), and `resource`/`data` blocks without both a
+    type and a name label.
+    Why it breaks: `terraform init`/`validate` stop while loading the configuration; nothing is planned.
+    Bad: `resource "aws_s3_bucket_encryption" { ... }` (one label); the same `resource "aws_sqs_queue" "q"` in
+    main.tf and main_2.tf.
+    Good: `resource "aws_s3_bucket_server_side_encryption_configuration" "data" { ... }`, each address once.
+    What AWS says: nothing; terraform says `Error: Duplicate resource "aws_sqs_queue" configuration` or
+    `Error: Missing name for resource: All resource blocks must have 2 labels (type, name).`
+    References: https://developer.hashicorp.com/terraform/language/resources/syntax
+    """
+
+    id = "TFS009"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "configuration terraform cannot load"
+    stage = "frontend"
