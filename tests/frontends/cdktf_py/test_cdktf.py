@@ -83,7 +83,9 @@ def test_seed004_faulty_synth_continues_past_the_unused_missing_import(tmp_path:
     role = fr.graph.resources["aws_iam_role.price-enricher-role"]
     assert role.location.line == 121  # IamRole(self, id, ...) in a helper: found by its class
     art = fr.graph.code["aws_lambda_function.price-enricher"]
-    assert art.kind == "missing" and art.source_path == "lambda/price-enricher.zip"
+    # terraform runs in cdktf.out/stacks/<stack>, where the relative "lambda/price-enricher.zip" points
+    assert art.kind == "missing" and art.source_path == "cdktf.out/stacks/TapStackdev/lambda/price-enricher.zip"
+    assert art.missing_error.startswith('Error: unable to load "lambda/price-enricher.zip"')
 
 
 def test_seed004_fixed_asset_code_maps_to_the_project() -> None:
@@ -316,3 +318,36 @@ def test_static_errors_continue_as_their_fixes_say(tmp_path: Path) -> None:
     assert [(f.rule, f.severity.value) for f in check_source("lib/s.py", patched)] == [("CTF002", "high")]
     (tmp_path / "lib" / "s.py").write_text(BAD)
     assert _unused_import_fix(tmp_path, check_source("lib/s.py", BAD)) is None
+
+
+def test_relative_code_paths_resolve_where_terraform_runs(tmp_path: Path) -> None:
+    """A zip beside the app is not found by `cdktf deploy` when named relatively (terraform runs in
+    cdktf.out/stacks/<stack>; corpus Pr7312/Pr7824 failed so); an absolute path built from __file__ is found."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "fn.zip", "w") as zf:
+        zf.writestr("index.py", "def handler(event, context):\n    return 1\n")
+    (tmp_path / "main.py").write_text('''import os
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
+
+
+class S(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        AwsProvider(self, "aws", region="us-east-1")
+        for name, path in (("relative", "fn.zip"), ("absolute", os.path.join(os.path.dirname(__file__), "fn.zip"))):
+            LambdaFunction(self, name, function_name=name, role="arn:aws:iam::123456789012:role/r",
+                           runtime="python3.12", handler="index.handler", filename=path)
+
+
+app = App()
+S(app, "s")
+app.synth()
+''')
+    fr = CdktfFrontend().build(load(tmp_path, None, None), {})
+    assert fr.status == "ok", fr.detail
+    rel, absolute = fr.graph.code["aws_lambda_function.relative"], fr.graph.code["aws_lambda_function.absolute"]
+    assert rel.kind == "missing" and rel.source_path == "cdktf.out/stacks/s/fn.zip"
+    assert absolute.kind == "zip" and absolute.source_path == "fn.zip" and "index.py" in absolute.files

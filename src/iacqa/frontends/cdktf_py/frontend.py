@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -133,7 +134,7 @@ class CdktfFrontend:
                 "" if result.slim else " (full provider package)") + (f"; {result.detail}" if result.detail else "")
             if result.status != "ok" or not result.tf_json_paths:
                 return FrontendResult(graph, findings, "failed" if result.status != "no-entry" else "error", detail)
-            graph, more = self._graph(result.tf_json_paths, root, files)
+            graph, more = self._graph(result.tf_json_paths, root, files, run_root)
             findings.extend(more)
         finally:
             result.cleanup()
@@ -182,7 +183,8 @@ class CdktfFrontend:
         return out
 
     # -- cdk.tf.json -> graph ---------------------------------------------------------------------------------------
-    def _graph(self, paths: list[Path], root: Path, files: list[str]) -> tuple[ResourceGraph, list[Finding]]:
+    def _graph(self, paths: list[Path], root: Path, files: list[str],
+               run_root: Path | None = None) -> tuple[ResourceGraph, list[Finding]]:
         from iacqa.frontends.terraform.graph import graph_from_config
 
         sites = construct_sites(root, [f for f in files if f.endswith(".py") and not f.startswith(("tests/",
@@ -196,9 +198,14 @@ class CdktfFrontend:
                 findings.append(ProgramError.finding(None, f"cdktf wrote an unreadable {path.name}: {exc}",
                                                      location=Location(None, None), error=str(exc)))
                 continue
-            _map_assets(config, path.parent, root)
+            if run_root is not None and run_root != root:  # absolute paths the app built inside the synth copy
+                config = json.loads(json.dumps(config).replace(str(run_root), str(root)))
+            # `cdktf deploy` runs terraform in <output>/stacks/<stack>: relative paths in the configuration
+            # (lambda filename, file() arguments) resolve there, not at the project root (corpus Pr7312, Pr7824)
+            run_dir = f"{_output_dir(root)}/stacks/{path.parent.name}"
+            _map_assets(config, path.parent, root, run_dir)
             locate = _locator(config, sites)
-            graph, more = graph_from_config(config, root, platform="cdktf", locate=locate, run_dir=".")
+            graph, more = graph_from_config(config, root, platform="cdktf", locate=locate, run_dir=run_dir)
             findings.extend(more)
             for r in graph:
                 merged.add(r)
@@ -284,7 +291,16 @@ def _digest(files: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def _map_assets(config: dict[str, Any], stack_dir: Path, root: Path) -> None:
+def _output_dir(root: Path) -> str:
+    """cdktf.json "output" (where `cdktf synth` writes the stacks), cdktf.out by default."""
+    try:
+        out = json.loads((root / "cdktf.json").read_text()).get("output")
+    except (OSError, ValueError, AttributeError):
+        out = None
+    return out.strip("/") if isinstance(out, str) and out.strip("/") and not Path(out).is_absolute() else "cdktf.out"
+
+
+def _map_assets(config: dict[str, Any], stack_dir: Path, root: Path, run_dir: str = ".") -> None:
     """Point `filename = "assets/<id>/<hash>/archive.zip"` at the project directory the asset was built from.
 
     cdktf zips a TerraformAsset into the synth output; the project directory with the same files is the code's
@@ -305,7 +321,7 @@ def _map_assets(config: dict[str, Any], stack_dir: Path, root: Path) -> None:
             dirs = _project_dirs(root)
         match = dirs.get(_digest(content))
         if match is not None:
-            body["filename"] = match
+            body["filename"] = os.path.relpath(root / match, root / run_dir)  # as terraform would reach it
 
 
 def _project_dirs(root: Path) -> dict[str, str]:
