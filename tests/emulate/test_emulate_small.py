@@ -221,7 +221,12 @@ def test_serve_binds_loopback_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         f"serve(g, Path({str(tmp_path)!r}), {{}})\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    def _terminal_like() -> None:  # the child starts as from a shell: SIGINT neither blocked nor ignored
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=_terminal_like,
                             text=True, env=env)
     lines = []
     try:

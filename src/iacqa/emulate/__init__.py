@@ -144,6 +144,11 @@ def serve(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = Non
     from iacqa.emulate.deploy import deploy, outputs
 
     options = dict(options or {})
+    # Ctrl-C must stop the emulator even when the parent started us with SIGINT ignored or blocked (both are
+    # inherited across exec: a CI runner or a test process that masked it).
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     backend = moto_backend.start(options.get("endpoint_url"))
     try:
         with tempfile.TemporaryDirectory(prefix="iacqa-serve-") as tmp:
