@@ -2,14 +2,11 @@
 
 The child is a fresh interpreter running `iacqa.frontends.cdk_py.runner` (never a fork: a process that imported
 a jsii library holds pipes to its node kernel, and node needs no RLIMIT_AS since it reserves gigabytes of address
-space). It runs in its own session; the parent samples the RSS of the whole tree (python + node) and kills the
-group past the memory limit or the deadline.
+space). It runs in its own session and is watched by sandbox.tree (time, RSS of the whole tree python + node).
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,11 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.sandbox.child import read_events, tail
-
-try:
-    import psutil
-except ImportError:  # pragma: no cover - psutil is a dependency
-    psutil = None
+from iacqa.sandbox.tree import watch
 
 
 @dataclass
@@ -55,51 +48,3 @@ def run_app(root: Path, path0: str, mode: str, target: str, env: dict[str, str],
     run.events = read_events(events_path)
     run.stdout, run.stderr = tail(out_path, 8000), tail(err_path, 8000)
     return run
-
-
-def watch(proc: subprocess.Popen, timeout: float, memory_mb: int) -> tuple[str, float]:
-    """Wait for the child; kill its whole session on timeout or when the tree's RSS passes the limit."""
-    status, peak = "ok", 0.0
-    deadline = time.monotonic() + timeout
-    ps = None
-    if psutil is not None:
-        try:
-            ps = psutil.Process(proc.pid)
-        except psutil.NoSuchProcess:
-            ps = None
-    while proc.poll() is None:
-        if ps is not None:
-            try:
-                rss = 0
-                for p in [ps, *ps.children(recursive=True)]:
-                    try:
-                        rss += p.memory_info().rss
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        continue
-                peak = max(peak, rss / 2**20)
-                if rss > memory_mb * 2**20:
-                    status = "memory"
-                    break
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                pass
-        if time.monotonic() > deadline:
-            status = "timeout"
-            break
-        time.sleep(0.05)
-    kill_group(proc)  # also reaps node when the app ended without shutting the jsii kernel down
-    if status != "ok":
-        return status, peak
-    if proc.returncode is not None and proc.returncode < 0:
-        return "killed", peak
-    return status, peak
-
-
-def kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,11 +24,7 @@ from typing import Any
 
 from iacqa.sandbox import safe_env
 from iacqa.sandbox.child import read_events, tail
-
-try:
-    import psutil
-except ImportError:  # pragma: no cover - psutil is a dependency
-    psutil = None
+from iacqa.sandbox.tree import watch
 
 CHILD_DIR = Path(__file__).resolve().parent / "_child"
 COPY_SKIP = {".git", "node_modules", "__pycache__", ".venv", "venv", ".pytest_cache", "cdktf.out", "cdk.out",
@@ -103,41 +98,15 @@ def launch(cmd: list[str], scratch: Scratch, env: dict[str, str], timeout: float
                                     stderr=err, start_new_session=True)
         except OSError as exc:
             return Launch("error", None, 0.0, 0.0, stderr=f"{type(exc).__name__}: {exc}")
-        status, peak = "ok", 0.0
-        ps = psutil.Process(proc.pid) if psutil else None
-        deadline = t0 + timeout
-        while proc.poll() is None:
-            if ps is not None:
-                try:
-                    rss = sum(p.memory_info().rss for p in [ps, *ps.children(recursive=True)]) / 2**20
-                    peak = max(peak, rss)
-                    if rss > memory_mb:
-                        status = "memory"
-                        _kill(proc)
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    pass
-            if time.monotonic() > deadline:
-                status = "timeout"
-                _kill(proc)
-            time.sleep(0.03)
-        _kill(proc)  # whatever the tests left running in their process group
+        status, peak = watch(proc, timeout, memory_mb, interval=0.03)
+        if status == "killed":
+            status = "ok"  # a test run ended by a signal is judged from its output, as before
     seconds = time.monotonic() - t0
     events = read_events(events_path, start_offset)
     stderr = tail(err_path)
     if status == "ok" and "MemoryError" in stderr and proc.returncode not in (0, 1):
         status = "memory"
     return Launch(status, proc.returncode, round(seconds, 3), round(peak, 1), events, tail(out_path), stderr)
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        pass
 
 
 def python() -> str:
