@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from iacqa.frontends.code_package import CODE_SUFFIXES as PACKAGE_SUFFIXES
+from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
 from iacqa.model import CodeArtifact, Location
 
@@ -143,7 +145,7 @@ def make_locate(root: Path, files: list[str], templates: list[dict[str, Any]]) -
 
 
 # -- Lambda code ---------------------------------------------------------------------------------------------------
-CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java", ".yaml", ".yml")
+CODE_SUFFIXES = (*PACKAGE_SUFFIXES, ".yaml", ".yml")  # CDK assets often carry config files
 SKIP = {"__pycache__", "node_modules", ".venv", "cdk.out", ".git"}
 
 
@@ -160,23 +162,9 @@ def asset_artifact(rid: str, asset_path: str, root: Path) -> CodeArtifact:
     art.source_path = src.relative_to(root.resolve()).as_posix() if src.is_relative_to(root.resolve()) else str(src)
     rroot = root.resolve()
     if src.is_dir():
-        art.kind = "directory"
-        for f in sorted(src.rglob("*")):
-            if f.is_file() and f.suffix in CODE_SUFFIXES and not (set(f.relative_to(src).parts) & SKIP):
-                key = f.relative_to(src).as_posix()
-                art.files[key] = f.read_text(errors="replace")
-                art.origin[key] = Location(f.relative_to(rroot).as_posix() if f.is_relative_to(rroot) else str(f), 1)
+        read_dir(art, src, rroot, suffixes=CODE_SUFFIXES, skip=SKIP)
     elif src.is_file() and src.suffix == ".zip":
-        import zipfile
-
-        art.kind = "zip"
-        try:
-            with zipfile.ZipFile(src) as zf:
-                for n in zf.namelist():
-                    if n.endswith(CODE_SUFFIXES):
-                        art.files[n] = zf.read(n).decode(errors="replace")
-        except (zipfile.BadZipFile, OSError):
-            art.kind = "missing"
+        read_zip(art, src, CODE_SUFFIXES)
     elif src.is_file():
         art.kind = "directory"
         art.files[src.name] = src.read_text(errors="replace")

@@ -22,12 +22,12 @@ from importlib import resources as pkg_resources
 from pathlib import Path
 from typing import Any
 
+from iacqa.frontends.code_package import read_dir
 from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
 
 Locator = Callable[[tuple[str, ...]], Location | None]
 REGION, ACCOUNT, STACK = "us-east-1", "123456789012", "TapStackdev"
 SUFFIX_NAMES = {"environmentsuffix", "environment", "env", "envsuffix", "stage", "suffix"}
-CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java")
 
 # CloudFormation type -> (the property holding the physical name, what Ref returns: an outputs key).
 IDENTITY: dict[str, tuple[str | None, str]] = {
@@ -458,12 +458,7 @@ def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root
         d = root / rel
         art.source_path = rel
         if d.is_dir():
-            art.kind = "directory"
-            for f in sorted(d.rglob("*")):
-                if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
-                    k = f.relative_to(d).as_posix()
-                    art.files[k] = f.read_text(errors="replace")
-                    art.origin[k] = Location(f.relative_to(root).as_posix(), 1)
+            read_dir(art, d, root)
         else:
             art.kind = "missing"
             art.missing_error = f"Error: CodeUri {uri} does not exist"

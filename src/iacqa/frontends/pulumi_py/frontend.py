@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.pulumi_py import harness
 from iacqa.frontends.pulumi_py.locate import keyword_lines
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
@@ -22,7 +23,6 @@ FREE_MAPS = {"variables", "tags", "tags_all", "default_tags", "environment_varia
              "request_parameters", "request_templates", "response_parameters", "response_templates",
              "response_models", "request_models", "attributes", "parameters", "labels", "context"}
 TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", "environment_suffix": "dev"}
-CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java")
 
 
 def snake(name: str) -> str:
@@ -225,23 +225,9 @@ def _collect(node: Any, prefix: str, root: Path, art: CodeArtifact) -> None:
         path = (root / rel).resolve()
         art.source_path = rel
         if path.is_dir():
-            art.kind = "directory"
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
-                    key = f"{prefix.rstrip('/') + '/' if prefix and node.get('__archive') else ''}{f.relative_to(path).as_posix()}"
-                    art.files[key] = f.read_text(errors="replace")
-                    art.origin[key] = Location(f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f), 1)
+            read_dir(art, path, root, prefix=prefix.rstrip("/") + "/" if prefix and node.get("__archive") else "")
         elif path.is_file() and path.suffix == ".zip":
-            art.kind = "zip"
-            import zipfile
-
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    for n in zf.namelist():
-                        if n.endswith(CODE_SUFFIXES):
-                            art.files[n] = zf.read(n).decode(errors="replace")
-            except (zipfile.BadZipFile, OSError):
-                art.kind = "missing"
+            read_zip(art, path)
         elif path.is_file():
             key = prefix or path.name
             art.kind = "directory"

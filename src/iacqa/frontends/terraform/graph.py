@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete
 from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
@@ -25,7 +26,6 @@ from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, Res
 Locator = Callable[[tuple[str, ...]], Location | None]
 TAP_DEFAULTS = {"environment_suffix": "dev", "environmentsuffix": "dev", "env": "dev", "environment": "dev",
                 "aws_region": "us-east-1", "region": "us-east-1", "stage": "dev"}
-CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".json", ".txt", ".rb", ".go", ".java")
 # TF data source -> the Pulumi invoke whose synthetic answer it shares.
 DATA_INVOKES = {"aws_caller_identity": "getCallerIdentity", "aws_region": "getRegion", "aws_partition": "getPartition",
                 "aws_availability_zones": "getAvailabilityZones", "aws_iam_policy_document": "getPolicyDocument",
@@ -581,10 +581,9 @@ class ModuleScope(Scope):
         art.source_path = rel
         path = self.build.root / rel
         if path.is_file() and path.suffix == ".zip":
-            art.kind = "zip"
-            _read_zip(art, path)
+            read_zip(art, path)
         elif path.is_dir():
-            _read_dir(art, path, self.build.root)
+            read_dir(art, path, self.build.root)
         else:
             art.kind = "missing"
             art.missing_error = f'Error: unable to load "{filename}": open {filename}: no such file or directory'
@@ -678,27 +677,6 @@ def _native_paths(native: Any, prefix: str = "") -> list[str]:
     return out
 
 
-def _read_zip(art: CodeArtifact, path: Path) -> None:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for n in zf.namelist():
-                if n.endswith(CODE_SUFFIXES):
-                    art.files[n] = zf.read(n).decode(errors="replace")
-    except (zipfile.BadZipFile, OSError):
-        art.kind = "missing"
-
-
-def _read_dir(art: CodeArtifact, path: Path, root: Path) -> None:
-    art.kind = "directory"
-    for f in sorted(path.rglob("*")):
-        if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
-            key = f.relative_to(path).as_posix()
-            art.files[key] = f.read_text(errors="replace")
-            art.origin[key] = Location(f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f), 1)
-
-
 def _from_archive(art: CodeArtifact, archive: dict[str, Any], build: Build) -> CodeArtifact:
     """The zip `data "archive_file"` would build: source_dir, source_file or inline `source` blocks."""
     art.kind = "directory"
@@ -708,7 +686,7 @@ def _from_archive(art: CodeArtifact, archive: dict[str, Any], build: Build) -> C
         art.source_path = rel
         d = build.root / rel
         if d.is_dir():
-            _read_dir(art, d, build.root)
+            read_dir(art, d, build.root)
         else:
             art.kind = "missing"
             art.missing_error = ("Error: Archive creation error: error archiving directory: could not archive "
