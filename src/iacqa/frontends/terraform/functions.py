@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from iacqa.frontends.terraform.expressions import EvalError, Unknown
+from iacqa.frontends.terraform.expressions import EvalError, Unknown, is_unknown
 
 
 def _s(v: Any) -> str:
@@ -169,19 +169,9 @@ def _jsondecode(s: str) -> Any:
 
 
 def _jsonencode(v: Any) -> Any:
-    if isinstance(v, Unknown) or _has_unknown(v):
+    if is_unknown(v):
         return Unknown("jsonencode(...)")
     return json.dumps(v, separators=(",", ":"))
-
-
-def _has_unknown(v: Any) -> bool:
-    if isinstance(v, Unknown):
-        return True
-    if isinstance(v, dict):
-        return any(_has_unknown(x) for x in v.values())
-    if isinstance(v, list):
-        return any(_has_unknown(x) for x in v)
-    return False
 
 
 def _yamlencode(v: Any) -> str:

@@ -10,7 +10,6 @@ names: a TF resource is mapped through its Pulumi twin's entry in the type table
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.code_package import read_dir, read_zip
-from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete
+from iacqa.frontends.pulumi_py.frontend import snake
+from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
 from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
 
@@ -39,11 +39,6 @@ _NOT_PLURAL = {"ingress", "egress", "statement_ids"}
 def tf_types() -> dict[str, dict[str, Any]]:
     data = json.loads(resources.files("iacqa.data").joinpath("tf_types.json").read_text())
     return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
-def _snake(name: str) -> str:
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    return re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s).lower()
 
 
 def _camel(name: str) -> str:
@@ -202,7 +197,8 @@ class ModuleScope(Scope):
         self.modules: dict[str, Block] = {}
         self.module_outputs: dict[str, Any] = {}
         self.resource_types: set[str] = set()
-        self.states: dict[str, dict[str, Any]] = {}  # address -> the Pulumi twin's state (identity outputs)
+        self.states: dict[str, dict[str, Any]] = {}
+        self.pending: list[tuple] = []  # evaluated resource instances, added to the graph by evaluate_all  # address -> the Pulumi twin's state (identity outputs)
         self.ev = Evaluator(self)
         for b in module.blocks:
             if b.type in ("resource", "data") and len(b.labels) >= 2:
@@ -352,7 +348,7 @@ class ModuleScope(Scope):
         native = self._body(block.body, ev, addr)
         if kind == "data":
             return self._data(rtype, name, native, addr)
-        return self._resource(block, rtype, name, native, addr, iteration)
+        return self._resource(block, rtype, name, native, addr)
 
     def _body(self, body: Body, ev: Evaluator, addr: str, top: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -424,17 +420,16 @@ class ModuleScope(Scope):
                 out.setdefault("arn", f"arn:aws:iam::aws:policy/{native['name']}")
             return out
         args = _policy_args(native) if rtype == "aws_iam_policy_document" else {_camel(k): v for k, v in native.items()}
-        if rtype == "aws_iam_policy_document" and _has_unknown_deep(args):
+        if rtype == "aws_iam_policy_document" and is_unknown(args):
             out.update({"json": Unknown(f"{addr}.json"), "minified_json": Unknown(f"{addr}.json")})
             return out
         for k, v in invoke("aws:x:" + token, args).items():
-            out[_snake(k)] = v
+            out[snake(k)] = v
         if rtype == "aws_region":
             out.setdefault("name", "us-east-1")
         return out
 
-    def _resource(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str,
-                  iteration: dict) -> dict[str, Any]:
+    def _resource(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str) -> dict[str, Any]:
         from iacqa.frontends.pulumi_py.mock_outputs import outputs_for
 
         spec = tf_types().get(rtype)
@@ -448,7 +443,7 @@ class ModuleScope(Scope):
             self.states[addr] = {k: v for k, v in state.items() if k not in camel or k in ("arn", "name", "id")}
             back = {v: k for k, v in spec.get("attrs", {}).items()}
             for k, v in state.items():
-                sk = back.get(_snake(k), _snake(k))
+                sk = back.get(snake(k), snake(k))
                 if sk not in native:
                     out[sk] = v
             if spec.get("id") and spec["id"] in out:
@@ -457,14 +452,8 @@ class ModuleScope(Scope):
             out.setdefault("id", _synthetic_id(rtype, addr))
             out.setdefault("arn", f"arn:aws:{rtype.split('_')[1] if '_' in rtype else 'mock'}:us-east-1:"
                            f"123456789012:{rtype}/{name}")
-        self._pending.append((block, rtype, name, native, addr, out, iteration))
+        self.pending.append((block, rtype, name, native, addr, out))
         return out
-
-    @property
-    def _pending(self) -> list:
-        if not hasattr(self, "_pending_list"):
-            self._pending_list: list = []
-        return self._pending_list
 
     # -- modules ----------------------------------------------------------------------------------------------------
     def module_value(self, name: str) -> Any:
@@ -519,9 +508,9 @@ class ModuleScope(Scope):
             self.resource_value(kind, rtype, name)
         for name in list(self.modules):
             self.module_value(name)
-        for block, rtype, name, native, addr, out, _iteration in self._pending:
+        for block, rtype, name, native, addr, out in self.pending:
             self._add(block, rtype, name, native, addr, out)
-        self._pending.clear()
+        self.pending.clear()
 
     def _add(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str, out: dict) -> None:
         from iacqa.frontends.pulumi_py.frontend import _outputs
@@ -638,16 +627,6 @@ def _norm(path: str) -> str:
         else:
             parts.append(p)
     return "/".join(parts) or "."
-
-
-def _has_unknown_deep(v: Any) -> bool:
-    if isinstance(v, Unknown):
-        return True
-    if isinstance(v, dict):
-        return any(_has_unknown_deep(x) for x in v.values())
-    if isinstance(v, list):
-        return any(_has_unknown_deep(x) for x in v)
-    return False
 
 
 def _policy_args(native: dict[str, Any]) -> dict[str, Any]:
