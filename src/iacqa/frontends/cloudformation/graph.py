@@ -14,6 +14,7 @@ the other serverless types stay unmapped (noted), since the SAM translator is no
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -354,7 +355,7 @@ class Resolver:
         token = _tokens().get(rtype)
         if token is None:
             svc = rtype.split("::")[1].lower() if rtype.count("::") == 2 else "mock"
-            ident = {"id": f"{name}-{abs(hash(name)) % 10**8:08d}", "name": inputs.get("name", name),
+            ident = {"id": f"{name}-{hashlib.sha1(name.encode()).hexdigest()[:8]}", "name": inputs.get("name", name),
                      "arn": f"arn:aws:{svc}:{REGION}:{ACCOUNT}:{rtype.split('::')[-1].lower()}/{inputs.get('name', name)}"}
         else:
             _rid, ident = outputs_for(token, name, inputs)
