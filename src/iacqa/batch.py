@@ -54,13 +54,21 @@ def run_one(task: str, response: str, options: dict[str, Any]) -> dict[str, Any]
     return data
 
 
+def _key(path: str) -> str:
+    """Tasks are matched by resolved absolute path, so `tasks/x` and `/abs/tasks/x` resume as one task."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return path
+
+
 def _done(out: Path) -> set[tuple[str, str]]:
     seen = set()
     if out.exists():
         for line in out.read_text().splitlines():
             try:
                 d = json.loads(line)
-                seen.add((d["task"]["path"], d["task"]["response"]))
+                seen.add((_key(d["task"]["path"]), d["task"]["response"]))
             except (ValueError, KeyError, TypeError):
                 continue
     return seen
@@ -70,7 +78,7 @@ def run_batch(tasks: list[Path], responses: list[str], out: Path, workers: int =
               options: dict[str, Any] | None = None, resume: bool = True) -> Iterator[dict[str, Any]]:
     """Yield each task's JSON report as it finishes, appending it to `out` first."""
     options = dict(options or {})
-    todo = [(str(t), r) for t in tasks for r in responses]
+    todo = [(_key(str(t)), r) for t in tasks for r in responses]
     if resume:
         done = _done(out)
         todo = [j for j in todo if j not in done]
@@ -103,5 +111,11 @@ def run_batch(tasks: list[Path], responses: list[str], out: Path, workers: int =
                     fh.flush()
                     todo.remove(job)
                     yield data
+            except KeyboardInterrupt:
+                # Ctrl-C: every finished result is already written; end the workers now (their sandboxed
+                # children die with them: --die-with-parent / killed session) instead of waiting for them.
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.kill()
+                raise
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
