@@ -8,6 +8,7 @@ from iacqa.model.findings import (
     Severity,
 )
 from iacqa.model.graph import CodeArtifact, Resource, ResourceGraph
+from iacqa.model.options import Options
 from iacqa.model.result import StageResult, TaskInfo, TaskResult
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "CodeArtifact",
     "Finding",
     "Location",
+    "Options",
     "Resource",
     "ResourceGraph",
     "Severity",
