@@ -294,8 +294,9 @@ def test_json_syntax_blocks_as_objects_are_not_confused_with_arguments(tmp_path:
 
 
 def test_real_line_numbers_through_the_terraform_locator(tmp_path: Path) -> None:
+    from iacqa.frontends.terraform.config import to_config
     from iacqa.frontends.terraform.hcl_files import load_module_dir
-    from iacqa.frontends.terraform.model import locator, to_config
+    from iacqa.frontends.terraform.model import locator
 
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "main.tf").write_text('''resource "aws_sqs_queue" "q" {

@@ -11,77 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from lark import Token, Tree
 
+from iacqa.frontends.terraform.functions import FUNCTIONS as BUILTINS
 from iacqa.frontends.terraform.model import JsonExpr, parse_expression, parse_template
+from iacqa.frontends.terraform.values import EvalError, Scope, Unknown, concrete, is_unknown
+
+__all__ = ["FUNCTIONS", "EvalError", "Evaluator", "Scope", "Unknown", "concrete", "is_unknown", "literal"]
 
 MAX_DEPTH = 200
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value known only after apply (or one this evaluator cannot compute)."""
-
-    ref: str = ""
-
-    def __str__(self) -> str:
-        return "${" + self.ref + "}" if self.ref else "${unknown}"
-
-
-class EvalError(Exception):
-    """The expression is wrong in a way terraform itself would reject (bad function, type error)."""
-
-
-def is_unknown(v: Any) -> bool:
-    if isinstance(v, Unknown):
-        return True
-    if isinstance(v, dict):
-        return any(is_unknown(x) for x in v.values())
-    if isinstance(v, list):
-        return any(is_unknown(x) for x in v)
-    return False
-
-
-def concrete(v: Any) -> Any:
-    """Unknowns rendered as `${ref}` strings: what the graph stores for values known only after apply."""
-    if isinstance(v, Unknown):
-        return str(v)
-    if isinstance(v, dict):
-        return {k: concrete(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [concrete(x) for x in v]
-    return v
-
-
-class Scope:
-    """Name resolution for one evaluation context. Subclasses resolve the module's own names."""
-
-    def __init__(self, names: dict[str, Any] | None = None, parent: Scope | None = None) -> None:
-        self.names = names or {}
-        self.parent = parent
-
-    def child(self, names: dict[str, Any]) -> Scope:
-        return Scope(names, self)
-
-    def root(self, name: str, steps: list[tuple[str, Any]]) -> tuple[Any, int]:
-        """Resolve a traversal's root name; returns (value, number of steps consumed)."""
-        if name in self.names:
-            return self.names[name], 0
-        if self.parent is not None:
-            return self.parent.root(name, steps)
-        return Unknown(name), 0
-
-    def read_file(self, path: str) -> str | None:
-        return self.parent.read_file(path) if self.parent is not None else None
-
-    def read_bytes(self, path: str) -> bytes | None:
-        return self.parent.read_bytes(path) if self.parent is not None else None
-
-    def list_files(self, path: str, pattern: str) -> list[str]:
-        return self.parent.list_files(path, pattern) if self.parent is not None else []
 
 
 # -- literals (no scope) ----------------------------------------------------------------------------------------
@@ -129,11 +69,7 @@ def _str(v: Any) -> Any:
 class Evaluator:
     def __init__(self, scope: Scope, functions: dict[str, Callable[..., Any]] | None = None) -> None:
         self.scope = scope
-        if functions is None:
-            from iacqa.frontends.terraform.functions import FUNCTIONS
-
-            functions = FUNCTIONS
-        self.functions = functions
+        self.functions = FUNCTIONS if functions is None else functions
         self.depth = 0
 
     def with_scope(self, scope: Scope) -> Evaluator:
@@ -560,3 +496,21 @@ def _eq(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, str) or isinstance(b, (int, float)) and isinstance(a, str):
         return False
     return a == b
+
+
+def _templatefile(scope: Any, path: str, variables: dict | None = None) -> Any:
+    """templatefile() renders with this evaluator, so it is registered here rather than among the plain functions."""
+    text = scope.read_file(path)
+    if text is None:
+        raise EvalError(f'Invalid value for "path" parameter: no file exists at "{path}"')
+    if "${" not in text and "%{" not in text:
+        return text
+    try:
+        return Evaluator(Scope(dict(variables or {}))).eval(parse_template(text))
+    except EvalError:
+        raise
+    except Exception:  # noqa: BLE001 - template directives the evaluator does not render
+        return Unknown(f"templatefile({path})")
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {**BUILTINS, "templatefile": _templatefile}

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.terraform.config import to_config
 from iacqa.frontends.terraform.graph import graph_from_module
 from iacqa.frontends.terraform.hcl_files import load_module_dir, tfvars
-from iacqa.frontends.terraform.model import locator, to_config
+from iacqa.frontends.terraform.model import locator
 from iacqa.model import Finding, Location, ResourceGraph
 from iacqa.rules.program import ConfigSyntaxError
 

@@ -8,14 +8,19 @@ only exists at apply time (timestamp, uuid) give stable placeholders so analyses
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import ipaddress
+import itertools
 import json
 import math
 import re
+import urllib.parse
 from typing import Any
 
-from iacqa.frontends.terraform.expressions import EvalError, Unknown, is_unknown
+import yaml
+
+from iacqa.frontends.terraform.values import EvalError, Unknown, is_unknown
 
 
 def _s(v: Any) -> str:
@@ -175,9 +180,11 @@ def _jsonencode(v: Any) -> Any:
 
 
 def _yamlencode(v: Any) -> str:
-    import yaml
-
     return yaml.safe_dump(v, sort_keys=False)
+
+
+def _yamldecode(s: str) -> Any:
+    return yaml.safe_load(s)
 
 
 def _cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
@@ -263,23 +270,6 @@ def _filebase64(scope: Any, path: str) -> Any:
     return base64.b64encode(data).decode()
 
 
-def _templatefile(scope: Any, path: str, variables: dict | None = None) -> Any:
-    text = scope.read_file(path)
-    if text is None:
-        raise EvalError(f'Invalid value for "path" parameter: no file exists at "{path}"')
-    from iacqa.frontends.terraform.expressions import Evaluator, Scope
-    from iacqa.frontends.terraform.model import parse_template
-
-    if "${" not in text and "%{" not in text:
-        return text
-    try:
-        return Evaluator(Scope(dict(variables or {}))).eval(parse_template(text))
-    except EvalError:
-        raise
-    except Exception:  # noqa: BLE001 - template directives the evaluator does not render
-        return Unknown(f"templatefile({path})")
-
-
 def _fileset(scope: Any, path: str, pattern: str) -> Any:
     lister = getattr(scope, "list_files", None)
     return lister(path, pattern) if lister else Unknown("fileset(...)")
@@ -318,7 +308,7 @@ FUNCTIONS: dict[str, Any] = {
     "setintersection": lambda a, *r: [x for x in a if all(x in o for o in r)],
     "setunion": lambda *ls: _distinct([x for lst in ls for x in lst]),
     "setsubtract": lambda a, b: [x for x in a if x not in b],
-    "setproduct": lambda *ls: [list(t) for t in __import__("itertools").product(*ls)],
+    "setproduct": lambda *ls: [list(t) for t in itertools.product(*ls)],
     "slice": lambda lst, a, b: lst[int(a):int(b)], "sort": lambda lst: sorted(lst, key=_s),
     "sum": lambda lst: sum(lst), "values": lambda m: [m[k] for k in sorted(m)],
     "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=False)), "tolist": lambda v: v if isinstance(v, Unknown) else list(v),
@@ -330,9 +320,8 @@ FUNCTIONS: dict[str, Any] = {
     # encoding
     "base64encode": lambda s: base64.b64encode(_s(s).encode()).decode(),
     "base64decode": lambda s: base64.b64decode(s).decode(errors="replace"), "jsondecode": _jsondecode,
-    "jsonencode": _jsonencode, "yamlencode": _yamlencode, "urlencode": lambda s: __import__("urllib.parse").parse
-    .quote(s, safe=""), "csvdecode": lambda s: list(__import__("csv").DictReader(s.splitlines())),
-    "yamldecode": lambda s: __import__("yaml").safe_load(s),
+    "jsonencode": _jsonencode, "yamlencode": _yamlencode, "urlencode": lambda s: urllib.parse.quote(s, safe=""),
+    "csvdecode": lambda s: list(csv.DictReader(s.splitlines())), "yamldecode": _yamldecode,
     # hashes and crypto (of strings)
     "md5": lambda s: hashlib.md5(_s(s).encode()).hexdigest(), "sha1": lambda s: hashlib.sha1(_s(s).encode()).hexdigest(),
     "sha256": lambda s: hashlib.sha256(_s(s).encode()).hexdigest(),
@@ -346,7 +335,7 @@ FUNCTIONS: dict[str, Any] = {
     # paths and files
     "abspath": lambda p: p, "dirname": lambda p: p.rsplit("/", 1)[0] if "/" in p else ".",
     "basename": lambda p: p.rsplit("/", 1)[-1], "pathexpand": lambda p: p,
-    "file": _file, "fileexists": _fileexists, "filebase64": _filebase64, "templatefile": _templatefile,
+    "file": _file, "fileexists": _fileexists, "filebase64": _filebase64,
     "filebase64sha256": _filehash("sha256", True), "filebase64sha512": _filehash("sha512", True),
     "filemd5": _filehash("md5", False), "filesha256": _filehash("sha256", False), "filesha1": _filehash("sha1", False),
     "fileset": _fileset,

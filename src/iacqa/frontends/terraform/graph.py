@@ -20,6 +20,7 @@ from typing import Any
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.pulumi_py.frontend import snake
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
+from iacqa.frontends.terraform.hcl_files import load_module_dir
 from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
 
@@ -495,8 +496,6 @@ class ModuleScope(Scope):
         if not d.is_dir() or self.build.modules_seen > 50:
             return None
         self.build.modules_seen += 1
-        from iacqa.frontends.terraform.hcl_files import load_module_dir
-
         key = self.build.project_rel(rel)
         if key not in self.build.modules:
             self.build.modules[key] = load_module_dir(self.build.root, key)
