@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iacqa.frontends.pulumi_py.locate import _walk_kwargs
+from iacqa.frontends.pysource import walk_kwargs
 from iacqa.model import Location
 
 SKIP_DIRS = {"site-packages", "__pycache__", ".venv", "node_modules", "cdktf.out", "cdk.out", ".gen"}
@@ -81,7 +81,7 @@ def construct_sites(root: Path, files: list[str] | None = None) -> list[Construc
                     continue
                 cid = "\0"  # the id is a variable: the call can still be found by its class
             site = ConstructSite(cid, _callee(node.func), Location(rel, node.lineno, node.end_lineno))
-            _walk_kwargs(node, "", rel, site.keywords)
+            walk_kwargs(node, "", rel, site.keywords)
             out.append(site)
     out.sort(key=lambda s: (s.location.file or "", s.location.line or 0))
     return out

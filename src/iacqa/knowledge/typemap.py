@@ -29,6 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from iacqa.knowledge.naming import pascal
+
 # Native maps whose keys are user data (environment variable names, tags): copied, never re-cased or walked.
 FREE_MAPS = {"variables", "tags", "tags_all", "dimensions", "request_parameters", "request_templates",
              "response_parameters", "response_templates", "stage_variables", "context", "parameters",
@@ -57,10 +59,6 @@ def table() -> dict[str, dict[str, Any]]:
         spec.setdefault("json_fields", spec.pop("json", []))
         out[token] = spec
     return out
-
-
-def pascal(segment: str) -> str:
-    return "".join(p[:1].upper() + p[1:] for p in segment.split("_") if p)
 
 
 def _num(v: Any) -> Any:

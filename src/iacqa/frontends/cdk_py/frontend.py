@@ -22,7 +22,7 @@ from iacqa.frontends.cdk_py import static_check
 from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, inline_origin
 from iacqa.frontends.cdk_py.synth import EntryPoint, SynthResult, find_entry, synth
 from iacqa.frontends.constructs import find_site
-from iacqa.frontends.pulumi_py.locate import keyword_lines
+from iacqa.frontends.pysource import keyword_lines
 from iacqa.model import Finding, Location, ResourceGraph, Severity
 from iacqa.rules.program import MissingFile, ProgramError, PythonSyntaxError
 from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout

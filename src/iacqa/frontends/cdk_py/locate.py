@@ -19,6 +19,7 @@ from typing import Any
 from iacqa.frontends.code_package import CODE_SUFFIXES as PACKAGE_SUFFIXES
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
+from iacqa.knowledge.naming import snake
 from iacqa.model import CodeArtifact, Location
 
 # (CFN type or "*", CFN top-level property) -> the L2 keyword that sets it, where the names do not line up.
@@ -55,15 +56,6 @@ ALIASES: dict[tuple[str, str], str] = {
     ("AWS::KMS::Key", "EnableKeyRotation"): "enable_key_rotation",
     ("AWS::KMS::Key", "PendingWindowInDays"): "pending_window",
 }
-
-
-def snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
 
 
 def cdk_path(resource: dict[str, Any]) -> str | None:

@@ -3,7 +3,7 @@
 The graph already speaks CloudFormation, so resources keep their types and properties; what this module adds is
 what a stack create would compute: parameter values, conditions, mappings, `Ref`/`Fn::GetAtt` answers and
 `Fn::Sub` strings. Identities (ARNs, URLs, names) are the same synthetic ones the Pulumi and Terraform front ends
-use (`mock_outputs.outputs_for` through the CloudFormation type's Pulumi twin), so a queue named `orders` has the
+use (`identity.outputs_for` through the CloudFormation type's Pulumi twin), so a queue named `orders` has the
 same ARN whichever platform declared it, and rules and the emulator follow references by value.
 
 This is also the path of AWS CDK: its synthesized template comes here with a locator into the Python source.
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.code_package import read_dir
+from iacqa.frontends.identity import graph_outputs, outputs_for
+from iacqa.knowledge.naming import lower_first
 from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
 
 Locator = Callable[[tuple[str, ...]], Location | None]
@@ -328,8 +330,6 @@ class Resolver:
         """The outputs a create would give this resource (synthetic identities)."""
         if name in self.identity:
             return self.identity[name]
-        from iacqa.frontends.pulumi_py.mock_outputs import outputs_for
-
         self.identity[name] = {"id": name}  # cycle guard (a resource naming itself through Sub)
         rtype = self._type(name)
         if rtype == "AWS::Serverless::Function":
@@ -410,13 +410,11 @@ def _s(v: Any) -> str:
 
 def _camel_outputs(ident: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
     """The same outputs the Pulumi front end records: computed values and identities, not the inputs."""
-    from iacqa.frontends.pulumi_py.frontend import _outputs
-
-    return _outputs({k: v for k, v in ident.items() if k in ("arn", "name", "id") or k not in _input_keys(props)})
+    return graph_outputs({k: v for k, v in ident.items() if k in ("arn", "name", "id") or k not in _input_keys(props)})
 
 
 def _input_keys(props: dict[str, Any]) -> set[str]:
-    return {k[:1].lower() + k[1:] for k in props}
+    return {lower_first(k) for k in props}
 
 
 def _props_paths(props: Any, prefix: str = "") -> list[str]:

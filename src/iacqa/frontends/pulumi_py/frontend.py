@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.code_package import read_dir, read_zip
+from iacqa.frontends.identity import graph_outputs
 from iacqa.frontends.pulumi_py import harness
-from iacqa.frontends.pulumi_py.locate import keyword_lines
+from iacqa.frontends.pysource import keyword_lines
+from iacqa.knowledge.naming import snake
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
 from iacqa.rules.program import ConfigRequired, ProgramError
 from iacqa.rules.registry import get_rule
@@ -23,11 +24,6 @@ FREE_MAPS = {"variables", "tags", "tags_all", "default_tags", "environment_varia
              "request_parameters", "request_templates", "response_parameters", "response_templates",
              "response_models", "request_models", "attributes", "parameters", "labels", "context"}
 TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", "environment_suffix": "dev"}
-
-
-def snake(name: str) -> str:
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    return re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s).lower()
 
 
 def to_native(value: Any, free: bool = False) -> Any:
@@ -133,7 +129,7 @@ class PulumiFrontend:
                 id=rid, type=mapped.cfn_type if mapped else token, native_type=token,
                 properties=mapped.properties if mapped else {}, native_properties=native,
                 native_paths=mapped.native_paths if mapped else {}, location=loc,
-                outputs=_outputs(e.get("outputs") or {}), parent=site.get("parent"),
+                outputs=graph_outputs(e.get("outputs") or {}), parent=site.get("parent"),
                 depends_on=[d for d in site.get("depends_on") or [] if d], mapped=mapped is not None,
             )
             if site.get("retain_on_delete") or site.get("protect"):
@@ -184,16 +180,6 @@ class PulumiFrontend:
                                           f"the process ended on its own (exit code {outcome.exit_code}) before "
                                           "the program finished"))
         return out
-
-
-_OUT_NAMES = {"arn": "Arn", "name": "Name", "id": "Id", "url": "Url", "streamArn": "StreamArn",
-              "invokeArn": "InvokeArn", "executionArn": "ExecutionArn", "keyId": "KeyId", "bucket": "Name",
-              "invokeUrl": "Url", "apiEndpoint": "Url", "qualifiedArn": "QualifiedArn", "dnsName": "DnsName",
-              "rootResourceId": "RootResourceId"}
-
-
-def _outputs(outs: dict) -> dict:
-    return {_OUT_NAMES.get(k, k): v for k, v in outs.items() if isinstance(v, (str, int, bool))}
 
 
 def _code_artifact(rid: str, code: Any, root: Path, res: Resource, missing_code: dict) -> CodeArtifact | None:

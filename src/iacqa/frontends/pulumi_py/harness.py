@@ -19,7 +19,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from iacqa.frontends.pulumi_py import mock_outputs
+from iacqa.frontends import identity
 from iacqa.sandbox.child import EventSink
 
 SDK_PACKAGES = ("pulumi_aws", "pulumi")
@@ -392,7 +392,7 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
                 sink.emit({"kind": "resource", "type": args.typ, "name": args.name, "custom": False,
                            "inputs": {}, "outputs": {}, "id": None})
                 return f"{args.name}_id", {}
-            rid, outs = mock_outputs.outputs_for(args.typ, args.name, inputs)
+            rid, outs = identity.outputs_for(args.typ, args.name, inputs)
             cls = _CLASS_BY_TOKEN.get(args.typ)
             if cls is not None:
                 for k, v in _computed_for(cls).items():
@@ -403,7 +403,7 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
             return rid, outs
 
         def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-            result = mock_outputs.invoke(args.token, dict(args.args))
+            result = identity.invoke(args.token, dict(args.args))
             sink.emit({"kind": "invoke", "token": args.token, "args": jsonable(dict(args.args))})
             return result
 

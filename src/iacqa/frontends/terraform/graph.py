@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.code_package import read_dir, read_zip
-from iacqa.frontends.pulumi_py.frontend import snake
+from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
 from iacqa.frontends.terraform.hcl_files import load_module_dir
 from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
+from iacqa.knowledge.naming import camel as _camel
+from iacqa.knowledge.naming import snake
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
 
 Locator = Callable[[tuple[str, ...]], Location | None]
@@ -40,11 +42,6 @@ _NOT_PLURAL = {"ingress", "egress", "statement_ids"}
 def tf_types() -> dict[str, dict[str, Any]]:
     data = json.loads(resources.files("iacqa.data").joinpath("tf_types.json").read_text())
     return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
 def _plural(name: str) -> str:
@@ -403,8 +400,6 @@ class ModuleScope(Scope):
                 for k, v in items]
 
     def _data(self, rtype: str, name: str, native: dict[str, Any], addr: str) -> dict[str, Any]:
-        from iacqa.frontends.pulumi_py.mock_outputs import invoke
-
         out = dict(native)
         if rtype == "archive_file":
             path = native.get("output_path")
@@ -431,8 +426,6 @@ class ModuleScope(Scope):
         return out
 
     def _resource(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str) -> dict[str, Any]:
-        from iacqa.frontends.pulumi_py.mock_outputs import outputs_for
-
         spec = tf_types().get(rtype)
         schema = _schema_for(rtype)
         out = dict(native)
@@ -512,7 +505,6 @@ class ModuleScope(Scope):
         self.pending.clear()
 
     def _add(self, block: Block, rtype: str, name: str, native: dict[str, Any], addr: str, out: dict) -> None:
-        from iacqa.frontends.pulumi_py.frontend import _outputs
         from iacqa.knowledge.typemap import map_pulumi
 
         spec = tf_types().get(rtype)
@@ -535,7 +527,7 @@ class ModuleScope(Scope):
             properties=mapped.properties if mapped else {}, native_properties=tf_native,
             native_paths=_unplural_paths(mapped.native_paths, tf_native, spec.get("renames", {}))
             if mapped and spec else {},
-            location=loc, attr_locations=attr_locs, outputs=_outputs(computed),
+            location=loc, attr_locations=attr_locs, outputs=graph_outputs(computed),
             depends_on=self._depends_on(block), mapped=mapped is not None,
         )
         self.build.graph.add(res)

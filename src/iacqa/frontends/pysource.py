@@ -1,8 +1,9 @@
-"""Where in the source a keyword argument of a resource constructor is written.
+"""Where in Python source a keyword argument of a constructor call is written (shared by the Python front ends).
 
-The mock runtime tells us the constructor's call site (file:line). The AST of that call gives the line of every
-keyword, recursively through nested `...Args(...)` calls and dict literals, so a finding about
-`destination_config.on_success.destination` points at the line the user wrote it on.
+The Pulumi mock runtime gives a constructor's call site (file:line), the CDK and CDKTF front ends find it from the
+construct id (frontends/constructs.py). The AST of that call gives the line of every keyword, recursively through
+nested `...Args(...)`/struct calls and dict literals, so a finding about `destination_config.on_success.destination`
+points at the line the user wrote it on.
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ def keyword_lines(root: Path, file: str, line: int) -> dict[str, Location]:
         return {}
     call = calls[0]
     out: dict[str, Location] = {}
-    _walk_kwargs(call, "", file, out)
+    walk_kwargs(call, "", file, out)
     return out
 
 
-def _walk_kwargs(call: ast.Call, prefix: str, file: str, out: dict[str, Location]) -> None:
+def walk_kwargs(call: ast.Call, prefix: str, file: str, out: dict[str, Location]) -> None:
+    """Record in `out` the line of every keyword of `call` under its dotted path (`prefix` + name)."""
     for kw in call.keywords:
         if kw.arg is None:
             continue
@@ -60,7 +62,7 @@ def _walk_kwargs(call: ast.Call, prefix: str, file: str, out: dict[str, Location
 
 def _walk_value(node: ast.AST, prefix: str, file: str, out: dict[str, Location]) -> None:
     if isinstance(node, ast.Call):
-        _walk_kwargs(node, prefix, file, out)
+        walk_kwargs(node, prefix, file, out)
     elif isinstance(node, ast.Dict):
         for k, v in zip(node.keys, node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
