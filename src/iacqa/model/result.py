@@ -35,6 +35,7 @@ class TaskResult:
     graph: dict[str, Any] = field(default_factory=dict)  # summary: resources by type, unchecked types, outputs
     flows: list[dict[str, Any]] = field(default_factory=list)  # emulator traces
     error: str | None = None  # set when the input itself was unusable (exit code 2)
+    profile: dict[str, Any] = field(default_factory=dict)  # the precision profile that ran, why, what it left out
 
     @property
     def active_findings(self) -> list[Finding]:

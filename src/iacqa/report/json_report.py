@@ -44,7 +44,9 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
     d = f.to_dict()
     out = {k: d.get(k) for k in FINDING_KEYS}
     out["blocking"] = f.blocking
-    extra = jsonable(d.get("extra") or {})
+    if (f.extra or {}).get("evidence"):  # the authority behind the finding (knowledge/evidence.py)
+        out["evidence"] = str(f.extra["evidence"])
+    extra = jsonable({k: v for k, v in (d.get("extra") or {}).items() if k != "evidence"})
     if extra:
         out["extra"] = extra
     return out
@@ -73,6 +75,7 @@ def to_json(result: TaskResult) -> dict[str, Any]:
             "blocking": len(blockers),
             "suppressed": sum(1 for f in result.findings if f.suppressed),
         },
+        "profile": jsonable(result.profile or {}),
         "graph": jsonable(result.graph or {}),
         "flows": jsonable(result.flows or []),
         "findings": [finding_to_json(f) for f in sorted_findings(result.findings)],
