@@ -1,0 +1,205 @@
+"""AWS CDK (TypeScript/JavaScript) -> ResourceGraph: tsc against aws-cdk-lib's types, synth in the sandbox, then
+the shared CloudFormation path.
+
+1. the project is copied beside the toolchain's node_modules (frontends/node/workspace.py);
+2. `tsc --noEmit --skipLibCheck` (linters/tsc.py): every diagnostic at its .ts line, SDK ones as sdk-api;
+3. synth: the app (cdk.json "app" script, else bin/tap.ts) runs under ts-node transpile-only, as `cdk synth`
+   would, with CDK_OUTDIR/CDK_CONTEXT_JSON set as the CLI sets them; synth runs even when tsc found errors
+   (transpiling ignores types), so the graph shows what deploy meets next;
+4. every `*.template.json` goes through `cloudformation.graph` (the CDK Python front end's build_graph), located
+   back to the `new X(this, 'id', {...})` calls and their props by construct id.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.node import program, sites
+from iacqa.frontends.node.workspace import Workspace, entry_script, prepare
+from iacqa.model import Finding, Location, ResourceGraph
+from iacqa.sandbox.env import FAKE_ACCOUNT, REGION
+from iacqa.toolchain import node as toolchain
+
+
+def language_of(project: Any) -> str:
+    lang = getattr(project, "language", "") or ""
+    if lang in ("ts", "js"):
+        return lang
+    files = list(getattr(project, "files", []) or [])
+    return "ts" if any(f.endswith(".ts") for f in files) else "js"
+
+
+def static_phase(project: Any, platform: str, options: Any) -> tuple[Workspace | None, list[dict], list[Finding],
+                                                                       str, str | None]:
+    """Shared by the three TS front ends: workspace, sites, tsc findings, a detail line; (None, ...) when the
+    toolchain is missing (the reason is the last item)."""
+    tc = toolchain.find()
+    if tc is None:
+        return None, [], [], "", toolchain.unavailable_reason()
+    lang = language_of(project)
+    ws = prepare(Path(project.root), tc, platform, lang)
+    own = set(ws.files) - set(ws.added)
+    src = [f for f in ws.files if not f.startswith(("test/", "tests/"))]
+    records = sites.raw_sites(ws.root, src)
+    findings: list[Finding] = []
+    detail = ""
+    if lang == "ts" and _opt(options, "tsc", True):
+        from iacqa.linters import tsc
+
+        res = tsc.check(ws.root, tc.node_modules, timeout=float(_opt(options, "timeout", None) or 180))
+        test_records = sites.raw_sites(ws.root, [f for f in ws.files if f.startswith(("test/", "tests/"))])
+        findings = tsc.findings(res, ws.root, records + test_records, own, declared_modules=_declared(),
+                                installed=set(tc.versions) | _installed(tc))
+        detail = res.detail or f"tsc {res.status}"
+    if ws.notes:
+        detail += ("; " if detail else "") + "; ".join(ws.notes)
+    return ws, records, findings, detail, None
+
+
+def _opt(options: Any, name: str, default: Any) -> Any:
+    if options is None:
+        return default
+    if isinstance(options, dict):
+        return options.get(name, default)
+    return getattr(options, name, default)
+
+
+def _declared() -> set[str]:
+    """Packages the TAP scaffold's package.json declares (the pipeline installs them; iacqa may not)."""
+    from iacqa.toolchain.scaffold import DECLARED
+
+    return set(DECLARED)
+
+
+def _installed(tc: toolchain.Toolchain) -> set[str]:
+    out = set()
+    nm = tc.node_modules
+    try:
+        for p in nm.iterdir():
+            if p.name.startswith("@"):
+                out.update(f"{p.name}/{q.name}" for q in p.iterdir())
+            else:
+                out.add(p.name)
+    except OSError:
+        pass
+    return out
+
+
+class CdkTsFrontend:
+    platform = "cdk"
+
+    def build(self, project: Any, options: Any) -> FrontendResult:
+        graph = ResourceGraph(platform="cdk")
+        ws, records, findings, detail, missing = static_phase(project, "cdk", options)
+        if ws is None:
+            return FrontendResult(graph, status="unavailable", detail=missing or "")
+        try:
+            return self._synth(project, ws, records, findings, detail, options, graph)
+        finally:
+            ws.cleanup()
+
+    def _synth(self, project: Any, ws: Workspace, records: list[dict], findings: list[Finding], detail: str,
+               options: Any, graph: ResourceGraph) -> FrontendResult:
+        entry = entry_script(ws.root, "cdk")
+        own = set(ws.files) - set(ws.added)
+        if entry is None:
+            return FrontendResult(graph, findings, "error", detail + "; no CDK app to run (cdk.json \"app\", "
+                                  "bin/tap.ts or bin/tap.mjs)")
+        if not _opt(options, "synth", True):
+            return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
+        from iacqa.frontends.cdk_py.synth import annotations, context_for
+
+        outdir = ws.root.parent / "cdk.out"
+        env = {"CDK_OUTDIR": str(outdir), "CDK_CONTEXT_JSON": json.dumps(context_for(ws.root)),
+               "CDK_DEFAULT_ACCOUNT": FAKE_ACCOUNT, "CDK_DEFAULT_REGION": REGION, "CDK_DEBUG": "true"}
+        timeout = float(_opt(options, "timeout", None) or 120)
+        memory = int(_opt(options, "memory_mb", None) or 3072)
+        t0 = time.monotonic()
+        run = program.run_program(ws, entry, env, timeout, memory)
+        findings = findings + program.findings(run, ws, own, entry, "cdk synth", timeout, memory)
+        templates = []
+        for p in sorted(outdir.rglob("*.template.json")) if outdir.is_dir() else []:
+            try:
+                templates.append((p, json.loads(p.read_text())))
+            except (OSError, ValueError):
+                continue
+        ann = annotations(outdir) if outdir.is_dir() else []
+        findings += _annotation_findings(ann, sites.to_sites(records, 1), entry)
+        status = "ok" if run.status == "ok" and templates else "failed"
+        detail += (f"; synth {run.status} via {entry} in {time.monotonic() - t0:.1f} s, peak {run.peak_mb:.0f} MB "
+                   f"({run.isolation}); {len(templates)} template(s)")
+        if templates:
+            try:
+                self._graph(graph, templates, ws, records)
+            except Exception as exc:  # noqa: BLE001 - a graph bug must not lose the tsc findings
+                graph.notes.append(f"graph from the CDK templates failed: {type(exc).__name__}: {exc}")
+                status = "error"
+            detail += f", {len(graph)} resources"
+        if any(f.severity.value == "critical" for f in findings) and status == "ok":
+            status = "failed"
+        graph.notes.extend(f"CDK warning at {a['path']}: {a['message']}" for a in ann if a.get("level") == "warning")
+        return FrontendResult(graph, findings, status, detail)
+
+    def _graph(self, graph: ResourceGraph, templates: list[tuple[Path, dict]], ws: Workspace,
+               records: list[dict]) -> None:
+        from iacqa.frontends.cdk_py.frontend import build_graph
+
+        locator = TsLocator(ws.root, [t for _, t in templates], sites.to_sites(records, 1))
+        build_graph(graph, templates, ws.root, ws.files, locator)
+        _camel_native(graph)
+
+
+def _annotation_findings(ann: list[dict], site_list: list, entry: str) -> list[Finding]:
+    from iacqa.frontends.constructs import find_site
+
+    try:
+        from iacqa.catalog.sdk import SynthErrorAnnotation
+    except ImportError:  # pragma: no cover - older layout
+        from iacqa.rules.sdk.cdk import SynthErrorAnnotation  # type: ignore[no-redef]
+    out = []
+    for a in ann:
+        if a.get("level") != "error":
+            continue
+        site = find_site(site_list, a.get("path", ""))
+        where = site.location if site else Location(entry, None)
+        out.append(_finding(SynthErrorAnnotation, f"CDK reports an error on {a.get('path')}: {a.get('message')}",
+                            where, f"[Error at /{a.get('path')}] {a.get('message')}",
+                            "change the construct's props so that CDK's validation passes"))
+    return out
+
+
+def _finding(entry: Any, message: str, loc: Location, error: str, fix: str) -> Finding:
+    try:
+        return entry.finding(message, location=loc, error=error, fix=fix)
+    except TypeError:  # pre-catalog rule signature: finding(ctx, message, ...)
+        return entry.finding(None, message, location=loc, error=error, fix=fix)
+
+
+def camel(name: str) -> str:
+    parts = name.split("_")
+    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+
+
+def _camel_native(graph: ResourceGraph) -> None:
+    """Findings name attributes as the user wrote them: `visibilityTimeout`, not `visibility_timeout`."""
+    for res in graph:
+        res.native_paths = {k: ".".join(camel(p) for p in v.split(".")) if isinstance(v, str) else v
+                            for k, v in (res.native_paths or {}).items()}
+        if res.attr_locations:
+            res.attr_locations = {**res.attr_locations,
+                                  **{".".join(camel(p) for p in k.split(".")): v for k, v in res.attr_locations.items()}}
+
+
+class TsLocator:
+    """The CDK Python Locator's interface over sites read from TS/JS (construct ids are the second argument)."""
+
+    def __new__(cls, root: Path, templates: list[dict], site_list: list) -> Any:
+        from iacqa.frontends.cdk_py.locate import Locator
+
+        loc = Locator(root, [], templates)
+        loc.sites = site_list
+        return loc

@@ -1,0 +1,140 @@
+"""Run a TS/JS program (CDK app, Pulumi program under mocks, CDKTF app) in the sandbox and read what happened.
+
+TypeScript runs through ts-node in transpile-only mode (the compiler's own transpiler; type errors are the tsc
+stage's job, so synth goes on past them and the graph shows what deploy meets next), JavaScript (.mjs/.js) runs
+as is. js/guard.js is preloaded: exceptions, unhandled rejections and non-zero exits come back as JSON events
+whose frames ts-node's source-map support has already mapped to .ts lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from iacqa.catalog.typescript import NodeProgramError, NodeProgramLimit
+from iacqa.frontends.node import run as noderun
+from iacqa.frontends.node.workspace import TS_SUFFIXES, Workspace
+from iacqa.model import Finding, Location
+
+
+@dataclass
+class ProgramRun:
+    status: str
+    seconds: float
+    peak_mb: float
+    events: list[dict] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    isolation: str = ""
+
+
+def argv_for(ws: Workspace, entry: str, preload: list[str] | None = None) -> list[str]:
+    argv = [noderun.node(), "--enable-source-maps", "-r", noderun.script("guard.js")]
+    if entry.endswith(TS_SUFFIXES):
+        argv += ["-r", str(ws.root / "node_modules" / "ts-node" / "register" / "transpile-only.js")]
+    for p in preload or []:
+        argv += ["-r", p]
+    return [*argv, entry]
+
+
+def run_program(ws: Workspace, entry: str, env: dict[str, str], timeout: float, memory_mb: int,
+                preload: list[str] | None = None, network: bool = False) -> ProgramRun:
+    events_file = ws.root.parent / "events.jsonl"
+    events_file.unlink(missing_ok=True)
+    full_env = {"IACQA_EVENTS": str(events_file), "IACQA_ROOT": str(ws.root),
+                "TS_NODE_PROJECT": str(ws.root / "tsconfig.json"), "TS_NODE_TRANSPILE_ONLY": "true",
+                "TS_NODE_COMPILER_OPTIONS": json.dumps({"module": "commonjs", "moduleResolution": "node"}),
+                **env}
+    r = noderun.run(argv_for(ws, entry, preload), ws.root, timeout=timeout, memory_mb=memory_mb, env=full_env,
+                    writable=[ws.root.parent], network=network)
+    events: list[dict] = []
+    try:
+        for line in events_file.read_text().splitlines():
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                continue
+    except OSError:
+        pass
+    if r.status == "error" and not any(e.get("kind") in ("exception", "rejection", "exit") for e in events):
+        # Died before the guard could speak (a syntax error in an ES module is reported by the loader itself).
+        events.append(_stderr_event(r.stderr, ws))
+    return ProgramRun(r.status, r.seconds, r.peak_mb, events, r.stdout, r.stderr, r.isolation)
+
+
+def _stderr_event(stderr: str, ws: Workspace) -> dict:
+    frames = []
+    for m in re.finditer(r"((?:/|file://)[^\s():]+):(\d+)(?::(\d+))?", stderr):
+        frames.append([m.group(1).replace("file://", ""), int(m.group(2)), int(m.group(3) or 0), ""])
+    msg = next((ln.strip() for ln in stderr.splitlines() if re.match(r"\s*\w*(Error|Exception)\b", ln)), "")
+    m = re.match(r"(\w+): (.*)", msg)
+    return {"kind": "exception", "type": m.group(1) if m else "Error", "message": m.group(2) if m else
+            (stderr.strip().splitlines() or ["the program exited with an error"])[-1][:500], "frames": frames,
+            "stack": stderr[-3000:]}
+
+
+def project_frame(ws: Workspace, frames: list, files: set[str]) -> Location | None:
+    """The first stack frame in the project's own files (not node_modules, not iacqa's helpers)."""
+    for fr in frames:
+        path = str(fr[0])
+        rel = ws.project_path(path)
+        if rel in files and "node_modules" not in path:
+            return Location(rel, int(fr[1]))
+    return None
+
+
+def _clean(msg: str, ws: Workspace) -> str:
+    for base in (str(ws.root) + "/", str(ws.root.resolve()) + "/", str(ws.root)):
+        msg = msg.replace(base, "")
+    return msg
+
+
+def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: str, timeout: float,
+             memory_mb: int) -> list[Finding]:
+    """Events of the run -> findings at the project line that threw."""
+    out: list[Finding] = []
+    entry_loc = Location(entry, None)
+    for e in run.events:
+        kind = e.get("kind")
+        loc = project_frame(ws, e.get("frames") or [], files) or entry_loc
+        msg = _clean(str(e.get("message") or ""), ws).strip()
+        etype = str(e.get("type") or "Error")
+        first = " ".join(ln.strip() for ln in msg.splitlines() if ln.strip())[:600]
+        if kind in ("exception", "rejection"):
+            what = "an unhandled promise rejection" if kind == "rejection" else f"{etype}"
+            out.append(NodeProgramError.finding(
+                f"`{tool}` fails: the program throws {what} at {loc}: {first}", location=loc,
+                error=f"{etype}: {first}", fix=_fix_for(etype, first, tool)))
+        elif kind == "exit":
+            out.append(NodeProgramLimit.finding(
+                f"the program calls process.exit({e.get('code')}) at {loc} before `{tool}` finishes", location=loc,
+                error=f"process.exit({e.get('code')})", fix="throw an error or return; never exit during synth"))
+        elif kind == "network":
+            out.append(NodeProgramError.finding(
+                f"the program opens a connection to {e.get('host')}:{e.get('port')} while it is synthesized "
+                f"(at {loc})", location=loc, severity=None,
+                error=f"connect ECONNREFUSED {e.get('host')}:{e.get('port')} (no network at synth in iacqa)",
+                fix="do not call AWS or the internet while building the stack: read values from configuration, "
+                "or use the SDK's lookups/data sources"))
+    if run.status == "timeout":
+        out.append(NodeProgramLimit.finding(f"`{tool}` did not finish within {timeout:.0f} s", location=entry_loc,
+                                            error=f"timed out after {timeout:.0f} s",
+                                            fix="find the loop or the promise that never settles"))
+    elif run.status == "memory":
+        out.append(NodeProgramLimit.finding(f"`{tool}` grew past {memory_mb} MB", location=entry_loc,
+                                            error=f"killed at {memory_mb} MB (whole process tree)",
+                                            fix="find what allocates without bound"))
+    return out
+
+
+def _fix_for(etype: str, message: str, tool: str) -> str:
+    if "Cannot find module" in message:
+        return "ship the module in the project or fix the import path (imports resolve from the importing file)"
+    if "ENOENT" in message or "no such file" in message.lower() or "Cannot find asset" in message:
+        return "ship the file/directory, or build the path from __dirname so it resolves where synth runs"
+    if etype in ("TypeError", "ReferenceError"):
+        return "fix the expression: it reads a property of undefined or a name that does not exist at run time"
+    if etype in ("ValidationError",) or "Validation failed" in message:
+        return "change the construct's props so that CDK's validation passes (the message is CDK's own)"
+    return f"fix the error: `{tool}` stops at the first one and nothing is deployed"

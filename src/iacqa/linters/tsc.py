@@ -1,0 +1,243 @@
+"""The TypeScript compiler as the SDK check: `tsc --noEmit --skipLibCheck` -> findings at file:line.
+
+The project is type-checked against the real type definitions of the SDK versions the TAP scaffold pins (the
+toolchain's node_modules linked into the analysis copy), with the project's tsconfig.json or the scaffold's. That
+is what the pipeline's `npm run build` (`tsc --skipLibCheck`) and ts-node's synth do, so every error is one they
+meet. TypeScript 7 (the native compiler, 3-4x faster here) is used when installed; if it cannot read the project's
+configuration (TS5xxx) the 5.9 compiler, the scaffold's own, runs instead.
+
+Classification:
+- TS1xxx: the file does not parse (TSC003, syntax).
+- the diagnostic's expression, or the props object it sits in, belongs to the IaC SDK (a name imported from
+  aws-cdk-lib, @pulumi/*, cdktf, @cdktf/*, constructs), or the message names an SDK module: TSC001, sdk-api.
+- strict-only codes (implicit any, possibly null/undefined): TSC004, high, not a blocker.
+- test/ files: TSC005, tests-broken (ts-jest fails the test file).
+- anything else in lib/ or bin/: TSC002.
+"Did you mean 'X'?" becomes the fix.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iacqa.catalog.typescript import TsCompileError, TsSdkApi, TsStrictOnly, TsSyntaxError, TsTestCompileError
+from iacqa.frontends.node import run as noderun
+from iacqa.frontends.node.sites import iac_bindings, innermost
+from iacqa.model import Finding, Location
+
+_LINE = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): (?P<sev>error|warning) TS(?P<code>\d+): "
+                   r"(?P<msg>.*)$")
+_GLOBAL = re.compile(r"^(?:error|warning) TS(?P<code>\d+): (?P<msg>.*)$")
+STRICT_ONLY = {7005, 7006, 7008, 7010, 7011, 7015, 7016, 7018, 7019, 7023, 7024, 7031, 7034, 7053, 2531, 2532,
+               2533, 18046, 18047, 18048, 18049, 2564, 2683}
+SDK_CODES_ALWAYS = {2305, 2307, 2614, 2724, 2694}  # module / exported member errors: SDK when the module is
+
+
+@dataclass
+class Diagnostic:
+    file: str | None
+    line: int | None
+    col: int | None
+    code: int
+    message: str  # first line
+    detail: str = ""  # chained lines
+
+
+@dataclass
+class TscResult:
+    status: str  # ok | failed (diagnostics) | error | unavailable
+    compiler: str
+    seconds: float
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    detail: str = ""
+
+
+def parse(output: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for raw in output.splitlines():
+        m = _LINE.match(raw)
+        if m:
+            out.append(Diagnostic(m["file"].strip(), int(m["line"]), int(m["col"]), int(m["code"]), m["msg"]))
+            continue
+        g = _GLOBAL.match(raw)
+        if g:
+            out.append(Diagnostic(None, None, None, int(g["code"]), g["msg"]))
+            continue
+        if out and raw.startswith(" "):
+            out[-1].detail += ("\n" if out[-1].detail else "") + raw.strip()
+    return out
+
+
+def compilers(node_modules: Path) -> list[tuple[str, Path]]:
+    cands = [("tsc 7 (native)", node_modules / "typescript-native" / "bin" / "tsc"),
+             ("tsc 5.9", node_modules / "typescript" / "bin" / "tsc")]
+    return [(n, p) for n, p in cands if p.exists()]
+
+
+def check(root: Path, node_modules: Path, timeout: float = 180.0, project: str = "tsconfig.json") -> TscResult:
+    """Type-check the workspace at root (node_modules already linked there)."""
+    comps = compilers(node_modules)
+    if not comps:
+        return TscResult("unavailable", "", 0.0, detail="no TypeScript compiler in the toolchain")
+    last = None
+    for name, exe in comps:
+        t0 = time.monotonic()
+        argv = [str(exe), "--noEmit", "--skipLibCheck", "--pretty", "false", "-p", project]
+        if "5.9" in name:
+            argv = [noderun.node(), *argv]
+        r = noderun.run(argv, root, timeout=timeout, memory_mb=3072)
+        diags = parse(r.stdout + "\n" + r.stderr)
+        seconds = round(time.monotonic() - t0, 2)
+        config_broken = any(d.code >= 5000 and d.code < 6000 for d in diags)
+        if r.status in ("timeout", "memory", "killed"):
+            last = TscResult("error", name, seconds, detail=f"{name} {r.status} after {seconds:.0f} s")
+            continue
+        if config_broken and name != comps[-1][0]:
+            continue  # TypeScript 7 dropped options 5.9 still reads (baseUrl, moduleResolution node10...)
+        if r.status == "error" and not diags:
+            last = TscResult("error", name, seconds, detail=(r.stderr or r.stdout)[-500:])
+            continue
+        return TscResult("failed" if any(d.file for d in diags) else "ok", name, seconds, diags,
+                         f"{name}: {len(diags)} diagnostic(s) in {seconds:.1f} s")
+    return last or TscResult("error", comps[-1][0], 0.0, detail="compiler did not run")
+
+
+def _token_at(line_text: str, col: int) -> str:
+    """The dotted expression that ends at or spans column col (1-based): `ec2.Vpc.fromLookup`."""
+    i = max(0, col - 1)
+    start = i
+    while start > 0 and (line_text[start - 1].isalnum() or line_text[start - 1] in "_$."):
+        start -= 1
+    end = i
+    while end < len(line_text) and (line_text[end].isalnum() or line_text[end] in "_$"):
+        end += 1
+    return line_text[start:end]
+
+
+def _suggestion(text: str) -> str | None:
+    m = re.search(r"Did you mean (?:to write )?'([^']+)'\?", text)
+    return m.group(1) if m else None
+
+
+def findings(result: TscResult, root: Path, records: list[dict], files: set[str],
+             declared_modules: set[str] | None = None, installed: set[str] | None = None) -> list[Finding]:
+    """Diagnostics -> findings. `records` are the sites scan of the same files; `files` the project's own files
+    (diagnostics in files iacqa added are about the scaffold and dropped). A TS2307 for a module the scaffold
+    declares but the toolchain does not hold is not reported (the pipeline has it)."""
+    out: list[Finding] = []
+    local_types = _local_types(root, files)
+    texts: dict[str, list[str]] = {}
+    bindings: dict[str, dict[str, str]] = {}
+    for d in result.diagnostics:
+        if d.file is None:
+            continue
+        rel = d.file.removeprefix("./")
+        if rel not in files:
+            continue
+        if rel not in texts:
+            try:
+                t = (root / rel).read_text(errors="replace")
+            except OSError:
+                t = ""
+            texts[rel] = t.splitlines()
+            bindings[rel] = iac_bindings(t)
+        lines = texts[rel]
+        line_text = lines[d.line - 1] if d.line and 0 < d.line <= len(lines) else ""
+        full = d.message + ("\n" + d.detail if d.detail else "")
+        if d.code == 2307:
+            mod = re.search(r"Cannot find module '([^']+)'", d.message)
+            name = mod.group(1) if mod else ""
+            if name and not name.startswith(".") and _pkg(name) in (declared_modules or set()) \
+                    and _pkg(name) not in (installed or set()):
+                continue  # the pipeline installs it; iacqa's toolchain does not carry it
+        loc = Location(rel, d.line)
+        error = f"{rel}({d.line},{d.col}): error TS{d.code}: {d.message}"
+        fix = _fix(d, full)
+        sdk, where = _sdk_context(d, full, line_text, bindings[rel], records, rel, local_types)
+        is_test = rel.startswith(("test/", "tests/")) or ".test." in rel or ".spec." in rel
+        msg = f"TS{d.code}: {d.message}" + (f" ({where})" if where else "")
+        if d.detail:
+            msg += " — " + " ".join(d.detail.split())[:400]
+        if 1000 <= d.code < 2000:
+            f = TsSyntaxError.finding(msg, location=loc, error=error, fix=fix or "fix the syntax: nothing in the "
+                                      "file can run", symbol=f"TS{d.code}")
+        elif is_test:
+            f = TsTestCompileError.finding(msg, location=loc, error=error, fix=fix, symbol=f"TS{d.code}")
+        elif d.code in STRICT_ONLY:
+            f = TsStrictOnly.finding(msg, location=loc, error=error, fix=fix or "add the type (or a null check) the "
+                                     "strict compiler asks for", symbol=f"TS{d.code}")
+        elif sdk:
+            f = TsSdkApi.finding(msg + "; `cdk synth`/`pulumi up`/`npm run build` stop here", location=loc,
+                                 error=error, fix=fix, symbol=f"TS{d.code}")
+        else:
+            f = TsCompileError.finding(msg, location=loc, error=error, fix=fix, symbol=f"TS{d.code}")
+        out.append(f.with_(snippet=line_text.rstrip() or None))
+    return out
+
+
+def _local_types(root: Path, files: set[str]) -> set[str]:
+    """Interfaces and types the project declares itself (TapStackProps): not the SDK's."""
+    out: set[str] = set()
+    for rel in files:
+        try:
+            text = (root / rel).read_text(errors="replace")
+        except OSError:
+            continue
+        out.update(re.findall(r"\b(?:interface|type|class)\s+(\w+)", text))
+    return out
+
+
+def _pkg(module: str) -> str:
+    parts = module.split("/")
+    return "/".join(parts[:2]) if module.startswith("@") else parts[0]
+
+
+def _fix(d: Diagnostic, full: str) -> str | None:
+    sug = _suggestion(full)
+    if sug:
+        bad = re.search(r"'([^']+)'", d.message)
+        return f"use `{sug}`" + (f" instead of `{bad.group(1)}`" if bad else "") + " (the compiler's suggestion)"
+    if d.code == 2554:
+        return "pass the number of arguments the signature declares (see the SDK's type definitions)"
+    if d.code in (2353, 2561):
+        return "remove the property or use the name the props interface declares"
+    if d.code == 2307:
+        return "import a module that exists (check the package name and path), or add the file"
+    return None
+
+
+def _sdk_context(d: Diagnostic, full: str, line_text: str, binds: dict[str, str], records: list[dict],
+                 rel: str, local_types: set[str] = frozenset()) -> tuple[bool, str]:
+    """Whether the diagnostic is about the IaC SDK, and a short 'where' (the construct call) for the message."""
+    sdk_mod = re.search(r"['\"](aws-cdk-lib[^'\"]*|constructs|@pulumi/[^'\"]+|cdktf[^'\"]*|@cdktf/[^'\"]+)['\"]", full)
+    if sdk_mod:
+        return True, f"module {sdk_mod.group(1)}"
+    if d.code in SDK_CODES_ALWAYS:
+        return False, ""
+    sdk_type = re.search(r"'((?:Output|Input|OutputInstance|Lifted\w*|Duration|IResolvable|RemovalPolicy|"
+                         r"TerraformStack|TerraformOutput|Token|Fn|CfnResource|Size|Expiration)\b[^']*)'", full)
+    if sdk_type:
+        return True, f"SDK type {sdk_type.group(1)[:60]}"
+    token = _token_at(line_text, d.col or 1)
+    root_name = token.split(".")[0] if token else ""
+    if root_name in binds:
+        return True, f"`{token}` from {binds[root_name]}"
+    call = innermost(records, rel, d.line or 0)
+    if call is not None:
+        callee = call.get("cls", "")
+        head = callee.split(".")[0].split("<")[0]
+        if head in binds:
+            return True, f"in `new {callee}(...)` at line {call['line']} ({binds[head]})"
+    # Props/Args interfaces of the SDK named in the message (QueueProps, BucketArgs, S3BucketConfig...)
+    typ = re.search(r"type '(\w+(?:Props|Args|Config|Options))'", full)
+    if typ and typ.group(1) not in local_types and any(callee_bound(rec, binds) for rec in records
+                                                       if rec.get("file") == rel):
+        return True, f"type {typ.group(1)}"
+    return False, ""
+
+
+def callee_bound(rec: dict, binds: dict[str, str]) -> bool:
+    return rec.get("cls", "").split(".")[0] in binds

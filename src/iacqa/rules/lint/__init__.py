@@ -1,1 +1,0 @@
-"""lint: language style and correctness rules (ruff), registered here so every emitted id is documented."""

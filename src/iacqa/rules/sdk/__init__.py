@@ -1,1 +1,0 @@
-"""sdk-api: the IaC SDK used in a way that cannot work."""
