@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from iacqa import __version__
-from iacqa.model import Severity
+from iacqa.model import Options, Severity
+from iacqa.model.options import ISOLATIONS, PROFILES, STAGES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -19,34 +20,92 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+# Flags that set an Options field (dest = the field). Their argparse default is None, meaning "not given", so the
+# configuration file's value or the Options default applies; the help text states the default.
+def _option_flags(p: argparse.ArgumentParser, run_only: bool = False) -> None:
+    """The flags shared by analyze (all) and emulate/batch (`run_only`: limits and endpoint, no report policy)."""
+    if not run_only:
+        p.add_argument("--stages", help=f"comma-separated stages to run (default: all): {','.join(STAGES)}")
+        p.add_argument("--fail-on", dest="fail_on", default=None, choices=[s.value for s in Severity],
+                       help="exit 1 when an unsuppressed finding at or above this severity exists (default: critical)")
+        p.add_argument("--select", help="comma-separated rule ids, id prefixes or categories to report (SDK,LIM001,"
+                       "sdk-api); default: all")
+        p.add_argument("--ignore", help="comma-separated rule ids, id prefixes or categories not to report")
+        p.add_argument("--no-suppress", dest="suppress", action="store_const", const=False, default=None,
+                       help="ignore inline '# iacqa: ignore[ID] reason' comments: report every finding as unsuppressed")
+        p.add_argument("--profile", choices=PROFILES, default=None,
+                       help="precision profile: tap (TAP grading pipeline) or aws (plain account); default: auto")
+        p.add_argument("--account-concurrency", dest="account_concurrency", type=int, default=None,
+                       help="the account's Lambda concurrency limit used by the quota rules")
+        p.add_argument("--quota-profile", dest="quota_profile", default=None,
+                       help="account quota profile: tap (default), standard, low (see `iacqa rule QTA001`)")
+        p.add_argument("--prompt", metavar="FILE", default=None,
+                       help="the task prompt, for requirement checks (default: the task's own)")
+        p.add_argument("--checkov", action="store_const", const=True, default=None,
+                       help="also run checkov over the graph (security stage; adds ~3 s of checkov start-up per task)")
+        p.add_argument("--no-checkov", dest="checkov", action="store_const", const=False,
+                       help=argparse.SUPPRESS)  # the default; kept for scripts
+        p.add_argument("--coverage-threshold", dest="coverage_threshold", type=float, default=None,
+                       help="required coverage in percent (default 90)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds allowed for running the program (default 60; CDK/CDKTF synth 120)")
+    p.add_argument("--memory-mb", dest="memory_mb", type=int, default=None,
+                   help="memory allowed for running the program (default 2048; CDK/CDKTF synth 3072)")
+    p.add_argument("--timeout-total", dest="timeout_total", type=float, default=None,
+                   help="seconds for the whole task; stages not started by then are skipped (default 600)")
+    p.add_argument("--isolation", choices=ISOLATIONS, default=None,
+                   help="sandbox of the children: auto (default: the strongest available), strict (refuse to run "
+                   "unconfined), process (forked child with limits only)")
+    p.add_argument("--endpoint-url", dest="endpoint_url", default=None,
+                   help="deploy into this running AWS-compatible endpoint (LocalStack, moto server) instead of the "
+                   "embedded moto")
+
+
+# flag dest -> configuration key whose validator checks the flag's value (same rules for the file and the flag)
+_VALIDATED = {"stages": "stages", "select": "select", "ignore": "ignore", "quota_profile": "quota-profile",
+              "account_concurrency": "account-concurrency", "timeout": "timeout", "memory_mb": "memory-mb",
+              "timeout_total": "timeout-total", "coverage_threshold": "coverage-threshold"}
+_FLAG_FIELDS = ("stages", "fail_on", "select", "ignore", "suppress", "profile", "account_concurrency",
+                "quota_profile", "prompt", "checkov", "coverage_threshold", "timeout", "memory_mb", "timeout_total",
+                "isolation", "endpoint_url")
+
+
+def _options(args: argparse.Namespace, path: str | None) -> Options:
+    """Options for PATH: the configuration file (--config or found in PATH) overlaid with the flags given.
+
+    Raises ConfigError (one line naming the key or flag) for an unusable file or value."""
+    from iacqa.config import options_for, validate
+
+    flags = {}
+    for name in _FLAG_FIELDS:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if name in _VALIDATED:
+            flag = "--" + _VALIDATED[name]
+            value = validate(_VALIDATED[name], value, flag)
+        flags[name] = value
+    return options_for(path, flags, getattr(args, "config", None))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="iacqa", description="Offline quality check for AI-generated AWS infrastructure-as-code.")
     p.add_argument("--version", action="version", version=f"iacqa {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    a = sub.add_parser("analyze", help="analyze a task directory, project directory or response .md")
+    a = sub.add_parser("analyze", help="analyze a task directory, project directory or response .md",
+                       description="Analyze one task. Options come from the command line, then the configuration "
+                       "file ([tool.iacqa] in the project's pyproject.toml, .iacqa.toml, or --config FILE), then the "
+                       "defaults shown here.")
     a.add_argument("path")
     a.add_argument("--response", choices=("model", "ideal", "code"), default=None,
                    help="which code to analyze (default: code, or the model response when the task has no code)")
     a.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
     a.add_argument("--output", "-o", help="write the report to FILE instead of stdout")
-    a.add_argument("--stages", help="comma-separated stages: ingest,graph,check,lint,security,emulate,tests")
-    a.add_argument("--fail-on", default="critical", choices=[s.value for s in Severity],
-                   help="exit 1 when a finding at or above this severity exists (default: critical)")
-    a.add_argument("--account-concurrency", type=int, default=None,
-                   help="the account's Lambda concurrency limit used by the quota rules")
-    a.add_argument("--quota-profile", default=None, help="account quota profile (see `iacqa rule QTA001`)")
-    a.add_argument("--select", help="comma-separated rule id prefixes to run")
-    a.add_argument("--ignore", help="comma-separated rule id prefixes to skip")
-    a.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for running the program")
-    a.add_argument("--memory-mb", type=int, default=2048, help="memory allowed for running the program")
-    a.add_argument("--checkov", action="store_true",
-                   help="also run checkov over the graph (security stage; adds ~3 s of checkov start-up per task)")
-    a.add_argument("--no-checkov", action="store_true", help=argparse.SUPPRESS)  # the default; kept for scripts
+    a.add_argument("--config", metavar="FILE", help="read options from FILE (default: .iacqa.toml or the "
+                   "[tool.iacqa] table of pyproject.toml in PATH)")
+    _option_flags(a)
     a.add_argument("--workdir", help="materialize the project here and keep it")
-    a.add_argument("--endpoint-url", help="deploy into this running AWS-compatible endpoint (LocalStack, moto server) "
-                   "instead of the embedded moto")
-    a.add_argument("--coverage-threshold", type=float, default=None, help="required coverage in percent (default 90)")
     a.add_argument("--color", action="store_true", help="color the text report")
 
     rl = sub.add_parser("rules", help="list every rule")
@@ -59,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--response", choices=("model", "ideal", "code"), default=None)
     e.add_argument("--serve", action="store_true", help="keep the emulator running and print the environment to export")
     e.add_argument("--workdir", help="materialize the project here and keep it")
+    e.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in PATH)")
+    _option_flags(e, run_only=True)
 
     b = sub.add_parser("batch", help="analyze many tasks; one JSON line per task and response")
     b.add_argument("paths", nargs="+", help="task directories, or directories that contain tasks")
@@ -66,12 +127,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--output", "-o", default="iacqa-results.jsonl", help="JSON lines file (appended; resumes)")
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--no-resume", action="store_true", help="re-analyze tasks already in the output file")
-    b.add_argument("--checkov", action="store_true", help="also run checkov (slow: ~3 s per task)")
+    b.add_argument("--checkov", action="store_const", const=True, default=None,
+                   help="also run checkov (slow: ~3 s per task)")
+    b.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in the first PATH)")
+    _option_flags(b, run_only=True)
 
     c = sub.add_parser("compare", help="compare the model and ideal responses of a task")
     c.add_argument("path")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--output", "-o")
+    c.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in PATH)")
     return p
 
 
@@ -80,29 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return EXIT_USAGE
+    from iacqa.config import ConfigError
+
     try:
         return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare, "batch": _batch,
                 "emulate": _emulate}[args.command](args)
+    except ConfigError as exc:  # a bad configuration file or flag value: one line naming the key
+        sys.stderr.write(f"iacqa: {exc}\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("iacqa: interrupted\n")
         return 130
-
-
-def _options(args: argparse.Namespace) -> dict:
-    opts: dict = {"timeout": args.timeout, "memory_mb": args.memory_mb, "checkov": args.checkov and not args.no_checkov}
-    if args.account_concurrency is not None:
-        opts["account_concurrency"] = args.account_concurrency
-    if args.quota_profile:
-        opts["quota_profile"] = args.quota_profile
-    if getattr(args, "endpoint_url", None):
-        opts["endpoint_url"] = args.endpoint_url
-    if getattr(args, "coverage_threshold", None) is not None:
-        opts["coverage_threshold"] = args.coverage_threshold
-    if args.select:
-        opts["select"] = [s.strip() for s in args.select.split(",") if s.strip()]
-    if args.ignore:
-        opts["ignore"] = [s.strip() for s in args.ignore.split(",") if s.strip()]
-    return opts
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -114,23 +167,17 @@ def _emit(text: str, output: str | None) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from iacqa.ingest.task import InputError
-    from iacqa.pipeline import ALL_STAGES, analyze
+    from iacqa.pipeline import analyze
 
-    stages = None
-    if args.stages:
-        stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
-        unknown = [s for s in stages if s not in ALL_STAGES]
-        if unknown:
-            sys.stderr.write(f"iacqa: unknown stage(s) {', '.join(unknown)}; choose from {', '.join(ALL_STAGES)}\n")
-            return EXIT_USAGE
+    options = _options(args, args.path)
     try:
-        result = analyze(args.path, response=args.response, stages=stages, options=_options(args),
+        result = analyze(args.path, response=args.response, options=options,
                          workdir=Path(args.workdir) if args.workdir else None, keep=bool(args.workdir))
     except InputError as exc:
         sys.stderr.write(f"iacqa: {exc}\n")
         return EXIT_USAGE
     _emit(_render(result, args.format, args.color), args.output)
-    return EXIT_FINDINGS if result.worst_at_least(Severity.parse(args.fail_on)) else EXIT_OK
+    return EXIT_FINDINGS if result.worst_at_least(Severity.parse(options.fail_on)) else EXIT_OK
 
 
 def _render(result: object, fmt: str, color: bool = False) -> str:
@@ -146,7 +193,7 @@ def _render(result: object, fmt: str, color: bool = False) -> str:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from iacqa.rules.registry import all_rules
+    from iacqa.rules.registry import catalog as all_rules
 
     if args.markdown:
         from iacqa.rules.docs import rules_markdown
@@ -168,31 +215,36 @@ def _rule(args: argparse.Namespace) -> int:
         sys.stderr.write(f"iacqa: no rule {args.id!r}; `iacqa rules` lists them\n")
         return EXIT_USAGE
     sys.stdout.write(f"{rule.id}: {rule.title}\ncategory: {rule.category.value}   severity: {rule.severity.value}   "
-                     f"stage: {rule.stage}\n\n{rule.documentation()}\n")
+                     f"stage: {rule.stage}\nemitted by: {', '.join(rule.emitted_by())}\n\n{rule.documentation()}\n")
     return EXIT_OK
 
 
 def _emulate(args: argparse.Namespace) -> int:
+    """Deploy into the emulator and run the handlers; with --serve, keep the same graph deployed until Ctrl-C."""
     from iacqa.ingest.task import InputError
-    from iacqa.pipeline import analyze
+    from iacqa.pipeline import run
 
+    options = _options(args, args.path)
     workdir = Path(args.workdir) if args.workdir else None
     try:
-        result = analyze(args.path, response=args.response, stages=("ingest", "graph", "emulate"),
-                         workdir=workdir, keep=True)
+        analysis = run(args.path, response=args.response, stages=("ingest", "graph", "emulate"), options=options,
+                       workdir=workdir, keep=True)
     except InputError as exc:
         sys.stderr.write(f"iacqa: {exc}\n")
         return EXIT_USAGE
+    result = analysis.result
     _emit(_render(result, "text"), None)
     if not args.serve:
+        if workdir is None:
+            analysis.project.cleanup()
         return EXIT_FINDINGS if result.worst_at_least(Severity.CRITICAL) else EXIT_OK
     from iacqa.emulate import serve
-    from iacqa.frontends.pulumi_py.frontend import PulumiFrontend
-    from iacqa.ingest.task import load
 
-    project = load(Path(result.task.project_dir or args.path), "code")
-    graph = PulumiFrontend().build(project, {}).graph
-    serve(graph, project.root, {})
+    try:
+        serve(analysis.graph, analysis.project.root, options)
+    finally:
+        if workdir is None:
+            analysis.project.cleanup()
     return EXIT_OK
 
 
@@ -205,8 +257,9 @@ def _batch(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     responses = [r.strip() for r in args.response.split(",") if r.strip()]
     n = 0
-    for data in run_batch(tasks, responses, Path(args.output), workers=args.workers,
-                          options={"checkov": args.checkov and not args.no_checkov}, resume=not args.no_resume):
+    options = _options(args, args.paths[0])
+    for data in run_batch(tasks, responses, Path(args.output), workers=args.workers, options=options,
+                          resume=not args.no_resume):
         n += 1
         verdict = data.get("verdict") or {}
         status = "error: " + data["error"] if data.get("error") else (
@@ -222,9 +275,10 @@ def _compare(args: argparse.Namespace) -> int:
     from iacqa.pipeline import analyze
     from iacqa.report import compare
 
+    options = _options(args, args.path)
     try:
-        model = analyze(args.path, response="model")
-        ideal = analyze(args.path, response="ideal")
+        model = analyze(args.path, response="model", options=options)
+        ideal = analyze(args.path, response="ideal", options=options)
     except InputError as exc:
         sys.stderr.write(f"iacqa: {exc}\n")
         return EXIT_USAGE

@@ -1,120 +1,184 @@
-"""One task, stage by stage: ingest -> graph -> check -> lint -> security -> (emulate -> tests) -> result.
+"""One task, stage by stage: ingest -> syntax -> graph -> check -> lint -> security -> emulate -> tests -> finish.
 
-Each stage records its status and seconds and turns its own crash into a finding; a failing stage never stops
-the task.
+Each stage is a function from what earlier stages handed over to a typed record (`Stage` or a subclass carrying
+its product: the graph, the emulation, the coverage). The runner records its status and seconds, keeps its
+findings, and turns its crash into a finding; a failing stage never stops the task, and a stage that would start
+after `options.timeout_total` is skipped. `finish` then treats every finding once, in this order:
+deduplicate, mark inline suppressions (and report the unused ones), apply `select`/`ignore`/`per_file_ignores`,
+attach the `.md` line and the source line, sort.
+
+`analyze` returns the TaskResult every report is made from; `run` also returns the project and the graph, for the
+callers that keep working on them (`iacqa emulate --serve`).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from iacqa import frontends, profiles
+from iacqa.catalog.internal import InternalError
+from iacqa.engine import suppress
 from iacqa.engine.run import run_rules
+from iacqa.engine.selection import Selection
 from iacqa.ingest.task import InputError, Project, load
 from iacqa.model import Category, Finding, ResourceGraph, StageResult, TaskInfo, TaskResult
+from iacqa.model.options import STAGES, Options
 from iacqa.rules.context import RuleContext
-from iacqa.rules.sandbox import InternalError
 
-ALL_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
-DEFAULT_STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
-
-
-def _frontend(platform: str) -> Any:
-    if platform == "pulumi":
-        from iacqa.frontends.pulumi_py.frontend import PulumiFrontend
-
-        return PulumiFrontend()
-    if platform == "tf":
-        from iacqa.frontends.terraform.frontend import TerraformFrontend
-
-        return TerraformFrontend()
-    if platform == "cdktf":
-        from iacqa.frontends.cdktf_py.frontend import CdktfFrontend
-
-        return CdktfFrontend()
-    if platform == "cfn":
-        from iacqa.frontends.cloudformation.frontend import CloudFormationFrontend
-
-        return CloudFormationFrontend()
-    if platform == "cdk":
-        from iacqa.frontends.cdk_py.frontend import CdkFrontend
-
-        return CdkFrontend()
-    return None
+ALL_STAGES = STAGES
+DEFAULT_STAGES = STAGES
 
 
-class _Run:
-    def __init__(self, result: TaskResult) -> None:
-        self.result = result
+@dataclass
+class Stage:
+    """What a stage hands over: its status and detail for the report, its findings."""
 
-    def stage(self, name: str, fn: Callable[[], tuple[str, str] | None]) -> None:
+    status: str = "ok"  # ok | failed | skipped | error | unavailable
+    detail: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class GraphStage(Stage):
+    graph: ResourceGraph = field(default_factory=ResourceGraph)
+
+
+@dataclass
+class EmulateStage(Stage):
+    emulation: Any = None  # emulate.EmulationResult
+    flows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class TestsStage(Stage):
+    coverage: dict[str, Any] | None = None  # the coverage summary's totals
+
+    __test__ = False
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis produced: the report's TaskResult, and the project and graph behind it."""
+
+    result: TaskResult
+    project: Project
+    graph: ResourceGraph
+
+
+S = TypeVar("S", bound=Stage)
+
+
+class _Runner:
+    """Runs stages into one TaskResult: timing, status, findings, crash -> finding, total time budget."""
+
+    def __init__(self, result: TaskResult, options: Options, started: float) -> None:
+        self.result, self.options, self.started = result, options, started
+
+    def __call__(self, name: str, fn: Callable[..., S], *args: Any) -> S | None:
+        spent = time.monotonic() - self.started
+        if spent > self.options.timeout_total:
+            self.result.stages.append(StageResult(name, "skipped", 0.0, f"not started: the task's time budget "
+                                                  f"({self.options.timeout_total:g} s, timeout-total) is spent"))
+            return None
         t0 = time.monotonic()
+        out: S | None
         try:
-            out = fn()
-            status, detail = out if out else ("ok", "")
+            out = fn(*args)
+            status, detail = out.status, out.detail
+            self.result.findings.extend(out.findings)
         except Exception as exc:  # a crashing stage becomes a finding; the task goes on
+            out = None
             status, detail = "error", f"{type(exc).__name__}: {exc}"
             self.result.findings.append(InternalError.crash(f"stage {name}", exc, name))
         self.result.stages.append(StageResult(name, status, round(time.monotonic() - t0, 3), detail))
+        return out
 
 
 def analyze(path: str | Path, response: str | None = None, stages: tuple[str, ...] | None = None,
-            options: dict[str, Any] | None = None, workdir: Path | None = None, keep: bool = False) -> TaskResult:
-    """Analyze one task. Raises InputError only when the input itself is unusable."""
-    options = dict(options or {})
-    wanted = tuple(stages or DEFAULT_STAGES)
+            options: Options | Mapping[str, Any] | None = None, workdir: Path | None = None,
+            keep: bool = False) -> TaskResult:
+    """Analyze one task. Raises InputError only when the input itself is unusable.
+
+    `stages`, when given, wins over `options.stages`; `options` may be a mapping of Options fields.
+    """
+    return run(path, response, stages, options, workdir, keep).result
+
+
+def run(path: str | Path, response: str | None = None, stages: tuple[str, ...] | None = None,
+        options: Options | Mapping[str, Any] | None = None, workdir: Path | None = None,
+        keep: bool = False) -> Analysis:
+    """`analyze`, also returning the project and the graph (the project directory is removed unless `keep`)."""
+    opts = Options.of(options)
+    chosen = profiles.select(opts.profile, Path(path))
+    opts = opts.replace(**profiles.option_defaults(chosen, opts))
+    wanted = tuple(stages or opts.stages or STAGES)
     t0 = time.monotonic()
+    prompt = _read_prompt(opts.prompt) if opts.prompt else None
     project = load(path, response, workdir)
-    info = TaskInfo(path=str(Path(path)), platform=project.platform, language=project.language,
-                    response=project.response, response_file=str(project.response_file) if project.response_file else None,
-                    project_dir=str(project.root), files=list(project.files))
-    result = TaskResult(task=info)
-    result.stages.append(StageResult("ingest", "ok", round(time.monotonic() - t0, 3),
-                                     f"{len(project.files)} files; " + "; ".join(project.notes[:3])))
-    result.findings.extend(project.findings)
-    run = _Run(result)
+    if prompt is not None:
+        project.prompt = prompt
+    result = TaskResult(task=TaskInfo(
+        path=str(Path(path)), platform=project.platform, language=project.language, response=project.response,
+        response_file=str(project.response_file) if project.response_file else None,
+        project_dir=str(project.root), files=list(project.files)))
     graph = ResourceGraph(platform=project.platform)
-    state: dict[str, Any] = {"graph": graph}
     try:
-        run.stage("syntax", lambda: _syntax(project, result))
-        if "graph" in wanted:
-            run.stage("graph", lambda: _graph(project, options, result, state))
-        graph = state["graph"]
-        graph_stage = next((s for s in result.stages if s.name == "graph"), None)
-        rule_options = {**options, "graph_status": graph_stage.status if graph_stage else None, "entry": project.entry}
+        result.stages.append(StageResult("ingest", "ok", round(time.monotonic() - t0, 3),
+                                         f"{len(project.files)} files; " + "; ".join(project.notes[:3])))
+        result.findings.extend(project.findings)
+        stage = _Runner(result, opts, t0)
+
+        stage("syntax", _syntax, project)
+        built = stage("graph", _graph, project, opts) if "graph" in wanted else None
+        graph = built.graph if built else ResourceGraph(platform=project.platform)
         ctx = RuleContext(graph=graph, root=project.root, platform=project.platform, md_starts=project.md_starts,
-                          options=rule_options)
+                          options=opts, graph_status=_status(result, "graph"), entry=project.entry)
         if "check" in wanted:
-            run.stage("check", lambda: _check(ctx, options, result))
+            stage("check", _check, ctx, opts)
         if "lint" in wanted:
-            run.stage("lint", lambda: _lint(project, graph, result))
+            stage("lint", _lint, project, graph)
         if "security" in wanted:
-            run.stage("security", lambda: _security(ctx, result, options))
-        if "emulate" in wanted:
-            run.stage("emulate", lambda: _emulate(project, graph, options, result, state))
-        if "tests" in wanted:
-            run.stage("tests", lambda: _tests(project, graph, options, result, state))
-        result.graph = _graph_summary(graph)
-        if state.get("coverage"):
-            result.graph["coverage"] = state["coverage"]
-        result.findings = _dedupe(result.findings)
-        result.findings.sort(key=lambda f: (-f.severity.rank, f.file or "", f.line or 0, f.rule))
+            stage("security", _security, ctx, opts)
+        emulated = stage("emulate", _emulate, project, graph, opts) if "emulate" in wanted else None
+        tested = (stage("tests", _tests, project, graph, opts, emulated.emulation if emulated else None)
+                  if "tests" in wanted else None)
+
+        result.flows = list(emulated.flows) if emulated else []
+        result.graph = _graph_summary(graph, tested.coverage if tested else None)
+        result.findings, result.profile = profiles.judge(chosen, result.findings, project.platform, opts.today)
+        result.findings = finish(result.findings, project, opts, {s.name: s.status for s in result.stages})
     finally:
         if not keep:
             project.cleanup()
             if project.temporary:
                 result.task.project_dir = None
-    return result
+    return Analysis(result, project, graph)
 
 
-def _syntax(project: Project, result: TaskResult) -> tuple[str, str]:
+def _read_prompt(file: str) -> str:
+    try:
+        return Path(file).expanduser().read_text(errors="replace")
+    except OSError as exc:
+        raise InputError(f"--prompt {file}: {exc.strerror or exc}") from None
+
+
+def _status(result: TaskResult, name: str) -> str | None:
+    return next((s.status for s in result.stages if s.name == name), None)
+
+
+# ---- stages -------------------------------------------------------------------------------------------------
+
+
+def _syntax(project: Project) -> Stage:
     """Every Python file must compile; the program run reports only the first failure it meets."""
-    from iacqa.rules.program import PythonSyntaxError
+    from iacqa.catalog.program import PythonSyntaxError
 
-    bad = 0
+    out = Stage()
     for rel in project.files:
         if not rel.endswith(".py"):
             continue
@@ -122,22 +186,24 @@ def _syntax(project: Project, result: TaskResult) -> tuple[str, str]:
         try:
             compile(src, rel, "exec", dont_inherit=True)
         except SyntaxError as exc:
-            bad += 1
-            md = project.md_starts.get(rel)
-            result.findings.append(PythonSyntaxError.finding(
-                None, f"{rel}:{exc.lineno} does not compile: {exc.msg}", location=None,
+            out.findings.append(PythonSyntaxError.finding(
+                f"{rel}:{exc.lineno} does not compile: {exc.msg}",
                 error=f"{type(exc).__name__}: {exc.msg}", fix="fix the syntax error; the file cannot be imported",
                 snippet=(exc.text or "").rstrip() or None,
-            ).with_(file=rel, line=exc.lineno, md_line=md + exc.lineno - 1 if md and exc.lineno else None))
+            ).with_(file=rel, line=exc.lineno))
         except ValueError:
             continue
-    return ("failed" if bad else "ok", f"{bad} file(s) do not compile" if bad else "all Python files compile")
+    bad = len(out.findings)
+    out.status, out.detail = ("failed", f"{bad} file(s) do not compile") if bad else ("ok", "all Python files compile")
+    return out
 
 
-def _graph(project: Project, options: dict, result: TaskResult, state: dict) -> tuple[str, str]:
-    fe = _frontend(project.platform)
+def _graph(project: Project, options: Options) -> GraphStage:
+    fe = frontends.for_platform(project.platform, project.language)
     if fe is None:
-        return "unavailable", f"no front end for platform {project.platform or 'unknown'!r} yet"
+        return GraphStage("unavailable", f"no front end for platform {project.platform or 'unknown'!r} yet",
+                          graph=ResourceGraph(platform=project.platform))
+    found: list[Finding] = []
     if project.platform == "pulumi":
         try:
             from iacqa.frontends.pulumi_py.static_check import check_sdk_usage
@@ -145,109 +211,119 @@ def _graph(project: Project, options: dict, result: TaskResult, state: dict) -> 
             check_sdk_usage = None
         if check_sdk_usage is not None:
             py = [f for f in project.files if f.endswith(".py") and not f.startswith("tests/")]
-            result.findings.extend(_with_md(project, check_sdk_usage(project.root, py)))
+            found += check_sdk_usage(project.root, py)
     fr = fe.build(project, options)
-    state["graph"] = fr.graph
-    result.findings.extend(_with_md(project, fr.findings))
-    return fr.status, fr.detail
+    return GraphStage(fr.status, fr.detail, found + list(fr.findings), graph=fr.graph)
 
 
-def _check(ctx: RuleContext, options: dict, result: TaskResult) -> tuple[str, str]:
-    found = run_rules(ctx, options.get("select"), options.get("ignore"))
+def _check(ctx: RuleContext, options: Options) -> Stage:
+    selection = selection_of(options)
+    found = run_rules(ctx, selection)
     detail = f"{len(found)} findings from graph rules"
-    if options.get("cfn_lint", True) and not _ignored("LIM003", options):
+    if options.cfn_lint and selection.selects("LIM003", Category.AWS_LIMIT):  # cfn-lint takes seconds: skip it
         from iacqa.linters import cfnlint_graph
 
-        status, cl_detail, cl_found = cfnlint_graph.scan(ctx.graph)
-        found += _with_md_ctx(ctx, cl_found)
+        _, cl_detail, cl_found = cfnlint_graph.scan(ctx.graph)
+        found += cl_found
         detail += f"; {cl_detail}"
-    result.findings.extend(found)
-    return "ok", detail
+    return Stage("ok", detail, found)
 
 
-def _ignored(rule_id: str, options: dict) -> bool:
-    sel, ign = options.get("select"), options.get("ignore")
-    return bool(ign and any(rule_id.startswith(p) for p in ign)) or bool(sel and not any(rule_id.startswith(p) for p in sel))
-
-
-def _with_md_ctx(ctx: RuleContext, findings: list[Finding]) -> list[Finding]:
-    return [f.with_(md_line=ctx.md_line(f.file, f.line), snippet=ctx.snippet(f.file, f.line)) for f in findings]
-
-
-def _lint(project: Project, graph: ResourceGraph, result: TaskResult) -> tuple[str, str]:
+def _lint(project: Project, graph: ResourceGraph) -> Stage:
     try:
         from iacqa.linters.ruff import lint
     except ImportError:
-        return "unavailable", "ruff adapter not installed"
-    py = [f for f in project.files if f.endswith(".py")]
-    found = _with_md(project, lint(project.root, py, graph))
-    result.findings.extend(found)
-    return "ok", f"{len(found)} lint findings"
+        return Stage("unavailable", "ruff adapter not installed")
+    found = lint(project.root, [f for f in project.files if f.endswith(".py")], graph)
+    return Stage("ok", f"{len(found)} lint findings", found)
 
 
-def _security(ctx: RuleContext, result: TaskResult, options: dict) -> tuple[str, str]:
+def _security(ctx: RuleContext, options: Options) -> Stage:
     # Own security rules run in the check stage; checkov is opt-in because its start-up alone (~3 s) is longer
     # than the rest of the analysis.
-    if not options.get("checkov", False):
-        return "skipped", "checkov not requested (--checkov); own security rules ran in the check stage"
+    if not options.checkov:
+        return Stage("skipped", "checkov not requested (--checkov); own security rules ran in the check stage")
     try:
         from iacqa.linters import checkov
     except ImportError:
-        return "unavailable", "checkov adapter not installed"
+        return Stage("unavailable", "checkov adapter not installed")
     status, detail, found = checkov.scan(ctx.graph, ctx)
-    result.findings.extend(found)
-    return status, detail
+    return Stage(status, detail, found)
 
 
-def _emulate(project: Project, graph: ResourceGraph, options: dict, result: TaskResult,
-             state: dict) -> tuple[str, str]:
+def _emulate(project: Project, graph: ResourceGraph, options: Options) -> EmulateStage:
     """Deploy the graph into the embedded emulator, run every handler on realistic events, follow the flow."""
     if not graph.code:
-        return "skipped", "no Lambda code in the graph"
+        return EmulateStage("skipped", "no Lambda code in the graph")
     try:
         from iacqa.emulate import run as emulate_run
     except ImportError as exc:
-        return "unavailable", f"emulator not available ({exc}): pip install 'iacqa[emulate]'"
+        return EmulateStage("unavailable", f"emulator not available ({exc}): pip install 'iacqa[emulate]'")
     em = emulate_run(graph, project.root, options, prompt=project.prompt)
-    state["emulation"] = em
-    result.findings.extend(_with_md(project, em.findings))
-    result.flows.extend(em.flows)
     # The user's own directory is written only on request; a materialized copy gets outputs like the pipeline's.
-    if em.outputs and (project.temporary or options.get("write_outputs")):
+    if em.outputs and (project.temporary or options.write_outputs):
         out = project.root / "cfn-outputs" / "flat-outputs.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(em.outputs, indent=2))
-    return em.status, em.detail
+    return EmulateStage(em.status, em.detail, list(em.findings), emulation=em, flows=list(em.flows))
 
 
-def _tests(project: Project, graph: ResourceGraph, options: dict, result: TaskResult, state: dict) -> tuple[str, str]:
+def _tests(project: Project, graph: ResourceGraph, options: Options, emulation: Any) -> TestsStage:
     """Judge the project's tests, run the unit tests with coverage, the integration tests against the emulator."""
     try:
         from iacqa.testsuite import run as tests_run
     except ImportError as exc:
-        return "unavailable", f"test stage not available ({exc})"
-    opts = dict(options)
-    opts.setdefault("write_coverage_summary", project.temporary or bool(options.get("write_outputs")))
-    ts = tests_run(project, opts, emulation=state.get("emulation"), graph=graph)
-    result.findings.extend(_with_md(project, ts.findings))
-    if ts.coverage:
-        result.graph.setdefault("coverage", ts.coverage.get("total", ts.coverage))
-        state["coverage"] = ts.coverage.get("total", ts.coverage)
-    return ts.status, ts.detail
+        return TestsStage("unavailable", f"test stage not available ({exc})")
+    if options.write_coverage_summary is None:
+        options = options.replace(write_coverage_summary=project.temporary or options.write_outputs)
+    ts = tests_run(project, options, emulation=emulation, graph=graph)
+    coverage = ts.coverage.get("total", ts.coverage) if ts.coverage else None
+    return TestsStage(ts.status, ts.detail, list(ts.findings), coverage=coverage)
 
 
-def _with_md(project: Project, findings: list[Finding]) -> list[Finding]:
+# ---- after the stages ---------------------------------------------------------------------------------------
+
+
+def finish(findings: list[Finding], project: Project, options: Options, stages: dict[str, str]) -> list[Finding]:
+    """Every finding once through: dedupe, suppress, select, locate in the .md, sort."""
+    findings = _dedupe(findings)
+    if options.suppress:
+        directives = suppress.scan(project.root, project.files)
+        outcome = suppress.apply(findings, directives, suppress.decidable_in(stages))
+        findings = outcome.findings + [suppress.unused_finding(d) for d in outcome.unused]
+    selection = selection_of(options)
+    findings = [f for f in findings if selection.allows(f)]
+    findings = locate(findings, project)
+    findings.sort(key=lambda f: (-f.severity.rank, f.file or "", f.line or 0, f.rule))
+    return findings
+
+
+def selection_of(options: Options) -> Selection:
+    return Selection(options.select, options.ignore, options.per_file_ignores)
+
+
+def locate(findings: list[Finding], project: Project) -> list[Finding]:
+    """The one place where findings get their `.md` line and source line (unless their emitter set them)."""
+    lines: dict[str, list[str]] = {}
+
+    def source(file: str) -> list[str]:
+        if file not in lines:
+            try:
+                lines[file] = (project.root / file).read_text(errors="replace").splitlines()
+            except (OSError, ValueError):
+                lines[file] = []
+        return lines[file]
+
     out = []
     for f in findings:
-        if f.md_line is None and f.file in project.md_starts and f.line:
-            f = f.with_(md_line=project.md_starts[f.file] + f.line - 1)
-        if f.snippet is None and f.file and f.line:
-            try:
-                lines = (project.root / f.file).read_text(errors="replace").splitlines()
-                if 0 < f.line <= len(lines):
-                    f = f.with_(snippet=lines[f.line - 1])
-            except OSError:
-                pass
+        if f.file and f.line and f.line > 0:
+            changes: dict[str, Any] = {}
+            if f.md_line is None and f.file in project.md_starts:
+                changes["md_line"] = project.md_starts[f.file] + f.line - 1
+            if f.snippet is None and f.line <= len(source(f.file)):
+                changes["snippet"] = source(f.file)[f.line - 1]
+            if changes:
+                f = f.with_(**changes)
         out.append(f)
     return out
 
@@ -264,11 +340,11 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return list(seen.values())
 
 
-def _graph_summary(graph: ResourceGraph) -> dict[str, Any]:
+def _graph_summary(graph: ResourceGraph, coverage: dict[str, Any] | None = None) -> dict[str, Any]:
     by_type: dict[str, int] = {}
     for r in graph:
         by_type[r.type] = by_type.get(r.type, 0) + 1
-    return {
+    summary: dict[str, Any] = {
         "platform": graph.platform,
         "resources": len(graph),
         "mapped": sum(1 for r in graph if r.mapped),
@@ -278,6 +354,10 @@ def _graph_summary(graph: ResourceGraph) -> dict[str, Any]:
         "outputs": graph.outputs,
         "config": graph.config_needs,
     }
+    if coverage:
+        summary["coverage"] = coverage
+    return summary
 
 
-__all__ = ["ALL_STAGES", "DEFAULT_STAGES", "InputError", "analyze"]
+__all__ = ["ALL_STAGES", "DEFAULT_STAGES", "Analysis", "InputError", "analyze", "finish", "locate", "run",
+           "selection_of"]

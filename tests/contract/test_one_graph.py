@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from iacqa.engine.run import run_rules
+from iacqa.frontends import for_platform
 from iacqa.ingest.task import load
 from iacqa.model import ResourceGraph
-from iacqa.pipeline import _frontend
 from iacqa.rules.context import RuleContext
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "contract"
@@ -90,7 +90,7 @@ def projection(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
 
 def build(platform_dir: str) -> ResourceGraph:
     project = load(FIXTURES / platform_dir, None, None)
-    frontend = _frontend(PLATFORMS[platform_dir])
+    frontend = for_platform(PLATFORMS[platform_dir])
     if frontend is None:
         pytest.fail(f"no front end for {platform_dir}")
     result = frontend.build(project, {})

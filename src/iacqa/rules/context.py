@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iacqa.model import ResourceGraph
+from iacqa.model import Options, ResourceGraph
 
 
 @dataclass
@@ -15,11 +15,18 @@ class RuleContext:
     root: Path | None = None  # the materialized project directory
     platform: str = ""
     md_starts: dict[str, int] = field(default_factory=dict)  # project file -> md line of its first line
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)  # read by attribute: ctx.options.quota_profile
+    graph_status: str | None = None  # how the graph stage ended (ok | failed | ...); None when it did not run
+    entry: str | None = None  # the program's entry file, when the front end found one
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.options = Options.of(self.options)  # tests and older callers pass a mapping of Options fields
+
     def option(self, name: str, default: Any = None) -> Any:
-        return self.options.get(name, default)
+        """`options.<name>`, or `default` when it is unset (None); prefer the attribute where the name is fixed."""
+        value = getattr(self.options, name)
+        return default if value is None else value
 
     def lines(self, file: str | None) -> list[str]:
         if not file or self.root is None:
