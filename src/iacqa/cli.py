@@ -121,16 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in PATH)")
     _option_flags(e, run_only=True)
 
-    b = sub.add_parser("batch", help="analyze many tasks; one JSON line per task and response")
-    b.add_argument("paths", nargs="+", help="task directories, or directories that contain tasks")
-    b.add_argument("--response", default="model,ideal", help="comma-separated: model,ideal,code")
-    b.add_argument("--output", "-o", default="iacqa-results.jsonl", help="JSON lines file (appended; resumes)")
-    b.add_argument("--workers", type=int, default=2)
-    b.add_argument("--no-resume", action="store_true", help="re-analyze tasks already in the output file")
-    b.add_argument("--checkov", action="store_const", const=True, default=None,
-                   help="also run checkov (slow: ~3 s per task)")
-    b.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in the first PATH)")
-    _option_flags(b, run_only=True)
+    _batch_parsers(sub)
 
     c = sub.add_parser("compare", help="compare the model and ideal responses of a task")
     c.add_argument("path")
@@ -138,6 +129,25 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--output", "-o")
     c.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in PATH)")
     return p
+
+
+def _batch_parsers(sub: argparse._SubParsersAction) -> None:
+    """batch, audit and dashboard: their own arguments live in iacqa.batch / iacqa.audit."""
+    from iacqa.audit import command as audit_command
+    from iacqa.batch import command as batch_command
+    from iacqa.batch import dashboard
+
+    b = sub.add_parser("batch", help="analyze many tasks (local processes or a Ray cluster): progress, one JSON line "
+                       "per task and response (resumable), aggregate, summary; --audit")
+    batch_command.add_arguments(b)
+    b.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in the first PATH)")
+    _option_flags(b, run_only=True)
+    au = sub.add_parser("audit", help="check a task's MODEL_FAILURES.md against its responses and iacqa's findings")
+    audit_command.add_arguments(au)
+    au.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in TASK)")
+    _option_flags(au, run_only=True)
+    d = sub.add_parser("dashboard", help="one self-contained HTML report of a batch results file")
+    dashboard.add_arguments(d)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare, "batch": _batch,
-                "emulate": _emulate}[args.command](args)
+                "emulate": _emulate, "audit": _audit, "dashboard": _dashboard}[args.command](args)
     except ConfigError as exc:  # a bad configuration file or flag value: one line naming the key
         sys.stderr.write(f"iacqa: {exc}\n")
         return EXIT_USAGE
@@ -249,25 +259,21 @@ def _emulate(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from iacqa.batch import find_tasks, run_batch
+    from iacqa.batch import command
 
-    tasks = find_tasks([Path(p) for p in args.paths])
-    if not tasks:
-        sys.stderr.write("iacqa: no task directories (with metadata.json) found\n")
-        return EXIT_USAGE
-    responses = [r.strip() for r in args.response.split(",") if r.strip()]
-    n = 0
-    options = _options(args, args.paths[0])
-    for data in run_batch(tasks, responses, Path(args.output), workers=args.workers, options=options,
-                          resume=not args.no_resume):
-        n += 1
-        verdict = data.get("verdict") or {}
-        status = "error: " + data["error"] if data.get("error") else (
-            "deployable" if verdict.get("deployable") else f"not deployable ({len(verdict.get('blockers') or [])} blockers)")
-        sys.stderr.write(f"[{n}] {data['task'].get('path')} {data['task'].get('response')}: "
-                         f"{len(data.get('findings') or [])} findings, {status}\n")
-    sys.stderr.write(f"iacqa: {n} results appended to {args.output}\n")
-    return EXIT_OK
+    return command.main(args, _options(args, args.paths[0]))
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from iacqa.audit import command
+
+    return command.main(args, _options(args, args.task))
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from iacqa.batch import dashboard
+
+    return dashboard.main(args)
 
 
 def _compare(args: argparse.Namespace) -> int:

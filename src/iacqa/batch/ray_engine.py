@@ -1,0 +1,126 @@
+"""The Ray engine: the same jobs, budgets, retries and results file as the local engine, on a Ray cluster.
+
+Each slot is a Ray actor (one CPU) that imports the SDKs once when it starts and then analyzes one job at a time;
+the driver (the `iacqa batch` process) keeps the scheduling policy (scheduler.py), so a job that exceeds its
+budget is ended by killing its actor, and a job whose actor died (a native crash, the node's memory monitor, a
+lost node) is recorded and retried once on a fresh actor. Results come back to the driver, which appends each to
+the one results file as it arrives.
+
+Every node needs the same iacqa installation (with the platform extras) and the task directories at the same
+absolute path (a shared file system); see docs/batch.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iacqa.batch.scheduler import Crash
+from iacqa.batch.tasks import Job
+
+
+class RayUnavailable(RuntimeError):
+    """Ray is not installed (`pip install 'iacqa[ray]'`) or the cluster cannot be reached."""
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise RayUnavailable("the ray engine needs Ray: pip install 'iacqa[ray]'") from exc
+    return ray
+
+
+class _Analyzer:
+    """The actor body (decorated with ray.remote when the engine starts, so importing this module needs no Ray)."""
+
+    def __init__(self, options: Any, stages: tuple[str, ...] | None, markdown: bool) -> None:
+        from iacqa.batch.worker import preload
+
+        self.options, self.stages, self.markdown = options, stages, markdown
+        preload()
+
+    def run(self, task: str, response: str) -> dict[str, Any]:
+        from iacqa.batch.worker import run_one
+
+        return run_one(task, response, self.options, self.stages, self.markdown)
+
+
+class RaySlot:
+    def __init__(self, actor_cls: Any, ray: Any, options: Any, stages: tuple[str, ...] | None, markdown: bool,
+                 n: int) -> None:
+        self.name = f"ray-{n}"
+        self._ray = ray
+        self.actor = actor_cls.options(name=None, max_restarts=0, max_task_retries=0).remote(options, stages, markdown)
+        self.ref: Any = None
+
+    def submit(self, job: Job) -> None:
+        self.ref = self.actor.run.remote(job[0], job[1])
+
+    def kill(self) -> None:
+        try:
+            self._ray.kill(self.actor, no_restart=True)
+        except Exception:  # noqa: BLE001 - an actor already gone is what we wanted
+            pass
+        self.ref = None
+
+
+class RayEngine:
+    name = "ray"
+
+    def __init__(self, address: str | None, workers: int | None = None, options: Any = None,
+                 stages: tuple[str, ...] | None = None, markdown: bool = False) -> None:
+        ray = _ray()
+        self._ray = ray
+        self.options, self.stages, self.markdown = options, stages, markdown
+        try:
+            if not ray.is_initialized():
+                kwargs: dict[str, Any] = {"log_to_driver": False, "include_dashboard": False,
+                                          "configure_logging": False}
+                if address:
+                    ray.init(address=address, **{k: v for k, v in kwargs.items() if k != "include_dashboard"})
+                else:  # a private single-machine cluster on loopback, for trying the engine without a cluster
+                    ray.init(_node_ip_address="127.0.0.1", num_cpus=workers or None, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - an unreachable cluster is a usage error, said in one line
+            raise RayUnavailable(f"cannot connect to the Ray cluster at {address or 'a new local one'}: "
+                                 f"{type(exc).__name__}: {exc}") from exc
+        self._owns = not address
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.workers = max(1, workers or cpus)
+        self._actor_cls = ray.remote(num_cpus=1)(_Analyzer)
+        self._n = 0
+
+    def capacity(self) -> int:
+        return self.workers
+
+    def new_slot(self) -> RaySlot:
+        self._n += 1
+        return RaySlot(self._actor_cls, self._ray, self.options, self.stages, self.markdown, self._n)
+
+    def wait(self, busy: list[RaySlot], timeout: float) -> list[tuple[RaySlot, dict[str, Any] | Crash]]:
+        by_ref = {s.ref: s for s in busy if s.ref is not None}
+        if not by_ref:
+            return []
+        ready, _ = self._ray.wait(list(by_ref), num_returns=len(by_ref), timeout=timeout)
+        out: list[tuple[RaySlot, dict[str, Any] | Crash]] = []
+        for ref in ready:
+            slot = by_ref[ref]
+            slot.ref = None
+            try:
+                out.append((slot, self._ray.get(ref)))
+            except Exception as exc:  # noqa: BLE001 - actor died, node lost, unpicklable result: the worker's failure
+                out.append((slot, Crash(f"{slot.name}: {type(exc).__name__}: {_first_line(exc)}")))
+        return out
+
+    def shutdown(self, slots: list[RaySlot]) -> None:
+        for s in slots:
+            s.kill()
+        if self._owns:
+            try:
+                self._ray.shutdown()
+            except Exception:  # noqa: BLE001 - best effort at exit
+                pass
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else ""
