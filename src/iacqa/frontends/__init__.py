@@ -28,6 +28,12 @@ REGISTRY: dict[tuple[str, str | None], str] = {
     ("cdktf", None): "iacqa.frontends.cdktf_py.frontend:CdktfFrontend",
     ("cfn", None): "iacqa.frontends.cloudformation.frontend:CloudFormationFrontend",
     ("cdk", None): "iacqa.frontends.cdk_py.frontend:CdkFrontend",
+    # TypeScript/JavaScript: the real compiler and Node runtimes from the toolchain of `iacqa setup typescript`.
+    ("cdk", "ts"): "iacqa.frontends.cdk_ts.frontend:CdkTsFrontend",
+    ("cdk", "js"): "iacqa.frontends.cdk_ts.frontend:CdkTsFrontend",
+    ("pulumi", "ts"): "iacqa.frontends.pulumi_ts.frontend:PulumiTsFrontend",
+    ("pulumi", "js"): "iacqa.frontends.pulumi_ts.frontend:PulumiTsFrontend",
+    ("cdktf", "ts"): "iacqa.frontends.cdktf_ts.frontend:CdktfTsFrontend",
 }
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from iacqa.catalog.typescript import TsCompileError, TsSdkApi, TsStrictOnly, TsSyntaxError, TsTestCompileError
 from iacqa.frontends.node import run as noderun
 from iacqa.frontends.node.sites import iac_bindings, innermost
-from iacqa.model import Finding, Location
+from iacqa.model import Finding, Location, Severity
 
 _LINE = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): (?P<sev>error|warning) TS(?P<code>\d+): "
                    r"(?P<msg>.*)$")
@@ -164,11 +164,13 @@ def findings(result: TscResult, root: Path, records: list[dict], files: set[str]
         if 1000 <= d.code < 2000:
             f = TsSyntaxError.finding(msg, location=loc, error=error, fix=fix or "fix the syntax: nothing in the "
                                       "file can run", symbol=f"TS{d.code}")
+        elif d.code in STRICT_ONLY:
+            # ts-jest compiles tests with the jest config's own compiler options (not strict): low there.
+            f = TsStrictOnly.finding(msg, location=loc, error=error, fix=fix or "add the type (or a null check) the "
+                                     "strict compiler asks for", symbol=f"TS{d.code}",
+                                     severity=Severity.LOW if is_test else None)
         elif is_test:
             f = TsTestCompileError.finding(msg, location=loc, error=error, fix=fix, symbol=f"TS{d.code}")
-        elif d.code in STRICT_ONLY:
-            f = TsStrictOnly.finding(msg, location=loc, error=error, fix=fix or "add the type (or a null check) the "
-                                     "strict compiler asks for", symbol=f"TS{d.code}")
         elif sdk:
             f = TsSdkApi.finding(msg + "; `cdk synth`/`pulumi up`/`npm run build` stop here", location=loc,
                                  error=error, fix=fix, symbol=f"TS{d.code}")

@@ -120,7 +120,7 @@ class CdkTsFrontend:
         memory = int(_opt(options, "memory_mb", None) or 3072)
         t0 = time.monotonic()
         run = program.run_program(ws, entry, env, timeout, memory)
-        findings = findings + program.findings(run, ws, own, entry, "cdk synth", timeout, memory)
+        findings = findings + program.findings(run, ws, own, entry, "cdk synth", timeout, memory, findings)
         templates = []
         for p in sorted(outdir.rglob("*.template.json")) if outdir.is_dir() else []:
             try:

@@ -29,24 +29,26 @@ class ProgramRun:
     isolation: str = ""
 
 
-def argv_for(ws: Workspace, entry: str, preload: list[str] | None = None) -> list[str]:
+def argv_for(ws: Workspace, entry: str, preload: list[str] | None = None, main_script: str | None = None) -> list[str]:
+    """node with the guard (and ts-node for TypeScript) preloaded; `main_script` runs instead of the entry and
+    gets the entry as its argument (the Pulumi harness)."""
     argv = [noderun.node(), "--enable-source-maps", "-r", noderun.script("guard.js")]
-    if entry.endswith(TS_SUFFIXES):
+    if entry.endswith(TS_SUFFIXES) or any(f.endswith(TS_SUFFIXES) for f in ws.files if f.startswith("lib/")):
         argv += ["-r", str(ws.root / "node_modules" / "ts-node" / "register" / "transpile-only.js")]
     for p in preload or []:
         argv += ["-r", p]
-    return [*argv, entry]
+    return [*argv, main_script, entry] if main_script else [*argv, entry]
 
 
 def run_program(ws: Workspace, entry: str, env: dict[str, str], timeout: float, memory_mb: int,
-                preload: list[str] | None = None, network: bool = False) -> ProgramRun:
+                preload: list[str] | None = None, network: bool = False, main_script: str | None = None) -> ProgramRun:
     events_file = ws.root.parent / "events.jsonl"
     events_file.unlink(missing_ok=True)
     full_env = {"IACQA_EVENTS": str(events_file), "IACQA_ROOT": str(ws.root),
                 "TS_NODE_PROJECT": str(ws.root / "tsconfig.json"), "TS_NODE_TRANSPILE_ONLY": "true",
                 "TS_NODE_COMPILER_OPTIONS": json.dumps({"module": "commonjs", "moduleResolution": "node"}),
                 **env}
-    r = noderun.run(argv_for(ws, entry, preload), ws.root, timeout=timeout, memory_mb=memory_mb, env=full_env,
+    r = noderun.run(argv_for(ws, entry, preload, main_script), ws.root, timeout=timeout, memory_mb=memory_mb, env=full_env,
                     writable=[ws.root.parent], network=network)
     events: list[dict] = []
     try:
@@ -91,9 +93,11 @@ def _clean(msg: str, ws: Workspace) -> str:
 
 
 def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: str, timeout: float,
-             memory_mb: int) -> list[Finding]:
-    """Events of the run -> findings at the project line that threw."""
+             memory_mb: int, static: list[Finding] | None = None) -> list[Finding]:
+    """Events of the run -> findings at the project line that threw. A SyntaxError in a file where the compiler
+    already reported a parse error (TSC003) is that same error and is not reported twice."""
     out: list[Finding] = []
+    unparsable = {f.file for f in static or [] if f.rule == "TSC003"}
     entry_loc = Location(entry, None)
     for e in run.events:
         kind = e.get("kind")
@@ -101,6 +105,8 @@ def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: 
         msg = _clean(str(e.get("message") or ""), ws).strip()
         etype = str(e.get("type") or "Error")
         first = " ".join(ln.strip() for ln in msg.splitlines() if ln.strip())[:600]
+        if kind in ("exception", "rejection") and etype == "SyntaxError" and loc.file in unparsable:
+            continue
         if kind in ("exception", "rejection"):
             what = "an unhandled promise rejection" if kind == "rejection" else f"{etype}"
             out.append(NodeProgramError.finding(

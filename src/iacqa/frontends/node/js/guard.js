@@ -14,6 +14,9 @@ function emit(obj) {
 
 function frames(stack) {
   const out = [];
+  // A SyntaxError's first line is the file:line V8 could not parse (not an `at` frame).
+  const head = String(stack || '').split('\n')[0].match(/^((?:\/|file:\/\/)[^():]+):(\d+)$/);
+  if (head) out.push([head[1].replace(/^file:\/\//, ''), Number(head[2]), 0, 'syntax']);
   for (const line of String(stack || '').split('\n')) {
     const m = line.match(/\(?((?:\/|file:\/\/)[^():]+):(\d+):(\d+)\)?\s*$/);
     if (!m) continue;
@@ -31,8 +34,14 @@ function describe(kind, err) {
 globalThis.__iacqaEmit = emit;
 globalThis.__iacqaDescribe = describe;
 
-process.on('uncaughtException', (err) => { emit(describe('exception', err)); process.exitCode = 1; process.exit(1); });
-process.on('unhandledRejection', (err) => { emit(describe('rejection', err)); process.exitCode = 1; process.exit(1); });
+function fatal(kind, err) {
+  emit(describe(kind, err));
+  process.__iacqaExiting = true; // our own exit is not the program's process.exit()
+  process.exit(1);
+}
+process.on('uncaughtException', (err) => fatal('exception', err));
+process.on('unhandledRejection', (err) => fatal('rejection', err));
+globalThis.__iacqaFatal = fatal;
 const realExit = process.exit.bind(process);
 process.exit = (code) => {
   if (code && code !== 0 && !process.__iacqaExiting) {

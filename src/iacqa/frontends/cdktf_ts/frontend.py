@@ -1,0 +1,100 @@
+"""CDKTF (TypeScript) -> ResourceGraph: tsc against @cdktf/provider-aws's types, the app in the sandbox, then
+`cdk.tf.json` through the Terraform path (as the CDKTF Python front end does), located at the
+`new S3Bucket(this, 'id', {...})` calls and their props by construct id.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from iacqa.frontends.base import FrontendResult
+from iacqa.frontends.cdk_ts.frontend import _opt, static_phase
+from iacqa.frontends.node import program, sites
+from iacqa.frontends.node.workspace import Workspace, entry_script
+from iacqa.model import Finding, Location, ResourceGraph
+
+
+class CdktfTsFrontend:
+    platform = "cdktf"
+
+    def build(self, project: Any, options: Any) -> FrontendResult:
+        graph = ResourceGraph(platform="cdktf")
+        ws, records, findings, detail, missing = static_phase(project, "cdktf", options)
+        if ws is None:
+            return FrontendResult(graph, status="unavailable", detail=missing or "")
+        try:
+            return self._synth(ws, records, findings, detail, options, graph)
+        finally:
+            ws.cleanup()
+
+    def _synth(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Any,
+               graph: ResourceGraph) -> FrontendResult:
+        entry = entry_script(ws.root, "cdktf")
+        own = set(ws.files) - set(ws.added)
+        if entry is None:
+            return FrontendResult(graph, findings, "error", detail + "; no CDKTF app to run (cdktf.json \"app\" or "
+                                  "bin/tap.ts)")
+        if not _opt(options, "synth", True):
+            return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
+        outdir = ws.root / _output_dir(ws.root)
+        env = {"CDKTF_OUTDIR": str(outdir), "CDKTF_CONTEXT_JSON": json.dumps({"environmentSuffix": "dev"}),
+               "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1"}
+        timeout = float(_opt(options, "timeout", None) or 120)
+        memory = int(_opt(options, "memory_mb", None) or 3072)
+        t0 = time.monotonic()
+        run = program.run_program(ws, entry, env, timeout, memory)
+        findings = findings + program.findings(run, ws, own, entry, "cdktf synth", timeout, memory, findings)
+        paths = sorted(outdir.glob("stacks/*/cdk.tf.json")) if outdir.is_dir() else []
+        detail += (f"; synth {run.status} via {entry} in {time.monotonic() - t0:.1f} s, peak {run.peak_mb:.0f} MB "
+                   f"({run.isolation}); {len(paths)} stack(s)")
+        if not paths:
+            if run.status == "ok":
+                detail += "; the app wrote no cdk.tf.json (does it call app.synth()?)"
+            return FrontendResult(graph, findings, "failed", detail)
+        graph, more = self._graph(paths, ws, records)
+        findings.extend(more)
+        n = len([r for r in graph if r.mapped])
+        detail += f"; {len(graph)} resources ({n} mapped)"
+        failed = run.status != "ok" or any(f.severity.value == "critical" for f in findings)
+        return FrontendResult(graph, findings, "failed" if failed else "ok", detail)
+
+    def _graph(self, paths: list[Path], ws: Workspace, records: list[dict]) -> tuple[ResourceGraph, list[Finding]]:
+        from iacqa.frontends.cdktf_py.frontend import _locator, _map_assets
+        from iacqa.frontends.terraform.graph import graph_from_config
+
+        try:
+            from iacqa.catalog.program import ProgramError
+        except ImportError:  # pragma: no cover - older layout
+            from iacqa.rules.program import ProgramError  # type: ignore[no-redef]
+        site_list = sites.to_sites(records, 1)
+        merged = ResourceGraph(platform="cdktf")
+        findings: list[Finding] = []
+        root = ws.root
+        for path in paths:
+            try:
+                config = json.loads(path.read_text())
+            except (OSError, ValueError) as exc:
+                findings.append(ProgramError.finding(f"cdktf wrote an unreadable {path.name}: {exc}",
+                                                     location=Location(None, None), error=str(exc)))
+                continue
+            run_dir = f"{_output_dir(root)}/stacks/{path.parent.name}"
+            _map_assets(config, path.parent, root, run_dir)
+            graph, more = graph_from_config(config, root, platform="cdktf", locate=_locator(config, site_list),
+                                            run_dir=run_dir)
+            findings.extend(more)
+            for r in graph:
+                merged.add(r)
+            merged.code.update(graph.code)
+            merged.outputs.update(graph.outputs)
+            merged.config_needs.update(graph.config_needs)
+            merged.notes.extend(graph.notes)
+        return merged, findings
+
+
+def _output_dir(root: Path) -> str:
+    from iacqa.frontends.cdktf_py.frontend import _output_dir as out
+
+    return out(root)

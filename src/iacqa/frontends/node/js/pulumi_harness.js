@@ -1,0 +1,138 @@
+// Runs a Pulumi TypeScript/JavaScript program under Pulumi's own Node mock runtime (pulumi.runtime.setMocks).
+// Every registration is recorded (type, name, inputs, the .ts line that declared it) in $IACQA_PULUMI_OUT; the
+// mock answers (ids, ARNs, URLs) come from iacqa's Python identity tables over a unix socket, so the Node and
+// Python Pulumi front ends see the same cloud. Usage: node -r guard.js -r ts-node/... pulumi_harness.js <entry>
+'use strict';
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+
+const root = process.env.IACQA_ROOT || process.cwd();
+const outFile = process.env.IACQA_PULUMI_OUT;
+const sockPath = process.env.IACQA_PULUMI_SOCK;
+const entry = path.resolve(root, process.argv[2]);
+const req = (m) => require(require.resolve(m, { paths: [root] }));
+const emit = (o) => fs.appendFileSync(outFile, JSON.stringify(o) + '\n');
+
+// -- answers from the Python side ------------------------------------------------------------------------------
+let sock = null;
+let buf = '';
+let nextId = 1;
+const pending = new Map();
+function ask(msg) {
+  if (!sock) {
+    sock = net.connect({ path: sockPath });
+    sock.setEncoding('utf8');
+    sock.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        const m = JSON.parse(line);
+        const p = pending.get(m.rid);
+        if (p) { pending.delete(m.rid); p(m.result); }
+        if (pending.size === 0) sock.unref();
+      }
+    });
+    sock.on('error', () => { for (const p of pending.values()) p(null); pending.clear(); });
+  }
+  sock.ref();
+  const rid = nextId++;
+  return new Promise((resolve) => { pending.set(rid, resolve); sock.write(JSON.stringify({ ...msg, rid }) + '\n'); });
+}
+
+// -- serializing inputs (assets and archives as the Python harness writes them) ------------------------------
+const ASSET_SIG = 'c44067f5952c0a294b673a41bacd8c17';
+const ARCHIVE_SIG = '0def7320c3a5731c473e5ecbe6d01bc7';
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+function plain(v, depth = 0) {
+  if (depth > 40) return null;
+  if (v === null || v === undefined) return v === undefined ? null : v;
+  if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
+  if (typeof v === 'object') {
+    if (v[SIG_KEY] === ASSET_SIG) {
+      if ('text' in v) return { __asset: 'string', text: v.text };
+      if ('path' in v) return { __asset: 'file', path: v.path };
+      return { __asset: 'remote', uri: v.uri };
+    }
+    if (v[SIG_KEY] === ARCHIVE_SIG) {
+      if ('assets' in v) {
+        const a = {};
+        for (const [k, x] of Object.entries(v.assets || {})) a[k] = plain(x, depth + 1);
+        return { __archive: 'assets', assets: a };
+      }
+      if ('path' in v) return { __archive: 'file', path: v.path };
+      return { __archive: 'remote', uri: v.uri };
+    }
+    if (v.constructor && v.constructor.name && /Asset|Archive/.test(v.constructor.name)) {
+      const name = v.constructor.name;
+      const out = {};
+      for (const k of ['path', 'text', 'uri']) if (typeof v[k] === 'string') out[k] = v[k];
+      if (name === 'AssetArchive') return { __archive: 'assets', assets: {} };
+      if (name.endsWith('Archive')) return { __archive: 'file', ...out };
+      return { __asset: out.text !== undefined ? 'string' : 'file', ...out };
+    }
+    const o = {};
+    for (const [k, x] of Object.entries(v)) o[k] = plain(x, depth + 1);
+    return o;
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return v;
+}
+
+function frames(stack) {
+  const out = [];
+  for (const line of String(stack || '').split('\n')) {
+    const m = line.match(/\(?((?:\/|file:\/\/)[^():]+):(\d+):(\d+)\)?\s*$/);
+    if (m) out.push([m[1].replace(/^file:\/\//, ''), Number(m[2]), Number(m[3]), line.trim()]);
+  }
+  return out;
+}
+
+// -- where each resource is declared: wrap the SDK's registerResource (called synchronously by the constructor)
+const rtRes = req('@pulumi/pulumi/runtime/resource');
+const origRegister = rtRes.registerResource;
+rtRes.registerResource = function (res, parent, t, name, custom, remote, newDependency, props, opts, ...rest) {
+  try {
+    emit({ kind: 'site', type: t, name, custom: !!custom, frames: frames(new Error().stack),
+           protect: !!(opts && opts.protect), retain_on_delete: !!(opts && opts.retainOnDelete) });
+  } catch (e) { /* recording must never break the program */ }
+  return origRegister.call(this, res, parent, t, name, custom, remote, newDependency, props, opts, ...rest);
+};
+
+const pulumi = req('@pulumi/pulumi');
+const project = process.env.IACQA_PULUMI_PROJECT || 'TapStack';
+pulumi.runtime.setMocks({
+  newResource: async (args) => {
+    const inputs = plain(args.inputs || {});
+    const ans = (await ask({ op: 'resource', type: args.type, name: args.name, inputs })) || {};
+    const id = ans.id || `${args.name}-id`;
+    const state = ans.state || inputs;
+    emit({ kind: 'resource', type: args.type, name: args.name, custom: args.custom !== false, inputs,
+           outputs: state, id });
+    return { id, state };
+  },
+  call: async (args) => {
+    const inputs = plain(args.inputs || {});
+    emit({ kind: 'invoke', token: args.token });
+    return (await ask({ op: 'invoke', token: args.token, args: inputs })) || {};
+  },
+}, project, process.env.IACQA_PULUMI_STACK || 'dev', false);
+
+async function main() {
+  let mod;
+  if (entry.endsWith('.mjs')) mod = await import('file://' + entry);
+  else mod = require(entry);
+  const exported = mod && typeof mod === 'object' ? Object.entries(mod) : [];
+  for (const [k, v] of exported) {
+    if (k === 'default' || k === '__esModule') continue;
+    try {
+      pulumi.output(v).apply((x) => {
+        try { emit({ kind: 'output', name: k, value: JSON.parse(JSON.stringify(x === undefined ? null : x)) }); }
+        catch (e) { emit({ kind: 'output', name: k, value: String(x) }); }
+      });
+    } catch (e) { /* an export that is not a value */ }
+  }
+}
+main().catch((err) => globalThis.__iacqaFatal('exception', err));
