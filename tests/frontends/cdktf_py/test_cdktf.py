@@ -55,9 +55,10 @@ def test_static_check_reports_what_python_would_raise() -> None:
     got = {(f.rule, f.line, f.error) for f in check_source("lib/s.py", BAD)}
     errors = "\n".join(sorted(e for _, _, e in got))
     assert ("SDK001", 2, "ImportError: cannot import name 'DynamodbTableStreamSpecification' from "
-            "'cdktf_cdktf_provider_aws.dynamodb_table'") in got
+            "'cdktf_cdktf_provider_aws.dynamodb_table' (.../cdktf_cdktf_provider_aws/dynamodb_table/__init__.py)") in got
     assert "ModuleNotFoundError: No module named 'cdktf_cdktf_provider_aws.no_such_resource'" in errors
-    assert "ImportError: cannot import name 'not_a_module' from 'cdktf_cdktf_provider_aws'" in errors
+    assert ("ImportError: cannot import name 'not_a_module' from 'cdktf_cdktf_provider_aws' "
+            "(.../cdktf_cdktf_provider_aws/__init__.py)") in errors
     assert ("SDK001", 11, "AttributeError: type object 'Fn' has no attribute 'data'") in got
     assert ("SDK002", 13, "TypeError: LambdaFunction.__init__() got an unexpected keyword argument 'memory'") in got
     assert any(r == "SDK002" and "'vars'" in e for r, _, e in got)  # struct classes too
