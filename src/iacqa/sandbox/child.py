@@ -1,4 +1,5 @@
-"""Forked children with limits.
+"""Forked children with limits, for code already inside a sandbox (the emulator's handler runs fork from the
+emulator child, which `spawn` started under namespaces or the process guard).
 
 Why fork: the platform SDKs are heavy (importing pulumi_aws, cdktf...). A worker imports them once and forks one
 child per task, so each task gets a fresh process (its own limits, cwd, environment, sys.modules changes) without
@@ -17,9 +18,11 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from iacqa.sandbox.outcome import Outcome
 
 try:
     import psutil
@@ -31,20 +34,6 @@ except ImportError:  # pragma: no cover - psutil is a dependency; stay usable wi
 class Limits:
     timeout: float = 60.0
     memory_mb: int = 2048
-
-
-@dataclass
-class ChildOutcome:
-    status: str  # ok | error | timeout | memory | exit | killed
-    exit_code: int | None
-    seconds: float
-    peak_rss_mb: float
-    events: list[dict[str, Any]] = field(default_factory=list)
-    stdout: str = ""
-    stderr: str = ""
-
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("kind") == kind]
 
 
 class EventSink:
@@ -63,6 +52,12 @@ class EventSink:
 
 _EXIT_ERROR = 3
 _EXIT_MEMORY = 4
+_STATUS = {0: "ok", _EXIT_ERROR: "error", _EXIT_MEMORY: "memory"}
+
+
+def runner_exit(sink: EventSink, code: int) -> None:
+    """Said by a runner right before it exits with `code`: an exit without it is the foreign code's own."""
+    sink.emit({"kind": "runner-exit", "code": code, "status": _STATUS.get(code, "exit")})
 
 
 def run_forked(
@@ -72,10 +67,14 @@ def run_forked(
     env: dict[str, str],
     limits: Limits,
     sys_path: list[str] | None = None,
-) -> ChildOutcome:
+) -> Outcome:
     """Run target(sink) in a forked child with cwd/env/limits; never raises for what the child does."""
+    from iacqa.sandbox.capture import Tail
+
     tmp = Path(tempfile.mkdtemp(prefix="iacqa-child-"))
-    events_path, out_path, err_path = tmp / "events.jsonl", tmp / "stdout", tmp / "stderr"
+    events_path = tmp / "events.jsonl"
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
     base_vm = _vms()
     start = time.monotonic()
     sys.stdout.flush()
@@ -88,10 +87,10 @@ def run_forked(
             cap = base_vm + limits.memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            err_fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(out_fd, 1)
-            os.dup2(err_fd, 2)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            for fd in (out_r, err_r, out_w, err_w):
+                os.close(fd)
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)
             sink = EventSink(os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
@@ -114,6 +113,7 @@ def run_forked(
                 sink.emit({"kind": "child-error", "error": f"{type(exc).__name__}: {exc}",
                            "traceback": traceback.format_exc(limit=20)})
                 code = _EXIT_ERROR
+            runner_exit(sink, code)
         finally:
             try:
                 sys.stdout.flush()
@@ -121,6 +121,9 @@ def run_forked(
             finally:
                 os._exit(code)
     # parent
+    os.close(out_w)
+    os.close(err_w)
+    out, err = Tail(out_r), Tail(err_r)
     status, exit_code, peak = "ok", None, 0.0
     deadline = start + limits.timeout
     proc = psutil.Process(pid) if psutil else None
@@ -143,25 +146,34 @@ def run_forked(
             _kill(pid)
         time.sleep(0.02)
     seconds = time.monotonic() - start
+    _kill(pid)  # what the child left in its session
+    out.finish()
+    err.finish()
     if rusage is not None:
         peak = max(peak, rusage.ru_maxrss / 1024)
+    o = Outcome(status, seconds=round(seconds, 3), peak_rss_mb=round(peak, 1), timed_out=status == "timeout",
+                memory_exceeded=status == "memory", isolation=os.environ.get("IACQA_ISOLATION_USED", "process"))
     if os.WIFSIGNALED(wstatus):
-        exit_code = -os.WTERMSIG(wstatus)
-        if status == "ok":
-            status = "killed"
+        o.signal = os.WTERMSIG(wstatus)
     else:
-        exit_code = os.WEXITSTATUS(wstatus)
-        if status == "ok":
-            status = {0: "ok", _EXIT_ERROR: "error", _EXIT_MEMORY: "memory"}.get(exit_code, "exit")
-    events = read_events(events_path)
-    if status == "ok" and not any(e.get("kind") == "done" for e in events):
-        status = "exit"  # the code ended the process itself (os._exit) before finishing
-    outcome = ChildOutcome(status=status, exit_code=exit_code, seconds=seconds, peak_rss_mb=round(peak, 1),
-                           events=events, stdout=tail(out_path), stderr=tail(err_path))
-    for p in (events_path, out_path, err_path):
-        p.unlink(missing_ok=True)
+        o.exit_code = exit_code = os.WEXITSTATUS(wstatus)
+    o.events = read_events(events_path)
+    if status == "ok":
+        runner = next((e for e in reversed(o.events) if e.get("kind") == "runner-exit"), None)
+        if o.signal is not None:
+            o.status = "killed"
+        elif runner is not None and runner.get("code") == exit_code:
+            o.status = runner["status"]
+        else:
+            o.status = "exit"  # the code ended the process itself (os._exit) before finishing
+    o.stdout, o.stderr = out.text(), err.text()
+    o.stdout_bytes, o.stderr_bytes, o.stdout_dropped, o.stderr_dropped = out.total, err.total, out.dropped, err.dropped
+    events_path.unlink(missing_ok=True)
     tmp.rmdir()
-    return outcome
+    from iacqa.sandbox import logs
+
+    logs.record(f"forked child -> {o.status}", o.log_tail)
+    return o
 
 
 def _kill(pid: int) -> None:

@@ -1,30 +1,27 @@
-"""Run one command of the tests stage in a guarded child.
+"""Run one command of the tests stage in a sandboxed child (`sandbox.spawn`).
 
 The child gets: a scratch directory holding a copy of the project (its cwd), HOME and TMPDIR inside the scratch
 directory, iacqa's safe environment (fake credentials, AWS endpoint on loopback, no real config files), and on
-PYTHONPATH the `_child` directory whose `sitecustomize` installs the guard in every Python process (memory limit,
-loopback-only network, writes outside the scratch directory refused and recorded). The parent enforces the time
-limit and watches the whole process tree's memory; on either limit it kills the process group.
-
-`subprocess.Popen` (fork + exec, no preexec_fn) rather than `sandbox.run_forked`: the tests must run in a fresh
-interpreter (their own sys.modules, their own `tests` package), and Popen without preexec_fn is safe when the
-parent has threads (the emulator's server thread, during integration runs).
+PYTHONPATH the sandbox's `_child` directory whose `sitecustomize` installs the guard in every Python process (memory
+limit, loopback-only network, writes outside the scratch directory refused and recorded) plus this package's
+`_child` directory (the pytest plugin). Under namespaces only the scratch directory is writable and the emulator's
+port is the only one of the host the child reaches (through a unix socket). The parent enforces the time limit
+and watches the whole process tree's memory; on either limit everything the run started is killed.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlparse
 
-from iacqa.sandbox import safe_env
-from iacqa.sandbox.child import read_events, tail
-from iacqa.sandbox.tree import watch
+from iacqa.sandbox import policy, safe_env
+from iacqa.sandbox.env import DEAD_ENDPOINT
+from iacqa.sandbox.outcome import Outcome
+from iacqa.sandbox.spawn import spawn
 
 CHILD_DIR = Path(__file__).resolve().parent / "_child"
 COPY_SKIP = {".git", "node_modules", "__pycache__", ".venv", "venv", ".pytest_cache", "cdktf.out", "cdk.out",
@@ -51,18 +48,7 @@ class Scratch:
         return cls(root=root.resolve(), project=proj.resolve(), home=home.resolve())
 
 
-@dataclass
-class Launch:
-    status: str  # ok | timeout | memory | error
-    returncode: int | None
-    seconds: float
-    peak_rss_mb: float
-    events: list[dict[str, Any]] = field(default_factory=list)
-    stdout: str = ""
-    stderr: str = ""
-
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("kind") == kind]
+Launch = Outcome  # the former name of the record
 
 
 def child_env(scratch: Scratch, endpoint_url: str | None = None, memory_mb: int = 2048,
@@ -86,27 +72,33 @@ def child_env(scratch: Scratch, endpoint_url: str | None = None, memory_mb: int 
 
 
 def launch(cmd: list[str], scratch: Scratch, env: dict[str, str], timeout: float, memory_mb: int,
-           cwd: Path | None = None) -> Launch:
-    """Run cmd; never raises for what the child does."""
+           cwd: Path | None = None) -> Outcome:
+    """Run cmd; never raises for what the child does. status: ok | timeout | memory | error (could not start);
+    a run that ended with a signal or an exit code is judged from its output (returncode keeps the code)."""
     events_path = scratch.root / "events.jsonl"
     start_offset = events_path.stat().st_size if events_path.exists() else 0
-    out_path, err_path = scratch.root / "stdout.txt", scratch.root / "stderr.txt"
-    t0 = time.monotonic()
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        try:
-            proc = subprocess.Popen(cmd, cwd=cwd or scratch.project, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=err, start_new_session=True)
-        except OSError as exc:
-            return Launch("error", None, 0.0, 0.0, stderr=f"{type(exc).__name__}: {exc}")
-        status, peak = watch(proc, timeout, memory_mb, interval=0.03)
-        if status == "killed":
-            status = "ok"  # a test run ended by a signal is judged from its output, as before
-    seconds = time.monotonic() - t0
-    events = read_events(events_path, start_offset)
-    stderr = tail(err_path)
-    if status == "ok" and "MemoryError" in stderr and proc.returncode not in (0, 1):
-        status = "memory"
-    return Launch(status, proc.returncode, round(seconds, 3), round(peak, 1), events, tail(out_path), stderr)
+    iso = policy.effective()
+    cmd = list(cmd)
+    if iso == "namespaces" and len(cmd) > 2 and os.path.basename(cmd[0]) == "unshare" and cmd[1] == "-rn":
+        cmd = cmd[2:]  # the sandbox already has its own network namespace
+    readable = [Path(p) for k in ("NODE_PATH",) for p in env.get(k, "").split(os.pathsep) if p and os.path.isdir(p)]
+    readable += [Path(c).parent for c in cmd[:3] if os.path.isabs(c) and os.path.exists(c)
+                 and not Path(c).is_relative_to(scratch.root)]
+    ports = []
+    url = urlparse(env.get("AWS_ENDPOINT_URL", DEAD_ENDPOINT))
+    if env.get("AWS_ENDPOINT_URL", DEAD_ENDPOINT) != DEAD_ENDPOINT and url.hostname in ("127.0.0.1", "localhost") \
+            and url.port:
+        ports.append(url.port)
+    out = spawn(cmd, cwd=cwd or scratch.project, env=env, timeout=timeout, memory_mb=memory_mb,
+                writable=[scratch.root], readable=readable, events=events_path, events_offset=start_offset,
+                ports=ports, work=scratch.root, isolation=iso, interval=0.03)
+    if out.status in ("exit", "killed"):
+        out.status = "ok"  # a test run ended by a signal or an exit code is judged from its output, as before
+    elif out.status == "start-failed":
+        out.status, out.stderr = "error", out.detail
+    if out.status == "ok" and "MemoryError" in out.stderr and out.returncode not in (0, 1):
+        out.status = "memory"
+    return out
 
 
 def python() -> str:

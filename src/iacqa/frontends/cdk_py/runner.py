@@ -15,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from iacqa.sandbox.child import EventSink
+from iacqa.sandbox.child import EventSink, runner_exit
 
 
 def _frames(exc: BaseException, root: Path) -> list[list]:
@@ -88,8 +88,16 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _main_reporting(argv: list[str]) -> int:
+    """main, then the runner-exit event: an exit without it is the app's own (os._exit, a signal)."""
+    code = main(argv)
+    sink = EventSink(os.open(argv[0], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    runner_exit(sink, code)
+    return code
+
+
 if __name__ == "__main__":
-    code = main(sys.argv[1:])
+    code = _main_reporting(sys.argv[1:])
     sys.stdout.flush()
     sys.stderr.flush()
     # os._exit: skip jsii's atexit kernel shutdown wait and any non-daemon threads the app left running.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, Res
 from iacqa.rules.program import ConfigRequired, ProgramError
 from iacqa.rules.registry import get_rule
 from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
-from iacqa.sandbox import Limits, run_forked, safe_env
+from iacqa.sandbox import Limits, run_python
 
 # Keys whose values are user data (env var names, tag keys): never re-cased.
 FREE_MAPS = {"variables", "tags", "tags_all", "default_tags", "environment_variables", "stage_variables",
@@ -67,15 +66,14 @@ class PulumiFrontend:
         except ImportError:
             return FrontendResult(graph, status="unavailable",
                                   detail="pulumi / pulumi-aws are not installed: pip install 'iacqa[pulumi]'")
-        harness.preload()
         name = harness.project_name(root)
         config = stack_config(root, name)
         limits = Limits(timeout=float(options.get("timeout", 60)), memory_mb=int(options.get("memory_mb", 2048)))
-        with tempfile.TemporaryDirectory(prefix="iacqa-home-") as home:
-            outcome = run_forked(
-                lambda sink: harness.run_program(sink, str(root), entry, name, "dev", config),
-                cwd=root, env=safe_env(Path(home), extra={"PULUMI_CONFIG": json.dumps(config)}), limits=limits,
-            )
+        # A fresh interpreter in the sandbox (namespaces when available) working on a copy of the project.
+        outcome = run_python("iacqa.frontends.pulumi_py.harness:run_program",
+                             {"root": str(root), "entry": entry, "project": name, "stack": "dev", "config": config},
+                             project=root, timeout=limits.timeout, memory_mb=limits.memory_mb,
+                             env_extra={"PULUMI_CONFIG": json.dumps(config)})
         result = FrontendResult(graph)
         self._graph(outcome.events, root, graph)
         result.findings.extend(self._findings(outcome, root, entry, limits))

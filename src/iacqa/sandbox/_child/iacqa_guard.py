@@ -1,33 +1,46 @@
-"""The guard every Python process of a tests run installs at start-up (via sitecustomize).
+"""The process-level guard every sandboxed Python process installs at start-up (via sitecustomize).
 
+Under namespaces the kernel enforces the same limits; there the guard adds the findings (who tried, on which line).
+Without namespaces (macOS, containers without user namespaces) it is the only guard, best effort:
 - memory: RLIMIT_AS from IACQA_MEM_MB (the parent also watches the whole tree's RSS);
-- network: only loopback (iacqa.sandbox.netguard when importable, else a local copy of the same idea);
-- files: an audit hook refuses writes, deletes and renames outside IACQA_SANDBOX_ROOT (the scratch directory that
-  holds the copy of the project, HOME and TMPDIR) and records each refusal, with the test line that tried, in
-  IACQA_EVENTS (one JSON object per line; written through a descriptor opened before the hook, so it is not
-  itself audited).
-Standard library only: it runs before anything else in the child.
+- files: an audit hook refuses writes, deletes and renames outside IACQA_SANDBOX_ROOT (os.pathsep-separated: the
+  scratch holding the copy of the project, HOME and TMPDIR), dir_fd-relative ones included, and records each refusal
+  in IACQA_EVENTS (written through a descriptor opened before the hook, so not itself audited);
+- other processes: reading /proc/<pid>/... of any process but this one is refused (the parent's environ);
+- network: connect/sendto/getaddrinfo to anything but loopback refused at the C socket layer (`_socket` too), and
+  network tools (curl, wget, nc, bash /dev/tcp...) refused as subprocesses.
+Standard library only: it runs before anything else in the child. Native code and ctypes can bypass it: that is
+why namespaces are preferred.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 import sys
 import threading
 
 _fd: int | None = None
-_root = ""
+_roots: tuple[str, ...] = ()
 _project = ""
 _allowed: tuple[str, ...] = ()
 _local = threading.local()
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+# event -> ((path arg index, dir_fd arg index or None), ...)
 _PATH_EVENTS = {
-    "os.remove": (0,), "os.unlink": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
-    "os.replace": (0, 1), "os.symlink": (1,), "os.link": (1,), "os.chmod": (0,), "os.chown": (0,),
-    "os.truncate": (0,), "os.utime": (0,), "shutil.rmtree": (0,), "shutil.move": (0, 1), "shutil.copytree": (1,),
-    "os.mkfifo": (0,), "os.mknod": (0,),
+    "os.remove": ((0, 1),), "os.unlink": ((0, 1),), "os.rmdir": ((0, 1),), "os.mkdir": ((0, 2),),
+    "os.rename": ((0, 2), (1, 3)), "os.replace": ((0, 2), (1, 3)), "os.symlink": ((1, 2),),
+    "os.link": ((1, 3),), "os.chmod": ((0, 2),), "os.chown": ((0, 3),), "os.truncate": ((0, None),),
+    "os.utime": ((0, 3),), "shutil.rmtree": ((0, None),), "shutil.move": ((0, None), (1, None)),
+    "shutil.copytree": ((1, None),), "os.mkfifo": ((0, 2),), "os.mknod": ((0, 3),),
 }
+_NET_TOOLS = {"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "ftp", "rsync",
+              "nmap", "aws"}
+_DEV_NET = re.compile(r"/dev/(tcp|udp)/")
+_PROC = re.compile(r"^/proc/(\d+)(/|$)")
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
 def emit(event: dict) -> None:
@@ -55,47 +68,142 @@ def _test_frame() -> tuple[str | None, int | None]:
     return first
 
 
-def _outside(path: object) -> str | None:
+def _base(dir_fd: object) -> str:
+    if isinstance(dir_fd, int) and dir_fd >= 0:
+        try:
+            return os.readlink(f"/proc/self/fd/{dir_fd}")
+        except OSError:
+            return "/"  # unknown directory: judge the path as if at the root (refused unless inside a root)
+    return os.getcwd()
+
+
+def _outside(path: object, dir_fd: object = None) -> str | None:
     if isinstance(path, int) or path is None:
         return None
     try:
         p = os.fsdecode(os.fspath(path))  # type: ignore[arg-type]
     except TypeError:
         return None
-    full = os.path.realpath(os.path.join(os.getcwd(), p)) if not os.path.isabs(p) else os.path.realpath(p)
-    if full == _root or full.startswith(_root + os.sep):
+    full = os.path.realpath(p if os.path.isabs(p) else os.path.join(_base(dir_fd), p))
+    if any(full == r or full.startswith(r + os.sep) for r in _roots):
         return None
     if full in ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty") or full.startswith(_allowed):
         return None
     return full
 
 
+def _refuse(event: str, what: str, exc: type[OSError] = PermissionError, msg: str = "") -> None:
+    file, line = _test_frame()
+    emit({"kind": "blocked-write" if exc is PermissionError and not msg else "blocked", "event": event,
+          "path": what, "file": file, "line": line, "pid": os.getpid()})
+    raise exc(13, msg or "iacqa sandbox: writing outside the project directory is refused", what)
+
+
+def _loopback(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode(errors="replace")
+    if not isinstance(host, str):
+        return host is None
+    if host in _LOOPBACK_NAMES or host == "":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_net(event: str, args: tuple) -> None:
+    if event in ("socket.connect", "socket.sendto"):
+        sock, address = args[0], args[1]
+        fam = getattr(sock, "family", None)
+        if fam in (2, 10) and isinstance(address, tuple) and not _loopback(address[0]):  # AF_INET, AF_INET6
+            _refuse(event, str(address[0]), ConnectionRefusedError,
+                    f"iacqa sandbox: connection to {address[0]} refused (only loopback is allowed)")
+    elif event == "socket.getaddrinfo":
+        if not _loopback(args[0]):
+            _refuse(event, str(args[0]), PermissionError, f"iacqa sandbox: name resolution of {args[0]!r} is disabled")
+
+
+def _check_exec(event: str, args: tuple) -> None:
+    if event == "os.system":
+        words = [str(args[0])]
+    elif event == "subprocess.Popen":
+        a = args[1]
+        words = [os.fsdecode(x) if isinstance(x, (bytes, str)) else str(x) for x in (
+            [a] if isinstance(a, (str, bytes)) else list(a or []))]
+        if args[0]:
+            words.insert(0, os.fsdecode(args[0]))
+    else:  # os.exec / os.posix_spawn: (path, argv, env)
+        words = [os.fsdecode(args[0]), *(os.fsdecode(x) if isinstance(x, (bytes, str)) else str(x)
+                                          for x in list(args[1] or []))]
+    text = " ".join(words)
+    tools = {os.path.basename(w) for w in re.split(r"[\s;|&()`$]+", text) if w}
+    if _DEV_NET.search(text) or tools & _NET_TOOLS:
+        _refuse(event, text[:200], PermissionError, "iacqa sandbox: network tools are refused (only loopback)")
+
+
 def _hook(event: str, args: tuple) -> None:
     if getattr(_local, "busy", False):
         return
+    if event.startswith("socket."):
+        if event in ("socket.connect", "socket.sendto", "socket.getaddrinfo"):
+            _local.busy = True
+            try:
+                _check_net(event, args)
+            finally:
+                _local.busy = False
+        return
+    if event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn"):
+        _local.busy = True
+        try:
+            _check_exec(event, args)
+        finally:
+            _local.busy = False
+        return
+    targets: list[tuple[object, object]]
     if event == "open":
         path, mode, flags = (list(args) + [None, None, None])[:3]
+        if isinstance(path, str) and path.startswith("/proc/"):
+            m = _PROC.match(path)
+            if m and int(m.group(1)) != os.getpid():
+                _local.busy = True
+                try:
+                    _refuse(event, path, PermissionError, "iacqa sandbox: reading other processes is refused")
+                finally:
+                    _local.busy = False
         if isinstance(mode, str):
             if not any(c in mode for c in "wax+"):
                 return
         elif not (isinstance(flags, int) and flags & _WRITE_FLAGS):
             return
-        targets = [path]
+        targets = [(path, getattr(_local, "dir_fd", None))]
     elif event in _PATH_EVENTS:
-        targets = [args[i] for i in _PATH_EVENTS[event] if i < len(args)]
+        targets = [(args[i], args[d] if d is not None and d < len(args) else None)
+                   for i, d in _PATH_EVENTS[event] if i < len(args)]
     else:
         return
     _local.busy = True
     try:
-        for t in targets:
-            bad = _outside(t)
+        for t, dfd in targets:
+            bad = _outside(t, dfd)
             if bad is not None:
-                file, line = _test_frame()
-                emit({"kind": "blocked-write", "event": event, "path": bad, "file": file, "line": line,
-                      "pid": os.getpid()})
-                raise PermissionError(13, "iacqa sandbox: writing outside the project directory is refused", bad)
+                _refuse(event, bad)
     finally:
         _local.busy = False
+
+
+def _wrap_os_open() -> None:
+    """The `open` audit event carries no dir_fd: remember it for the hook."""
+    orig = os.open
+
+    def open(path, flags, mode=0o777, *, dir_fd=None):  # noqa: A001, ANN001, ANN202
+        _local.dir_fd = dir_fd
+        try:
+            return orig(path, flags, mode, dir_fd=dir_fd)
+        finally:
+            _local.dir_fd = None
+
+    os.open = open
 
 
 def _memory() -> None:
@@ -112,25 +220,17 @@ def _memory() -> None:
         pass
 
 
-def _network() -> None:
-    try:
-        from iacqa.sandbox import netguard
-    except ImportError:  # pragma: no cover - iacqa is installed in the interpreter that runs the tests
-        return
-    netguard.install()
-
-
 def install() -> None:
-    global _fd, _root, _project, _allowed
+    global _fd, _roots, _project, _allowed
     if getattr(sys, "_iacqa_guarded", False):
         return
     sys._iacqa_guarded = True  # type: ignore[attr-defined]
-    _root = os.path.realpath(os.environ["IACQA_SANDBOX_ROOT"])
-    _project = os.path.realpath(os.environ.get("IACQA_PROJECT", _root))
+    _roots = tuple(os.path.realpath(r) for r in os.environ["IACQA_SANDBOX_ROOT"].split(os.pathsep) if r)
+    _project = os.path.realpath(os.environ.get("IACQA_PROJECT", _roots[0] if _roots else "/"))
     _allowed = tuple(p for p in os.environ.get("IACQA_ALLOW_WRITE", "").split(os.pathsep) if p)
     events = os.environ.get("IACQA_EVENTS")
     if events:
         _fd = os.open(events, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     _memory()
-    _network()
+    _wrap_os_open()
     sys.addaudithook(_hook)

@@ -1,4 +1,4 @@
-"""Installed by iacqa's tests stage: every Python process of the run starts guarded (see iacqa_guard)."""
+"""Installed by iacqa's sandbox: every Python process of a sandboxed child starts guarded (see iacqa_guard)."""
 
 import os
 
