@@ -219,8 +219,9 @@ class Checker(ast.NodeVisitor):
                       f"{len(sig.positional)}" + (" (props are keyword-only)" if sig.required_kwonly or
                                                   sig.keywords - set(sig.positional) else ""),
                       node, symbol=dotted,
-                      error=errors.too_many_positional(sig.qualname, sig.required_positional + extra,
-                                                       len(sig.positional) + extra, given + extra),
+                      error=errors.too_many_positional(
+                          sig.qualname, sig.required_positional + extra, len(sig.positional) + extra, given + extra,
+                          sum(1 for kw in node.keywords if kw.arg in sig.keywords - set(sig.positional))),
                       fix="pass them by keyword, e.g. " + ", ".join(
                           f"{n}=..." for n in sorted(sig.keywords - set(sig.positional) - sig.hidden)[:3]))
         if any(kw.arg is None for kw in node.keywords):

@@ -49,7 +49,11 @@ def missing_arguments(qualname: str, names: list[str], kind: str) -> str:
     return f"TypeError: {qualname}() missing {len(names)} required {kind} argument{plural}: {listed}"
 
 
-def too_many_positional(qualname: str, low: int, high: int, given: int) -> str:
+def too_many_positional(qualname: str, low: int, high: int, given: int, kwonly_given: int = 0) -> str:
+    """CPython's text (ceval.c too_many_positional), keyword-only arguments passed alongside included."""
     takes = (f"{high} positional argument{'s' if high != 1 else ''}" if low == high
              else f"from {low} to {high} positional arguments")
-    return f"TypeError: {qualname}() takes {takes} but {given} {'was' if given == 1 else 'were'} given"
+    extra = (f" positional argument{'s' if given != 1 else ''} (and {kwonly_given} keyword-only "
+             f"argument{'s' if kwonly_given != 1 else ''})" if kwonly_given else "")
+    verb = "was" if given == 1 and not kwonly_given else "were"
+    return f"TypeError: {qualname}() takes {takes} but {given}{extra} {verb} given"
