@@ -1,0 +1,16 @@
+"""Requirements from the prompt: a checklist of what was asked, each item checked on the resource graph.
+
+    extract(prompt) -> [Requirement]                      sentences and list items that ask, with prompt lines
+    check_requirements(prompt, graph) -> [RequirementResult]  met / partly met / not met / not checkable
+    requirement_findings(results) -> [Finding]             REQ002 (not met) / REQ003 (partly met)
+    coverage(results) -> {...}                             met / checkable
+
+The intents and their graph predicates are data: src/iacqa/knowledge/concepts/*.yaml (see that package's
+docstring and iacqa.requirements.predicates for the predicate language). Offline and deterministic.
+"""
+
+from iacqa.requirements.check import RequirementResult, check_requirements, coverage
+from iacqa.requirements.extract import Requirement, extract
+from iacqa.requirements.findings import requirement_findings
+
+__all__ = ["Requirement", "RequirementResult", "check_requirements", "coverage", "extract", "requirement_findings"]

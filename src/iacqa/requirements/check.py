@@ -1,0 +1,167 @@
+"""Requirements x graph -> a checklist: each atomic requirement met, partly met, not met or not checkable.
+
+An atomic requirement is one concept named by one sentence of the prompt. Trust comes first: a false "not met"
+on a correct response is the worst outcome, so anything uncertain is "not checkable" with the reason: the graph
+could not be built, the requirement is conditional or depends on the environment deployed, the values are not
+known offline, the intent is not visible in a resource graph (tests, documentation, RTO), or no concept of the
+knowledge base names it. The same concept with the same values asked twice (a constraint restated in the success
+criteria) is checked once; the repeats point at the first.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from iacqa.model import Resource, ResourceGraph
+from iacqa.requirements.extract import MAY, MUST, SHOULD, extract
+from iacqa.requirements.match import Match, concepts_for
+from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, Outcome, PredicateError, run_check
+
+STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
+_EXISTENCE_ONLY = ("exists", "count", "none")
+
+
+@dataclass
+class RequirementResult:
+    """One line of the checklist."""
+
+    id: str
+    text: str
+    line: int
+    strength: str
+    status: str
+    concept: str | None = None
+    concept_title: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    reason: str | None = None  # why not checkable
+    resource: Resource | None = None  # the closest resource (meets it or falls short)
+    attribute: str | None = None  # CFN path of the value that falls short
+    params: dict[str, Any] = field(default_factory=dict)
+    duplicate_of: str | None = None
+    fix: str | None = None
+    section: str = ""
+
+    @property
+    def checkable(self) -> bool:
+        return self.status != NOT_CHECKABLE
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id, "text": self.text, "line": self.line, "strength": self.strength,
+            "status": self.status, "concept": self.concept, "evidence": list(self.evidence),
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        if self.resource is not None:
+            out["resource"] = self.resource.id
+            if self.attribute:
+                out["attribute"] = self.resource.native_name(self.attribute)
+        if self.duplicate_of:
+            out["duplicate_of"] = self.duplicate_of
+        stated = {k: v for k, v in self.params.items() if k not in ("values",)}
+        if stated:
+            out["values"] = stated
+        return out
+
+
+def _universal(check: dict[str, Any]) -> dict[str, Any]:
+    """`exists T where C` -> `all T assert C` ("all buckets", "each function")."""
+    if "exists" in check and "where" in check and "min" not in check:
+        return {"all": check["exists"], "assert": check["where"]}
+    if "any_of" in check:
+        return {"any_of": [_universal(c) for c in check["any_of"]]}
+    return check
+
+
+def _fix_text(match: Match) -> str | None:
+    fix = match.concept.fix
+    if not fix:
+        return None
+    try:
+        return fix.format(**{k: (", ".join(map(str, v)) if isinstance(v, list) else v)
+                             for k, v in match.params.items()})
+    except (KeyError, IndexError, ValueError):
+        return fix
+
+
+def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
+    c = match.concept
+    req = match.requirement
+    if c.offline:
+        return Outcome(NOT_CHECKABLE, reason=c.offline)
+    if req.conditional:
+        return Outcome(NOT_CHECKABLE, reason="conditional requirement (depends on a parameter or a choice)")
+    check = copy.deepcopy(c.check or {})
+    if req.env_specific and not isinstance(match.params.get("n", match.params.get("value")), list):
+        return Outcome(NOT_CHECKABLE, reason="depends on the environment deployed (dev/staging/prod)")
+    if match.universal:
+        check = _universal(check)
+    params = dict(match.params)
+    params.setdefault("values", [])
+    try:
+        out = run_check(check, graph, params)
+    except PredicateError as exc:
+        return Outcome(NOT_CHECKABLE, reason=f"knowledge base error in {c.id}: {exc}")
+    if c.id.startswith("tagging.") and out.status in (NOT_MET, PARTLY) and platform in ("tf", "pulumi", "cdktf"):
+        tagged = any(isinstance(r.properties.get("Tags"), (list, dict)) and r.properties.get("Tags") for r in graph)
+        if not tagged:
+            return Outcome(NOT_CHECKABLE, reason="no resource carries tags in the graph: they may come from the "
+                           "provider's default_tags, which the graph does not show")
+    return out
+
+
+def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | None = "ok",
+                       platform: str | None = None) -> list[RequirementResult]:
+    """The checklist of a prompt against a graph."""
+    platform = platform or graph.platform
+    results: list[RequirementResult] = []
+    seen: dict[tuple[str, str], str] = {}
+    for req in extract(prompt):
+        matches = concepts_for(req)
+        if not matches:
+            results.append(RequirementResult(req.id, req.text, req.line, req.strength, NOT_CHECKABLE,
+                                             reason="no concept of the knowledge base names this requirement",
+                                             section=req.section))
+            continue
+        for i, m in enumerate(matches, 1):
+            rid = req.id if len(matches) == 1 else f"{req.id}.{i}"
+            text = m.clause if len(matches) > 1 else req.text
+            key = (m.concept.id, repr(sorted((k, v) for k, v in m.params.items() if k != "values"))
+                   + ("/all" if m.universal else ""))
+            res = RequirementResult(rid, text, req.line, req.strength, NOT_CHECKABLE, m.concept.id,
+                                    m.concept.title, params=m.params, fix=_fix_text(m), section=req.section)
+            if key in seen:
+                res.duplicate_of = seen[key]
+                first = next(r for r in results if r.id == seen[key])
+                res.status, res.evidence, res.reason = first.status, first.evidence, first.reason
+                res.resource, res.attribute = first.resource, first.attribute
+                results.append(res)
+                continue
+            seen[key] = rid
+            if graph_status not in (None, "ok") or len(graph) == 0 and not m.concept.offline:
+                res.reason = ("the resource graph could not be built" if graph_status not in (None, "ok")
+                              else "the resource graph is empty")
+            else:
+                out = _evaluate(m, graph, platform or "")
+                res.status, res.evidence, res.reason = out.status, out.evidence, out.reason
+                res.resource, res.attribute = out.resource, out.attribute
+            results.append(res)
+    return results
+
+
+def coverage(results: list[RequirementResult]) -> dict[str, Any]:
+    """Counts per status over the distinct requirements, and met / checkable."""
+    distinct = [r for r in results if r.duplicate_of is None]
+    counts = {s: sum(1 for r in distinct if r.status == s) for s in STATUSES}
+    checkable = counts[MET] + counts[PARTLY] + counts[NOT_MET]
+    return {
+        "requirements": len(distinct),
+        "met": counts[MET], "partly_met": counts[PARTLY], "not_met": counts[NOT_MET],
+        "not_checkable": counts[NOT_CHECKABLE], "checkable": checkable,
+        "coverage": round(counts[MET] / checkable, 3) if checkable else None,
+    }
+
+
+SEVERITY_OF_STRENGTH = {MUST: "high", SHOULD: "medium", MAY: "low"}

@@ -1,0 +1,138 @@
+"""Requirement -> concepts: which intents of the knowledge base a sentence names, with the values it states.
+
+A concept applies to a sentence when one of its `match` expressions is found, one of its `context` expressions is
+found in the sentence or in the headings above it, no `exclude` expression is found, the match is not negated
+("no NAT gateway", "without public IPs") unless the concept is written for the negation, and the value it needs
+(`param`) is stated. A more specific concept drops the general ones it `supersedes`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from iacqa.knowledge.concepts import Concept, load
+from iacqa.requirements import params as P
+from iacqa.requirements.extract import Requirement
+
+_NEGATION = re.compile(r"\b(no|not|never|without|avoid|don't|do not|instead of|rather than|cannot|can't|nor|"
+                       r"forbidden|exclude|disabled?|skip|removes?|no need for|isn't|aren't)\b(?![- ]?(?:only|more|"
+                       r"later|longer|less|fewer))[^,;.]{0,40}$", re.I)
+_UNIVERSAL = re.compile(r"\b(all|every|each|both|any)\b(?!\s+(?:of\s+)?(?:the\s+)?(?:following|time|required|"
+                        r"necessary|needed|other))", re.I)
+
+
+@dataclass
+class Match:
+    """One concept named by one requirement, with the values it states."""
+
+    concept: Concept
+    requirement: Requirement
+    start: int
+    end: int
+    params: dict[str, Any] = field(default_factory=dict)
+    universal: bool = False
+
+    @property
+    def clause(self) -> str:
+        """The part of the sentence around the match (between commas, semicolons and 'and')."""
+        text = self.requirement.text
+        lo = max((m.end() for m in re.finditer(r"[,;:]\s|\band\b", text[: self.start])), default=0)
+        hi_m = re.search(r"[,;]\s|\band\b(?!\s+\d)", text[self.end:])
+        hi = self.end + hi_m.start() if hi_m else len(text)
+        clause = text[lo:hi].strip()
+        return clause if len(clause) >= 12 else text
+
+
+def _params(concept: Concept, req: Requirement, anchor: int) -> dict[str, Any] | None:
+    spec = concept.param
+    if not spec:
+        return {}
+    kind = spec["kind"]
+    text = req.text
+    found = P.find(kind, text)
+    if spec.get("context_values") and not found:
+        found = [(anchor, v) for _, v in P.find(kind, req.context)]
+    out: dict[str, Any] = {"values": [v for _, v in found]}
+    value = P.nearest(found, anchor, int(spec.get("window", 120)))
+    if value is None:
+        return None if concept.needs_param else out
+    many = sorted({v for _, v in found}, key=str)
+    name = spec.get("as", "n" if isinstance(value, (int, float)) else "value")
+    if req.env_specific and len(many) > 1:
+        out[name] = many  # dev/staging/prod sizes: the deployed one is any of them
+    else:
+        out[name] = value
+    if name == "n":
+        out["value"] = out["n"]
+    return out
+
+
+def _negated(text: str, start: int) -> bool:
+    before = text[max(0, start - 45):start]
+    before = re.split(r"[,;.]|\band\b|\bbut\b", before)[-1]
+    return bool(_NEGATION.search(before))
+
+
+def concepts_for(req: Requirement) -> list[Match]:
+    """The concepts one requirement names, most specific first."""
+    text = req.text
+    found: list[Match] = []
+    for c in load():
+        hit = None
+        for pat in c.match:
+            m = pat.search(text)
+            if m and (hit is None or m.start() < hit.start()):
+                hit = m
+        if hit is None:
+            continue
+        if c.context and not any(p.search(text) or p.search(req.context) for p in c.context):
+            continue
+        if any(p.search(text) for p in c.exclude):
+            continue
+        if c.negatable and _negated(text, hit.start()):
+            continue
+        values = _params(c, req, hit.start())
+        if values is None:
+            continue
+        found.append(Match(c, req, hit.start(), hit.end(), values,
+                           universal=c.universal and bool(_UNIVERSAL.search(text))))
+    dropped = {s for m in found for s in m.concept.supersedes}
+    return [m for m in found if m.concept.id not in dropped]
+
+
+def problems() -> list[str]:
+    """What is malformed in the knowledge base (empty when every concept is well formed)."""
+    from iacqa.requirements.predicates import validate
+
+    errors: list[str] = []
+    seen: set[str] = set()
+    concepts = load()
+    ids = {c.id for c in concepts}
+    for c in concepts:
+        where = f"{c.source}:{c.id}"
+        if not re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_.]+", c.id):
+            errors.append(f"{where}: id must be area.name in lower case")
+        if c.id in seen:
+            errors.append(f"{where}: duplicate id")
+        seen.add(c.id)
+        if not c.match:
+            errors.append(f"{where}: no match patterns")
+        if (c.check is None) == (c.offline is None):
+            errors.append(f"{where}: exactly one of check / offline")
+        if c.check is not None:
+            errors += validate(c.check, where)
+        if c.param is not None and c.param.get("kind") not in P.KINDS:
+            errors.append(f"{where}: unknown param kind {c.param.get('kind')!r}")
+        for s in c.supersedes:
+            if s not in ids:
+                errors.append(f"{where}: supersedes unknown concept {s}")
+        if not c.samples:
+            errors.append(f"{where}: no samples")
+        for i, s in enumerate(c.samples):
+            if not isinstance(s, dict) or "text" not in s:
+                errors.append(f"{where}: sample {i} has no text")
+            elif c.check is not None and ("met" not in s or "not_met" not in s):
+                errors.append(f"{where}: sample {i} needs a met and a not_met graph")
+    return errors
