@@ -57,7 +57,17 @@ def _selectors(key: str, value: Any) -> tuple[str, ...]:
     bad = [s for s in out if not _SELECTOR.match(s)]
     if bad:
         raise ValueError(f"{bad[0]!r} is not a rule id, id prefix or category")
+    unknown = _unknown(out)
+    if unknown:  # a typo would otherwise select (or ignore) nothing, silently
+        raise ValueError(f"{unknown[0]!r} names no rule id, id prefix or category (`iacqa rules` lists them)")
     return out
+
+
+def _unknown(selectors: tuple[str, ...]) -> list[str]:
+    from iacqa.engine.selection import Selection
+    from iacqa.rules.registry import catalog
+
+    return Selection(select=selectors).unknown(catalog()) if selectors else []
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[str, Any], str]:
@@ -142,7 +152,8 @@ def validate(key: str, value: Any, source: str = "command line") -> Any:
     try:
         return KEYS[key][1](key, value)
     except ValueError as exc:
-        raise ConfigError(f"{source}: {key}: {exc}") from None
+        where = source if source.startswith("--") else f"{source}: {key}"  # a flag names the key itself
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def read(file: Path) -> dict[str, Any]:

@@ -477,6 +477,11 @@ def _summary(result: TaskResult, entries: dict[Severity, list[_Entry]]) -> list[
     n_findings = len(result.active_findings)
     if n_findings != sum(counts.values()):
         out[-1] += f" ({n_findings} findings in all)"
+    suppressed = [f for f in result.findings if f.suppressed]
+    if suppressed:
+        ids = ", ".join(sorted({f.rule for f in suppressed}))
+        out.append(f"- **Suppressed**: {len(suppressed)} finding{'s' if len(suppressed) != 1 else ''} ({ids}) "
+                   "silenced by `# iacqa: ignore[...]` comments in the code; not counted above")
     cats = list(dict.fromkeys(e.first.category for sev in Severity for e in entries.get(sev, [])))
     out.append("- **Primary knowledge gaps**:")
     if cats:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from iacqa import __version__
+from iacqa.catalog.registry import get as get_rule
 from iacqa.model import Finding, Severity, TaskResult
 from iacqa.report.json_report import sort_key
-from iacqa.rules.registry import get_rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -98,8 +98,8 @@ def _result(f: Finding, rule_index: dict[str, int], base_id: str, task: str | No
         res["locations"] = [loc]
     elif f.resource:
         res["locations"] = [{"logicalLocations": [{"name": f.resource, "kind": "resource"}]}]
-    if f.suppressed:
-        res["suppressions"] = [{"kind": "external", "justification": f.suppressed}]
+    if f.suppressed:  # an `# iacqa: ignore[...]` comment in the analysed file: SARIF's "inSource" kind
+        res["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": f.suppressed}]
     return res
 
 
