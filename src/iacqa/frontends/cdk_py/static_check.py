@@ -15,12 +15,12 @@ import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.pycheck.files import check_files
 from iacqa.frontends.pycheck.files import check_source as _check_source
+from iacqa.frontends.pycheck.index import installed
 from iacqa.frontends.pycheck.inspected import _MISSING, InspectedIndex
 from iacqa.model import Finding
 
@@ -47,13 +47,6 @@ class ImportCost:
 COST = ImportCost()
 
 
-def _label() -> str:
-    try:
-        return f"aws-cdk-lib {version('aws-cdk-lib')}"
-    except PackageNotFoundError:
-        return "aws-cdk-lib"
-
-
 class CdkIndex(InspectedIndex):
     def import_root(self, name: str) -> Any:
         # jsii prints a large end-of-life banner for node 20 unless this is set (ENGINE_NOTES section 3).
@@ -78,7 +71,7 @@ class CdkIndex(InspectedIndex):
                                          if mod != "aws_cdk" else f" (`cdk.{name}` / `from aws_cdk import {name}`)")
 
 
-INDEX = CdkIndex(roots=ROOTS, label=_label(), hints=HINTS, optional_parts=("_alpha",))
+INDEX = CdkIndex(roots=ROOTS, label=installed("aws-cdk-lib"), hints=HINTS, optional_parts=("_alpha",))
 
 
 @lru_cache(maxsize=1)

@@ -25,11 +25,13 @@ from typing import Any
 
 from iacqa.frontends.code_package import read_dir
 from iacqa.frontends.identity import graph_outputs, outputs_for
+from iacqa.frontends.value_paths import value_paths
 from iacqa.knowledge.naming import lower_first
 from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
 
 Locator = Callable[[tuple[str, ...]], Location | None]
 REGION, ACCOUNT, STACK = "us-east-1", "123456789012", "TapStackdev"
+_OPAQUE = frozenset({"Tags", "Variables"})  # user data maps: their keys are listed, not walked
 SUFFIX_NAMES = {"environmentsuffix", "environment", "env", "envsuffix", "stage", "suffix"}
 
 # CloudFormation type -> (the property holding the physical name, what Ref returns: an outputs key).
@@ -417,20 +419,6 @@ def _input_keys(props: dict[str, Any]) -> set[str]:
     return {lower_first(k) for k in props}
 
 
-def _props_paths(props: Any, prefix: str = "") -> list[str]:
-    out = []
-    if isinstance(props, dict):
-        for k, v in props.items():
-            path = f"{prefix}{k}"
-            out.append(path)
-            if isinstance(v, (dict, list)) and k not in ("Tags", "Variables"):
-                out.extend(_props_paths(v, path + "."))
-    elif isinstance(props, list):
-        for item in props:
-            out.extend(_props_paths(item, prefix))
-    return out
-
-
 def _code(rid: str, rtype: str, props: dict[str, Any], raw: dict[str, Any], root: Path, file: str | None,
           locate: Locator | None, graph: ResourceGraph) -> CodeArtifact | None:
     art = CodeArtifact(resource=rid)
@@ -536,7 +524,7 @@ def graph_from_template(template: dict[str, Any], root: Path, *, file: str | Non
         loc = (locate(("Resources", rid)) if locate else None) or Location(file, None)
         attr_locs: dict[str, Location] = {}
         if locate:
-            for path in _props_paths(props):
+            for path in value_paths(props, _OPAQUE):
                 hit = locate(("Resources", rid, "Properties", *path.split(".")))
                 if hit is not None and hit != loc:
                     attr_locs[path] = hit

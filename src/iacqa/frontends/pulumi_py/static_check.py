@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import ast
 import inspect
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from iacqa.catalog.sdk import PlainDictForArchive
 from iacqa.frontends.pycheck.checker import Checker
 from iacqa.frontends.pycheck.files import check_files
 from iacqa.frontends.pycheck.files import check_source as _check_source
-from iacqa.frontends.pycheck.index import Kind, Signature
+from iacqa.frontends.pycheck.index import Kind, Signature, installed
 from iacqa.frontends.pycheck.inspected import _MISSING, InspectedIndex
 from iacqa.frontends.pycheck.suggest import closest
 from iacqa.model import Finding, Location
@@ -36,13 +35,6 @@ HINTS = {
 }
 # Resource arguments every resource accepts besides its own properties.
 _RESOURCE_META = frozenset({"opts", "resource_name", "args"})
-
-
-def _label() -> str:
-    try:
-        return f"pulumi-aws {version('pulumi-aws')}"
-    except PackageNotFoundError:
-        return "pulumi-aws"
 
 
 class PulumiIndex(InspectedIndex):
@@ -65,7 +57,7 @@ class PulumiIndex(InspectedIndex):
                          var_kw=any(p.kind is p.VAR_KEYWORD for p in params), hidden=_RESOURCE_META)
 
 
-INDEX = PulumiIndex(roots=ROOTS, label=_label(), hints=HINTS)
+INDEX = PulumiIndex(roots=ROOTS, label=installed("pulumi-aws"), hints=HINTS)
 
 
 class PulumiChecker(Checker):

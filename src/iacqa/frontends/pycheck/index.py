@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
@@ -66,3 +67,11 @@ class SdkIndex:
     def elsewhere(self, name: str, parent: str) -> str | None:
         """The fix when `name` exists in another module of the SDK (`cloudwatch.SnsAction` -> cloudwatch_actions)."""
         return None
+
+
+def installed(dist: str) -> str:
+    """`aws-cdk-lib 2.170.0`: how messages name the installed reference (the name alone without metadata)."""
+    try:
+        return f"{dist} {version(dist)}"
+    except PackageNotFoundError:
+        return dist

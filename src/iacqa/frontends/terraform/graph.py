@@ -22,11 +22,13 @@ from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
 from iacqa.frontends.terraform.hcl_files import load_module_dir
 from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
+from iacqa.frontends.value_paths import value_paths
 from iacqa.knowledge.naming import camel as _camel
 from iacqa.knowledge.naming import snake
 from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
 
 Locator = Callable[[tuple[str, ...]], Location | None]
+_OPAQUE = frozenset({"tags", "variables"})  # user data maps: their keys are listed, not walked
 TAP_DEFAULTS = {"environment_suffix": "dev", "environmentsuffix": "dev", "env": "dev", "environment": "dev",
                 "aws_region": "us-east-1", "region": "us-east-1", "stage": "dev"}
 # TF data source -> the Pulumi invoke whose synthetic answer it shares.
@@ -516,7 +518,7 @@ class ModuleScope(Scope):
             mapped = map_pulumi(spec["pulumi"], pnative)
         loc = self.locate(("resource", rtype, name)) or Location(block.file, block.line, block.end_line)
         attr_locs: dict[str, Location] = {}
-        for path in _native_paths(tf_native):
+        for path in value_paths(tf_native, _OPAQUE):
             hit = self.locate(("resource", rtype, name, *path.split(".")))
             if hit is not None and hit != loc:
                 attr_locs[path] = hit
@@ -633,18 +635,6 @@ def _policy_args(native: dict[str, Any]) -> dict[str, Any]:
     return {"statements": stmts}
 
 
-def _native_paths(native: Any, prefix: str = "") -> list[str]:
-    out = []
-    if isinstance(native, dict):
-        for k, v in native.items():
-            path = f"{prefix}{k}"
-            out.append(path)
-            if isinstance(v, (dict, list)) and k not in ("tags", "variables"):
-                out.extend(_native_paths(v, path + "."))
-    elif isinstance(native, list):
-        for item in native:
-            out.extend(_native_paths(item, prefix))
-    return out
 
 
 def _from_archive(art: CodeArtifact, archive: dict[str, Any], build: Build) -> CodeArtifact:
