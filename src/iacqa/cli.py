@@ -128,6 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--output", "-o")
     c.add_argument("--config", metavar="FILE", help="read options from FILE (default: found in PATH)")
+    from iacqa.toolchain import commands as toolchain_commands  # setup typescript, doctor
+
+    toolchain_commands.add_parsers(sub)
     return p
 
 
@@ -159,13 +162,26 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"analyze": _analyze, "rules": _rules, "rule": _rule, "compare": _compare, "batch": _batch,
-                "emulate": _emulate, "audit": _audit, "dashboard": _dashboard}[args.command](args)
+                "emulate": _emulate, "audit": _audit, "dashboard": _dashboard, "setup": _setup,
+                "doctor": _doctor}[args.command](args)
     except ConfigError as exc:  # a bad configuration file or flag value: one line naming the key
         sys.stderr.write(f"iacqa: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("iacqa: interrupted\n")
         return 130
+
+
+def _setup(args: argparse.Namespace) -> int:
+    from iacqa.toolchain import commands
+
+    return commands.setup(args)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from iacqa.toolchain import commands
+
+    return commands.doctor(args)
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -107,7 +107,7 @@ class CdkTsFrontend:
         entry = entry_script(ws.root, "cdk")
         own = set(ws.files) - set(ws.added)
         if entry is None:
-            return FrontendResult(graph, findings, "error", detail + "; no CDK app to run (cdk.json \"app\", "
+            return FrontendResult(graph, findings, "failed", detail + "; no CDK app to run (cdk.json \"app\", "
                                   "bin/tap.ts or bin/tap.mjs)")
         if not _opt(options, "synth", True):
             return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
@@ -130,6 +130,15 @@ class CdkTsFrontend:
         ann = annotations(outdir) if outdir.is_dir() else []
         findings += _annotation_findings(ann, sites.to_sites(records, 1), entry)
         status = "ok" if run.status == "ok" and templates else "failed"
+        if run.status == "ok" and not templates:
+            from iacqa.catalog.typescript import NodeProgramError
+
+            findings.append(NodeProgramError.finding(
+                f"`cdk synth` runs {entry} to the end but the app declares no stack: there is nothing to deploy "
+                "(`This app contains no stacks`)", location=Location(entry if entry in own else None, None),
+                error="This app contains no stacks",
+                fix=f"create the stack in {entry}: `const app = new cdk.App(); new TapStack(app, "
+                "`TapStack${environmentSuffix}`, {...})` (the stack class must be imported from lib/)"))
         detail += (f"; synth {run.status} via {entry} in {time.monotonic() - t0:.1f} s, peak {run.peak_mb:.0f} MB "
                    f"({run.isolation}); {len(templates)} template(s)")
         if templates:

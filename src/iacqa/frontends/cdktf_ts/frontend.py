@@ -35,7 +35,7 @@ class CdktfTsFrontend:
         entry = entry_script(ws.root, "cdktf")
         own = set(ws.files) - set(ws.added)
         if entry is None:
-            return FrontendResult(graph, findings, "error", detail + "; no CDKTF app to run (cdktf.json \"app\" or "
+            return FrontendResult(graph, findings, "failed", detail + "; no CDKTF app to run (cdktf.json \"app\" or "
                                   "bin/tap.ts)")
         if not _opt(options, "synth", True):
             return FrontendResult(graph, findings, "ok", detail + "; synth not requested")

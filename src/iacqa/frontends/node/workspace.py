@@ -140,7 +140,7 @@ def prepare(source: Path, toolchain: Toolchain, platform: str, language: str = "
     else:
         _pin_commonjs(pkg, ws)
     entry = ENTRIES.get(platform)
-    if entry and language == "ts" and not _has_entry(root, platform) and (root / "lib" / "tap-stack.ts").is_file():
+    if entry and language == "ts" and not _has_entry(root, platform) and (root / "lib").is_dir():
         (root / entry[0]).parent.mkdir(parents=True, exist_ok=True)
         (root / entry[0]).write_text(entry[1])
         ws.added.append(entry[0])
@@ -159,11 +159,7 @@ def _pin_commonjs(pkg: Path, ws: Workspace) -> None:
 
 
 def _has_entry(root: Path, platform: str) -> bool:
-    if platform == "pulumi":
-        return bool(pulumi_main(root))
-    if any((root / "bin").glob("*.ts")) or any((root / "bin").glob("*.mjs")) or any((root / "bin").glob("*.js")):
-        return True
-    return bool(app_command(root, platform))
+    return entry_script(root, platform) is not None
 
 
 def app_command(root: Path, platform: str) -> str | None:
@@ -203,4 +199,6 @@ def entry_script(root: Path, platform: str) -> str | None:
     for cand in ("bin/tap.ts", "bin/tap.mjs", "bin/tap.js", "main.ts", "main.js"):
         if (root / cand).is_file():
             return cand
-    return None
+    scripts = sorted(p.relative_to(root).as_posix() for p in (root / "bin").glob("*") if p.suffix in (".ts", ".mjs", ".js")) \
+        if (root / "bin").is_dir() else []
+    return scripts[0] if len(scripts) == 1 else None

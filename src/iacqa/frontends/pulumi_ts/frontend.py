@@ -95,7 +95,7 @@ class PulumiTsFrontend:
         entry = entry_script(ws.root, "pulumi")
         own = set(ws.files) - set(ws.added)
         if entry is None:
-            return FrontendResult(graph, findings, "error", detail + "; no Pulumi program to run (Pulumi.yaml main, "
+            return FrontendResult(graph, findings, "failed", detail + "; no Pulumi program to run (Pulumi.yaml main, "
                                   "bin/tap.ts or index.ts)")
         name = project_name(ws.root)
         sock_dir = Path(tempfile.mkdtemp(prefix="iacqa-psock-", dir=ws.root.parent))
