@@ -26,9 +26,21 @@ COPY_SKIP = {".git", "node_modules", "__pycache__", ".venv", "venv", ".pytest_ca
 
 
 def copy_project(src: Path, dest: Path) -> Path:
-    """A copy of the project for the child to work in: symlinks kept as links (never followed out of it)."""
-    shutil.copytree(src, dest, symlinks=True,
-                    ignore=lambda d, names: [n for n in names if n in COPY_SKIP or n.endswith(".pyc")])
+    """A copy of the project for the child to work in: links inside the project kept as links, links that leave
+    it dropped (ingest reports them), so nothing outside is read or run through the copy."""
+    root = os.path.realpath(src)
+
+    def ignore(d: str, names: list[str]) -> list[str]:
+        out = []
+        for n in names:
+            p = os.path.join(d, n)
+            real = os.path.realpath(p)
+            if n in COPY_SKIP or n.endswith(".pyc") or (os.path.islink(p) and not (
+                    real == root or real.startswith(root + os.sep))):
+                out.append(n)
+        return out
+
+    shutil.copytree(src, dest, symlinks=True, ignore=ignore)
     return dest
 
 
@@ -45,6 +57,8 @@ def run_python(target: str, kwargs: dict[str, Any], *, project: Path, timeout: f
         project = Path(project).resolve()
         binds: list[tuple[Path, Path]] = []
         writable = [work]
+        if not copy:
+            readable = [*readable, project]
         if copy:
             copy_project(project, work / "project")
             binds.append((work / "project", project))

@@ -14,8 +14,8 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Sequence
