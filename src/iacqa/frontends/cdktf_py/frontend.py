@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
-from iacqa.frontends.cdktf_py.static_check import apply_continuations
+from iacqa.frontends.cdktf_py.patches import apply_continuations
 from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
 from iacqa.model import Finding, Location, ResourceGraph, Severity
 from iacqa.rules.program import MissingFile, ProgramError, PythonSyntaxError
