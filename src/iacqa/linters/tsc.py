@@ -33,6 +33,9 @@ _LINE = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): (?P<s
 _GLOBAL = re.compile(r"^(?:error|warning) TS(?P<code>\d+): (?P<msg>.*)$")
 STRICT_ONLY = {7005, 7006, 7008, 7010, 7011, 7015, 7016, 7018, 7019, 7023, 7024, 7031, 7034, 7053, 2531, 2532,
                2533, 18046, 18047, 18048, 18049, 2564, 2683}
+JS_BUILTINS = {"String", "Number", "Boolean", "Array", "Object", "Promise", "Record", "Map", "Set", "Date", "Error",
+               "RegExp", "Function", "JSON", "Math", "Partial", "Readonly", "Buffer", "NodeJS", "ReadonlyArray",
+               "Uint8Array", "Symbol", "BigInt", "Console", "Process", "Global", "Omit", "Pick", "Required"}
 SDK_CODES_ALWAYS = {2305, 2307, 2614, 2724, 2694}  # module / exported member errors: SDK when the module is
 
 
@@ -107,7 +110,7 @@ def check(root: Path, node_modules: Path, timeout: float = 180.0, project: str =
 
 def _token_at(line_text: str, col: int) -> str:
     """The dotted expression that ends at or spans column col (1-based): `ec2.Vpc.fromLookup`."""
-    i = max(0, col - 1)
+    i = min(max(0, col - 1), len(line_text))
     start = i
     while start > 0 and (line_text[start - 1].isalnum() or line_text[start - 1] in "_$."):
         start -= 1
@@ -233,6 +236,11 @@ def _sdk_context(d: Diagnostic, full: str, line_text: str, binds: dict[str, str]
         head = callee.split(".")[0].split("<")[0]
         if head in binds:
             return True, f"in `new {callee}(...)` at line {call['line']} ({binds[head]})"
+    # A member missing on a class the SDK exports (`fn.addToRolePolicyy` on 'Function', `.addCatch` on 'Chain'):
+    # the named type is neither the project's own nor a JavaScript built-in, and the file imports the SDK.
+    on_type = re.search(r"does not exist on type '(?:typeof )?([A-Z]\w*)(?:<[^']*>)?'", d.message)
+    if on_type and binds and on_type.group(1) not in local_types and on_type.group(1) not in JS_BUILTINS:
+        return True, f"type {on_type.group(1)}"
     # Props/Args interfaces of the SDK named in the message (QueueProps, BucketArgs, S3BucketConfig...)
     typ = re.search(r"type '(\w+(?:Props|Args|Config|Options))'", full)
     if typ and typ.group(1) not in local_types and any(callee_bound(rec, binds) for rec in records
