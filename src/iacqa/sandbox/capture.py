@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 
 KEEP_BYTES = 10 * 2**20  # kept per stream; the rest is counted and dropped
 _CHUNK = 1 << 16
@@ -18,7 +19,8 @@ class Tail:
     def __init__(self, fd: int, keep: int = KEEP_BYTES) -> None:
         self.fd, self.keep = fd, keep
         self.total = 0
-        self._buf = bytearray()
+        self._chunks: deque[bytes] = deque()
+        self._held = 0
         self._thread = threading.Thread(target=self._run, daemon=True, name="iacqa-capture")
         self._thread.start()
 
@@ -34,9 +36,10 @@ class Tail:
                 if not chunk:
                     break
                 self.total += len(chunk)
-                self._buf += chunk
-                if len(self._buf) > 2 * self.keep:  # trim in amortized steps, not per chunk
-                    del self._buf[:-self.keep]
+                self._chunks.append(chunk)
+                self._held += len(chunk)
+                while self._held - len(self._chunks[0]) >= self.keep:  # O(1) per chunk, memory ~ keep
+                    self._held -= len(self._chunks.popleft())
         finally:
             try:
                 os.close(self.fd)
@@ -49,11 +52,16 @@ class Tail:
 
     @property
     def kept(self) -> bytes:
-        return bytes(self._buf[-self.keep:])
+        return b"".join(list(self._chunks))[-self.keep:]
 
     @property
     def dropped(self) -> int:
-        return self.total - len(self.kept)
+        return self.total - min(self._held, self.keep)
 
     def text(self, limit: int = 20000) -> str:
-        return self.kept[-limit:].decode(errors="replace")
+        tail = b""
+        for chunk in reversed(list(self._chunks)):  # only the last `limit` bytes are joined
+            tail = chunk + tail
+            if len(tail) >= limit:
+                break
+        return tail[-limit:].decode(errors="replace")

@@ -1,5 +1,10 @@
-"""First process inside a namespace sandbox when the child needs parent ports: start the loopback forwarders,
-run the command, exit as it did.  `python -m iacqa.sandbox.inner --forward PORT=SOCK ... -- argv...`"""
+"""First process inside a namespace sandbox: start the loopback forwarders the child needs, run the command, and
+record how it ended (exit code or signal) in a status file, since bwrap itself reports a signal as 128+N.
+
+    python -S inner.py --status FILE [--forward PORT=SOCK ...] -- argv...
+
+Standard library only and runnable as a plain script (-S: no site, fast start).
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,30 @@ import signal
 import subprocess
 import sys
 
-from iacqa.sandbox.forward import TcpToUnix
-
 
 def main(argv: list[str]) -> int:
     sep = argv.index("--")
     opts, cmd = argv[:sep], argv[sep + 1:]
-    keep = []
+    keep, status_file = [], None
     for i, a in enumerate(opts):
         if a == "--forward":
+            try:
+                from iacqa.sandbox.forward import TcpToUnix
+            except ImportError:  # run as a script: forward.py is beside this file
+                from forward import TcpToUnix  # type: ignore[no-redef]
             port, path = opts[i + 1].split("=", 1)
             keep.append(TcpToUnix(int(port), path))
+        elif a == "--status":
+            status_file = opts[i + 1]
     proc = subprocess.Popen(cmd)
-    while True:
+    code = proc.wait()
+    if status_file:
         try:
-            code = proc.wait()
-            break
-        except KeyboardInterrupt:
-            continue
-    if code < 0:  # end the same way, so the parent sees the signal
+            with open(status_file, "w") as fh:
+                fh.write(f"signal {-code}" if code < 0 else f"exit {code}")
+        except OSError:
+            pass
+    if code < 0:  # end the same way
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
     return code

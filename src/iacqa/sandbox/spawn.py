@@ -57,25 +57,30 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
     env[SPAWN_ID] = token
     env["IACQA_ISOLATION_USED"] = iso
     guard_roots = [*writable, *(s for s, _ in binds)]
+    env["IACQA_ALLOW_PORTS"] = ",".join(str(p) for p in ports)
+    if guard_roots:
+        env["IACQA_PORTS_FILE"] = str(Path(guard_roots[0]) / f".iacqa-ports-{token[:8]}")
     env.setdefault("IACQA_SANDBOX_ROOT", os.pathsep.join(str(p) for p in guard_roots) or str(cwd))
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([str(GUARD_DIR), *filter(None, env.get("PYTHONPATH", "")
                                                                                    .split(os.pathsep))]))
     cmd = list(argv)
     forwarders = []
     cleanup: list[Path] = []
+    status_file = None
     if iso == "namespaces":
+        sock_dir = Path(tempfile.mkdtemp(prefix="iq-", dir="/tmp"))  # unix socket paths: 107 bytes at most
+        cleanup.append(sock_dir)
+        status_file = sock_dir / "status"
+        specs = ["--status", str(status_file)]
         if ports:
             from iacqa.sandbox import forward
 
-            sock_dir = Path(tempfile.mkdtemp(prefix="iq-", dir="/tmp"))  # unix socket paths: 107 bytes at most
-            cleanup.append(sock_dir)
-            specs = []
             for port in ports:
                 fw = forward.UnixToTcp(sock_dir / f"port-{port}.sock", port)
                 forwarders.append(fw)
                 specs += ["--forward", f"{port}={fw.path}"]
-            cmd = [sys.executable, "-m", "iacqa.sandbox.inner", *specs, "--", *cmd]
-            readable = [*readable, sock_dir]
+        cmd = [sys.executable, "-S", str(Path(__file__).with_name("inner.py")), *specs, "--", *cmd]
+        writable = [*writable, sock_dir]
         cmd = bwrap.command(cmd, cwd=cwd, writable=writable, readable=readable, binds=binds,
                             bwrap=bwrap.find() or "bwrap")
     start = time.monotonic()
@@ -119,8 +124,6 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
         _LIVE.pop(proc.pid, None)
         for fw in forwarders:
             fw.close()
-        for d in cleanup:
-            shutil.rmtree(d, ignore_errors=True)
     out.finish()
     err.finish()
     seconds = time.monotonic() - start
@@ -132,6 +135,15 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
         o.signal = os.WTERMSIG(wstatus)
     else:
         o.exit_code = os.WEXITSTATUS(wstatus)
+    if status_file is not None and status == "ok":  # how the command itself ended, not bwrap's 128+N
+        try:
+            how, _, num = status_file.read_text().partition(" ")
+            if how == "signal":
+                o.signal, o.exit_code = int(num), None
+            elif how == "exit":
+                o.signal, o.exit_code = None, int(num)
+        except (OSError, ValueError):
+            pass
     o.events = read_events(events, events_offset) if events is not None else []
     o.stdout, o.stderr = out.text(tail_chars), err.text(tail_chars)
     o.stdout_bytes, o.stderr_bytes = out.total, err.total
@@ -141,6 +153,8 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
     if status == "ok" and iso == "namespaces" and o.exit_code in (1, 2) and not o.events and \
             o.stderr.startswith("bwrap:"):
         o.status, o.detail = "start-failed", o.stderr.strip()[:300]
+    for d in cleanup:
+        shutil.rmtree(d, ignore_errors=True)
     logs.record(f"{Path(argv[0]).name} {' '.join(argv[1:3])}"[:120] + f" -> {o.status}", o.log_tail)
     return o
 

@@ -27,6 +27,8 @@ _roots: tuple[str, ...] = ()
 _project = ""
 _allowed: tuple[str, ...] = ()
 _local = threading.local()
+_allow_ports: frozenset[int] | None = None
+_ports_file = ""
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 # event -> ((path arg index, dir_fd arg index or None), ...)
 _PATH_EVENTS = {
@@ -112,13 +114,32 @@ def _loopback(host: object) -> bool:
         return False
 
 
+def _loopback_port_allowed(port: object) -> bool:
+    """Loopback ports the child may reach: the ones the sandbox was given (the emulator) and the ones a process of
+    the same run listens on (a test's own server). Another loopback port is a service of the host."""
+    if _allow_ports is None or not isinstance(port, int):
+        return True
+    if port in _allow_ports:
+        return True
+    try:
+        with open(_ports_file) as fh:
+            return str(port) in fh.read().split()
+    except OSError:
+        return False
+
+
 def _check_net(event: str, args: tuple) -> None:
     if event in ("socket.connect", "socket.sendto"):
         sock, address = args[0], args[1]
         fam = getattr(sock, "family", None)
-        if fam in (2, 10) and isinstance(address, tuple) and not _loopback(address[0]):  # AF_INET, AF_INET6
-            _refuse(event, str(address[0]), ConnectionRefusedError,
-                    f"iacqa sandbox: connection to {address[0]} refused (only loopback is allowed)")
+        if fam in (2, 10) and isinstance(address, tuple):  # AF_INET, AF_INET6
+            if not _loopback(address[0]):
+                _refuse(event, str(address[0]), ConnectionRefusedError,
+                        f"iacqa sandbox: connection to {address[0]} refused (only loopback is allowed)")
+            if len(address) > 1 and not _loopback_port_allowed(address[1]):
+                _refuse(event, f"{address[0]}:{address[1]}", ConnectionRefusedError,
+                        f"iacqa sandbox: connection to {address[0]} port {address[1]} refused (a port of the host, "
+                        "not of this run)")
     elif event == "socket.getaddrinfo":
         if not _loopback(args[0]):
             _refuse(event, str(args[0]), PermissionError, f"iacqa sandbox: name resolution of {args[0]!r} is disabled")
@@ -192,6 +213,27 @@ def _hook(event: str, args: tuple) -> None:
         _local.busy = False
 
 
+def _record_binds() -> None:
+    """Ports bound by a process of this run are reachable by the others (a test's own loopback server)."""
+    import socket
+
+    orig = socket.socket.bind
+
+    def bind(self, address):  # noqa: ANN001, ANN202
+        orig(self, address)
+        try:
+            if self.family in (socket.AF_INET, socket.AF_INET6) and _ports_file:
+                fd = os.open(_ports_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                try:
+                    os.write(fd, f"{self.getsockname()[1]}\n".encode())
+                finally:
+                    os.close(fd)
+        except OSError:
+            pass
+
+    socket.socket.bind = bind  # type: ignore[method-assign]
+
+
 def _wrap_os_open() -> None:
     """The `open` audit event carries no dir_fd: remember it for the hook."""
     orig = os.open
@@ -221,7 +263,7 @@ def _memory() -> None:
 
 
 def install() -> None:
-    global _fd, _roots, _project, _allowed
+    global _fd, _roots, _project, _allowed, _allow_ports, _ports_file
     if getattr(sys, "_iacqa_guarded", False):
         return
     sys._iacqa_guarded = True  # type: ignore[attr-defined]
@@ -231,6 +273,11 @@ def install() -> None:
     events = os.environ.get("IACQA_EVENTS")
     if events:
         _fd = os.open(events, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    ports = os.environ.get("IACQA_ALLOW_PORTS")
+    if ports is not None:
+        _allow_ports = frozenset(int(p) for p in ports.split(",") if p.strip().isdigit())
+        _ports_file = os.environ.get("IACQA_PORTS_FILE", "")
     _memory()
     _wrap_os_open()
+    _record_binds()
     sys.addaudithook(_hook)
