@@ -17,6 +17,7 @@ from typing import Any
 from iacqa.model import Resource, ResourceGraph
 from iacqa.requirements.extract import MAY, MUST, SHOULD, extract
 from iacqa.requirements.match import Match, concepts_for
+from iacqa.requirements.view import view
 from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, Outcome, PredicateError, run_check
 
 STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
@@ -105,10 +106,67 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
     except PredicateError as exc:
         return Outcome(NOT_CHECKABLE, reason=f"knowledge base error in {c.id}: {exc}")
     if c.id.startswith("tagging.") and out.status in (NOT_MET, PARTLY) and platform in ("tf", "pulumi", "cdktf"):
-        tagged = any(isinstance(r.properties.get("Tags"), (list, dict)) and r.properties.get("Tags") for r in graph)
-        if not tagged:
-            return Outcome(NOT_CHECKABLE, reason="no resource carries tags in the graph: they may come from the "
-                           "provider's default_tags, which the graph does not show")
+        out = _provider_tags(check, graph, params, out)
+    if out.status in (NOT_MET, PARTLY):
+        skipped = _skipped_by_condition(graph, check, c.id)
+        if skipped:
+            return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
+                           reason="the template creates " + ", ".join(skipped[:3]) + " only under a condition that "
+                           "is false with the default parameters")
+    return out
+
+
+def _provider_tags(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any], out: Outcome) -> Outcome:
+    """A tag key no resource carries may come from the provider's default_tags, which the graph does not show:
+    check only the keys that some resource carries, and say which ones cannot be checked."""
+    keys = [k for k in params.get("values", []) if isinstance(k, str)]
+    carried = {str(t.get("Key", "")).lower() for r in graph for t in _tag_list(r)} | {
+        str(k).lower() for r in graph if isinstance(r.properties.get("Tags"), dict) for k in r.properties["Tags"]}
+    present = [k for k in keys if k.lower() in carried]
+    absent = [k for k in keys if k.lower() not in carried]
+    if not absent:
+        return out
+    reason = (f"no resource carries the tag(s) {', '.join(absent)}: they may come from the provider's default_tags, "
+              "which the graph does not show")
+    if not present:
+        return Outcome(NOT_CHECKABLE, out.evidence, reason=reason)
+    again = run_check(check, graph, {**params, "values": present})
+    again.evidence.append(f"not checked: {', '.join(absent)} (provider default_tags?)")
+    return again
+
+
+def _tag_list(r: Resource) -> list[dict[str, Any]]:
+    tags = r.properties.get("Tags")
+    return [t for t in tags if isinstance(t, dict)] if isinstance(tags, list) else []
+
+
+def _check_types(check: Any) -> set[str]:
+    out: set[str] = set()
+    if isinstance(check, dict):
+        for key, value in check.items():
+            if key in ("exists", "all", "none", "count", "values", "covered", "by", "type"):
+                for t in (value if isinstance(value, list) else [value]):
+                    if isinstance(t, str) and "::" in t:
+                        out.add(t.split("::")[-1].lower())
+            elif isinstance(value, (dict, list)):
+                out |= _check_types(value)
+    elif isinstance(check, list):
+        for item in check:
+            out |= _check_types(item)
+    return out
+
+
+def _skipped_by_condition(graph: ResourceGraph, check: dict[str, Any], concept_id: str) -> list[str]:
+    """Logical ids a CloudFormation template creates only under a condition that is false by default, when they
+    look like what the check needs (an HTTPSListener for an HTTPS listener check)."""
+    words = _check_types(check) | {w for w in concept_id.split(".")[-1].split("_") if len(w) >= 3}
+    out = []
+    for note in graph.notes:
+        if "not created" not in note or ": condition" not in note:
+            continue
+        logical = note.split(":", 1)[0].strip()
+        if any(w in logical.lower() for w in words):
+            out.append(logical)
     return out
 
 
@@ -116,6 +174,7 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
                        platform: str | None = None) -> list[RequirementResult]:
     """The checklist of a prompt against a graph."""
     platform = platform or graph.platform
+    graph = view(graph)
     results: list[RequirementResult] = []
     seen: dict[tuple[str, str], str] = {}
     for req in extract(prompt):

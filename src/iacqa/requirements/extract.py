@@ -43,7 +43,7 @@ _ASK = re.compile(
     r"schedule|send|route|place|put|integrate|enforce|follow|support|protect|track|monitor|set|establish|"
     r"associate|allocate|generate|install|retain|run|accept|capture|collect|write|orchestrate|wire|give|"
     r"distribute|scale|replicate|span|spread|turn on|lock|install)\b", re.I)
-_CONDITIONAL = re.compile(r"^(if|when|where|in case|unless)\b|\bif (you|it|they|the|a|an|any|task|needed|required|"
+_CONDITIONAL = re.compile(r"^(if|when|where|in case|unless)\b|\b(where|if|as) (needed|required|applicable|appropriate|necessary)\b|(assume|assuming) (it'?s|it is|they are)? ?provided|\bavailable for\b|\bif (you|it|they|the|a|an|any|task|needed|required|"
                           r"provided|enabled|set)\b|\bwhen (provided|enabled|set|required)\b|=\s*true\b", re.I)
 _ENV_WORD = re.compile(r"\b(dev(elopment)?|staging|prod(uction)?|test(ing)?)\b(?!-)", re.I)
 _ENV_ONLY = re.compile(r"\b(only (for|in|on) (the )?(dev|development|staging|prod|production)|"
@@ -51,6 +51,14 @@ _ENV_ONLY = re.compile(r"\b(only (for|in|on) (the )?(dev|development|staging|pro
                        r"(dev|development|staging|prod|production)( environment)?\s*[:(]|per environment|"
                        r"environment-specific|environment specific|vary by environment|by environment|"
                        r"(dev|development|staging|prod|production)\s*\(|based on (the )?environment)", re.I)
+
+# Sentences that describe the current or a later state rather than ask ("right now everything is in one AZ",
+# "the next step is deploying the EC2 instances").
+_DESCRIPTIVE = re.compile(r"\b(right now|currently|current (setup|system|infrastructure|state)|was originally|"
+                          r"at the moment|next step|in phase 2|phase 2|later on|in the future|future enhancement|"
+                          r"the flow is|we're seeing|struggles?|has been (running|working)|have been running|"
+                          r"already (exists?|deployed)|pre-existing|existing (VPC|ALB|Application Load Balancer|"
+                          r"infrastructure|resources|subnets|secrets?))\b", re.I)
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)]|[a-z][.)])\s+")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
@@ -152,6 +160,12 @@ def extract(prompt: str) -> list[Requirement]:
         if _SKIP_SECTION.search(section):
             continue
         is_item = bool(_LIST_ITEM.match(raw))
+        if is_item and _BOLD_HEADING.match(_LIST_ITEM.sub("", raw, count=1)):
+            level = 7 if not sections else max(sections) + 1
+            sections = {k: v for k, v in sections.items() if k < level}
+            sections[level] = _strip_md(_LIST_ITEM.sub("", raw, count=1)).strip(" :")
+            lead = ""
+            continue
         body = _strip_md(_LIST_ITEM.sub("", raw, count=1) if is_item else raw)
         body = body.lstrip("> ").strip()
         if not body:
@@ -169,10 +183,14 @@ def extract(prompt: str) -> list[Requirement]:
                 continue
             if re.match(r"^(hey|hi|hello|thanks|thank you|let me know|cheers)\b", plain, re.I):
                 continue
+            if _DESCRIPTIVE.search(plain):
+                continue
+            options = bool(re.search(r"\b(\d+\+|such as|e\.g\.|for example|one of|any of)\b", lead, re.I)
+                           or re.search(r"\b(etc\.?|e\.g\.)", plain, re.I))
             req = Requirement(
                 text=plain, line=lineno, section=section, list_item=is_item,
                 strength=_strength(plain, section, lead),
-                conditional=bool(_CONDITIONAL.search(plain)),
+                conditional=bool(_CONDITIONAL.search(plain)) or options,
                 env_specific=bool(_ENV_ONLY.search(plain)) or len({m.group(1).lower()[:3] for m in
                                                                    _ENV_WORD.finditer(plain)} - {"tes"}) >= 2,
                 context=f"{section} {lead}".strip(),

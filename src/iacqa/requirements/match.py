@@ -23,6 +23,15 @@ _UNIVERSAL = re.compile(r"\b(all|every|each|both|any)\b(?!\s+(?:of\s+)?(?:the\s+
                         r"necessary|needed|other))", re.I)
 
 
+_PURPOSE = re.compile(r"\bfor (the |an? |our |any |future )?([\w-]+ )?$|\blike (the )?$|\bsuch as (the )?$|"
+                      r"\b(attachable|attached|associated|integrate[sd]?|connect(ed|s)?) (to|with) (an? |the )?$", re.I)
+
+
+def _presence_only(c: Concept) -> bool:
+    check = c.check or {}
+    return "exists" in check and "where" not in check
+
+
 @dataclass
 class Match:
     """One concept named by one requirement, with the values it states."""
@@ -45,7 +54,7 @@ class Match:
         return clause if len(clause) >= 12 else text
 
 
-def _params(concept: Concept, req: Requirement, anchor: int) -> dict[str, Any] | None:
+def _params(concept: Concept, req: Requirement, anchor: int, end: int) -> dict[str, Any] | None:
     spec = concept.param
     if not spec:
         return {}
@@ -55,11 +64,14 @@ def _params(concept: Concept, req: Requirement, anchor: int) -> dict[str, Any] |
     if spec.get("context_values") and not found:
         found = [(anchor, v) for _, v in P.find(kind, req.context)]
     out: dict[str, Any] = {"values": [v for _, v in found]}
-    value = P.nearest(found, anchor, int(spec.get("window", 120)))
+    inside = [v for pos, v in found if anchor <= pos < end]
+    value = inside[0] if inside else P.nearest(found, anchor, int(spec.get("window", 120)))
     if value is None:
         return None if concept.needs_param else out
-    many = sorted({v for _, v in found}, key=str)
-    name = spec.get("as", "n" if isinstance(value, (int, float)) else "value")
+    many = sorted({x for _, v in found for x in (v if isinstance(v, list) else [v])}, key=str)
+    numeric = isinstance(value, (int, float)) or (isinstance(value, list) and all(
+        isinstance(v, (int, float)) for v in value))
+    name = spec.get("as", "n" if numeric else "value")
     if req.env_specific and len(many) > 1:
         out[name] = many  # dev/staging/prod sizes: the deployed one is any of them
     else:
@@ -91,9 +103,16 @@ def concepts_for(req: Requirement) -> list[Match]:
             continue
         if any(p.search(text) for p in c.exclude):
             continue
+        if c.avoid_context and any(p.search(req.context) for p in c.avoid_context) and not any(
+                p.search(text) for p in c.context):
+            continue
+        if _presence_only(c) and _PURPOSE.search(text[max(0, hit.start() - 30):hit.start()]):
+            continue  # "public subnets for load balancers": names what a subnet is for, not a load balancer
         if c.negatable and _negated(text, hit.start()):
             continue
-        values = _params(c, req, hit.start())
+        values = _params(c, req, hit.start(), hit.end())
+        if values is not None:
+            values["values"] = [x for v in values.get("values", []) for x in (v if isinstance(v, list) else [v])]
         if values is None:
             continue
         found.append(Match(c, req, hit.start(), hit.end(), values,

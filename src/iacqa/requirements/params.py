@@ -29,10 +29,15 @@ Found = list[tuple[int, object]]
 
 
 def _size_mb(text: str) -> Found:
+    """Megabytes; a size in GB also accepts the decimal reading and Lambda's old 3008 MB ceiling for "3GB"."""
     out: Found = []
     for m in re.finditer(_NUM + r"\s*-?\s*(mb|mib|megabytes?|gb|gib|gigabytes?)\b", text, re.I):
-        v = _n(m.group(1)) * (1024 if m.group(2).lower().startswith("g") else 1)
-        out.append((m.start(), _clean(v)))
+        n = _n(m.group(1))
+        if m.group(2).lower().startswith("g"):
+            readings = [_clean(n * 1024), _clean(n * 1000)] + ([3008] if n == 3 else [])
+            out.append((m.start(), readings))
+        else:
+            out.append((m.start(), _clean(n)))
     return out
 
 
@@ -151,15 +156,34 @@ def _segment(text: str) -> Found:
     return [(pos, str(v).rstrip("/").split("/")[-1]) for pos, v in _path(text) if str(v).strip("/")]
 
 
+_NOT_TAG_KEYS = {"tags", "tag", "note", "example", "examples", "pattern", "format", "required", "output", "outputs",
+                 "constraints", "requirements", "important", "critical", "mandatory", "compliance"}
+
+
 def _tag_pairs(text: str) -> Found:
     """Tag keys: `Environment=staging`, 'Environment: Production', the words after "tags:" / "tagged with"."""
     out: Found = []
     for m in re.finditer(r"\b([A-Z][A-Za-z-]+|[a-z]+[A-Z][A-Za-z]*)\s*[=:]\s*['\"`]?[\w-]", text):
-        out.append((m.start(), m.group(1)))
-    for m in re.finditer(r"[`'\"]([A-Za-z][\w-]{1,40})[`'\"]", text):
-        out.append((m.start(), m.group(1)))
+        if m.group(1).lower() not in _NOT_TAG_KEYS:
+            out.append((m.start(), m.group(1)))
+    for m in re.finditer(r"(?<![=:]\s)(?<![=:])[`'\"]([A-Za-z][\w-]{1,40})[`'\"]", text):
+        if not re.search(r"[=:]\s*$", text[: m.start()]):
+            out.append((m.start(), m.group(1)))
     for m in re.finditer(r"\b(Environment|Project|Owner|CostCenter|Cost-Center|ManagedBy|Team|Department|Service|"
                          r"Compliance|Application|Stage|Name|DR-Role|MigrationDate|MigrationPhase|Region)\b", text):
+        out.append((m.start(), m.group(1)))
+    return out
+
+
+def _prefix(text: str) -> Found:
+    """A name prefix: 'start with prod-', 'prefix ProdEnv', 'a Prod prefix', 'prefix `nova-`'."""
+    out: Found = []
+    for m in re.finditer(r"(?:start|begin)s? with (?:the )?(?:prefix )?[`'\"]?([A-Za-z][\w-]*)", text, re.I):
+        out.append((m.start(), m.group(1)))
+    for m in re.finditer(r"prefix(?:ed)?(?: with)? [`'\"]?([A-Za-z][\w-]*)", text, re.I):
+        if m.group(1).lower() not in ("for", "with", "the", "of", "to", "and"):
+            out.append((m.start(), m.group(1)))
+    for m in re.finditer(r"\b(?:a|the|that) [`'\"]?([A-Za-z][\w-]*)[`'\"]? prefix\b", text, re.I):
         out.append((m.start(), m.group(1)))
     return out
 
@@ -172,7 +196,7 @@ KINDS: dict[str, Callable[[str], Found]] = {
     "size_mb": _size_mb, "size_gb": _size_gb, "vcpu": _vcpu, "seconds": _seconds, "minutes": _minutes,
     "hours": _hours, "days": _days, "percent": _percent, "count": _count, "number": _number, "cidr": _cidr,
     "instance_type": _instance_type, "db_class": _db_class, "cache_node": _cache_node, "version": _version,
-    "python": _python, "nodejs": _nodejs, "quoted": _quoted, "path": _path, "segment": _segment, "tag": _tag_pairs, "country": _country,
+    "python": _python, "nodejs": _nodejs, "quoted": _quoted, "path": _path, "segment": _segment, "tag": _tag_pairs, "country": _country, "prefix": _prefix,
 }
 
 
@@ -181,10 +205,10 @@ def find(kind: str, text: str) -> Found:
     fn = KINDS.get(kind)
     if fn is None:
         raise KeyError(f"unknown parameter kind {kind!r}")
-    seen: set[object] = set()
+    seen: set[tuple[int, str]] = set()
     out: Found = []
     for pos, value in sorted(fn(text), key=lambda x: x[0]):
-        key = (pos, value)
+        key = (pos, repr(value))
         if key not in seen:
             seen.add(key)
             out.append((pos, value))

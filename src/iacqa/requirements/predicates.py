@@ -28,6 +28,7 @@ Conditions (on one resource):
 - `{and: [COND...]}`, `{or: [COND...]}`, `{not: COND}`.
 - `{tag: KEY}`: the resource carries the tag KEY (list of Key/Value or a map).
 - `{ref: P, type: TYPES}`: the value at P names a resource of those types in the graph.
+- `{any: P, where: COND}`: some item of the list at P satisfies COND (paths in COND are relative to the item).
 - `{tags: [KEY...]}`: every tag key is present (`$values`: the keys the requirement names).
 - `{name: OP, value: V}`: the resource's physical name (FunctionName, BucketName, ...) compared with OP.
 - `{type: TYPES}`: the resource is of one of the types (inside `or`).
@@ -97,7 +98,12 @@ NAME_PROPERTIES = ("FunctionName", "BucketName", "TableName", "QueueName", "Topi
                    "LogGroupName", "DBInstanceIdentifier", "DBClusterIdentifier", "ClusterName", "StreamName",
                    "RepositoryName", "StateMachineName", "AlarmName", "DashboardName", "SecretName", "KeyName",
                    "ReplicationGroupId", "CacheClusterId", "LoadBalancerName", "TargetGroupName", "PolicyName",
-                   "RuleName", "ServiceName", "AliasName", "Name")
+                   "RuleName", "AliasName", "Name")
+# Types whose Tags reviewers do not expect (the schema allows them, templates rarely set them).
+TAG_EXEMPT = frozenset({"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::Events::Rule",
+                        "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
+                        "AWS::EC2::VPCEndpoint", "AWS::SNS::Subscription", "AWS::Lambda::Permission",
+                        "AWS::IAM::ManagedPolicy", "AWS::KMS::Alias", "AWS::EC2::SubnetRouteTableAssociation"})
 
 
 def resource_name(resource: Resource) -> str | None:
@@ -110,7 +116,7 @@ def resource_name(resource: Resource) -> str | None:
 
 
 def is_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
+    if value is UNKNOWN or type(value).__name__ == "Unknown":  # the Terraform evaluator's unknown value
         return True
     return isinstance(value, str) and ("<unresolved" in value or "${" in value or "(known after apply)" in value)
 
@@ -130,11 +136,18 @@ def _values_at(props: Any, path: str) -> list[Any]:
                 nxt.append(UNKNOWN)
                 continue
             if isinstance(node, dict):
-                if key not in node:
+                value = _lookup(node, key)
+                if value is _MISSING:
                     continue
-                value = node[key]
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                 value = node[int(key)]
+            elif isinstance(node, list):
+                # A single block written as a one-item list (Terraform, CDKTF): look inside its items.
+                hits = [_lookup(item, key) for item in node if isinstance(item, dict)]
+                hits = [h for h in hits if h is not _MISSING]
+                if not hits:
+                    continue
+                value = hits[0] if len(hits) == 1 else hits
             else:
                 continue
             if fan:
@@ -148,6 +161,21 @@ def _values_at(props: Any, path: str) -> list[Any]:
                 nxt.append(value)
         current = nxt
     return [UNKNOWN if is_unknown(v) else v for v in current]
+
+
+def _norm(key: str) -> str:
+    return key.replace("_", "").replace("-", "").lower()
+
+
+def _lookup(node: dict[str, Any], key: str) -> Any:
+    """node[key], else the key that differs only in case or underscores (MultiAz / MultiAZ, multi_az)."""
+    if key in node:
+        return node[key]
+    want = _norm(key)
+    for k, v in node.items():
+        if isinstance(k, str) and _norm(k) == want:
+            return v
+    return _MISSING
 
 
 def _num(value: Any) -> float | None:
@@ -270,6 +298,18 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
         if isinstance(tags, list):
             return any(isinstance(t, dict) and str(t.get("Key", "")).lower() == key for t in tags)
         return False
+    if "any" in cond:
+        items = [v for v in _values_at(resource.properties, str(cond["any"]) + "[]") if v is not None]
+        results = []
+        for item in items:
+            if item is UNKNOWN:
+                results.append(UNKNOWN)
+            elif isinstance(item, dict):
+                sub = Resource(id=resource.id, type=resource.type, native_type=resource.native_type, properties=item)
+                results.append(evaluate(cond.get("where"), sub, graph, params))
+        if any(r is True for r in results):
+            return True
+        return UNKNOWN if any(r is UNKNOWN for r in results) else False
     if "tags" in cond:
         keys = _subst(cond["tags"], params)
         keys = keys if isinstance(keys, list) else [keys]
@@ -279,9 +319,12 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
         return UNKNOWN if any(r is UNKNOWN for r in results) else True
     if "name" in cond:
         name = resource_name(resource)
-        if name is None:
+        wanted = _subst(cond.get("value"), params)
+        if name is None or wanted is None or (isinstance(wanted, str) and wanted.startswith("$")):
             return UNKNOWN
-        return _compare(str(cond["name"]), name, _subst(cond.get("value"), params))
+        # "/aws/lambda/prod-app": the last path segment is the name the convention is about.
+        return _compare(str(cond["name"]), name, wanted) or _compare(str(cond["name"]), name.rstrip("/").split("/")[-1],
+                                                                     wanted)
     if "ref" in cond:
         wanted = _types(cond.get("type", []))
         values = _values_at(resource.properties, cond["ref"])
@@ -301,9 +344,9 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
         if isinstance(expected, str) and expected.startswith("$"):
             return UNKNOWN  # the requirement did not state the value this condition needs
         if op == "mentions" and not cond["path"]:
-            values: list[Any] = [resource.properties]
+            values: list[Any] = [resource.properties, resource.native_properties or {}]
         else:
-            values = _values_at(resource.properties, cond["path"])
+            values = [v for v in _values_at(resource.properties, cond["path"]) if v is not None]
         if not values:
             values = [cond["default"]] if "default" in cond else [None]
         results = [_compare(op, v, expected) for v in values]
@@ -351,7 +394,9 @@ def _first_path(cond: Any) -> str | None:
 
 def _pool(graph: ResourceGraph, types: tuple[str, ...]) -> list[Resource]:
     if "$taggable" in types:
-        return [r for r in graph if r.mapped and taggable(r.type)]
+        return [r for r in graph if r.mapped and r.type not in TAG_EXEMPT and taggable(r.type)]
+    if "$any" in types:
+        return list(graph)
     if "$named" in types:
         return [r for r in graph if r.mapped and resource_name(r) is not None]
     return [r for r in graph if r.type in types]
@@ -542,6 +587,8 @@ def _validate_cond(cond: Any, where: str) -> list[str]:
         return out
     if "not" in cond:
         return _validate_cond(cond["not"], f"{where}.not")
+    if "any" in cond:
+        return _validate_cond(cond.get("where", {}), f"{where}.any")
     if "name" in cond:
         return [] if cond["name"] in OPS else [f"{where}: unknown name op {cond['name']!r}"]
     if any(k in cond for k in ("tag", "tags", "ref")) or ("type" in cond and "path" not in cond):

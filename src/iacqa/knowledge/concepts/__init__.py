@@ -41,6 +41,7 @@ class Concept:
     match: tuple[re.Pattern[str], ...]
     context: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
+    avoid_context: tuple[re.Pattern[str], ...] = ()
     param: dict[str, Any] | None = None
     check: dict[str, Any] | None = None
     offline: str | None = None
@@ -84,6 +85,7 @@ def _concept(entry: dict[str, Any], source: str) -> Concept:
         match=_compile(entry.get("match"), where),
         context=_compile(entry.get("context"), where),
         exclude=_compile(entry.get("exclude"), where),
+        avoid_context=_compile(entry.get("avoid_context"), where),
         param=entry.get("param"),
         check=entry.get("check"),
         offline=entry.get("offline"),
