@@ -17,8 +17,8 @@ from typing import Any
 from iacqa.model import Resource, ResourceGraph
 from iacqa.requirements.extract import MAY, MUST, SHOULD, extract
 from iacqa.requirements.match import Match, concepts_for
-from iacqa.requirements.view import view
 from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, Outcome, PredicateError, run_check
+from iacqa.requirements.view import view
 
 STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
 _EXISTENCE_ONLY = ("exists", "count", "none")
