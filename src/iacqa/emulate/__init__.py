@@ -4,8 +4,8 @@ follow the flow, report what fails (issue 5).
     run(graph, root, options, prompt=None) -> EmulationResult
     serve(graph, root, options) -> None          # `iacqa emulate PATH --serve`
 
-`run` does its work in a sandboxed child (run_forked): the moto server (127.0.0.1, free port), the deployment and
-the flow live there; each handler runs in a child of that child with the function's own limits. Options read:
+`run` does its work in one sandboxed child (sandbox.run_python): the moto server (127.0.0.1, free port), the
+deployment and the flow live there; each handler runs in a child of that child with the function's own limits. Options:
 `endpoint_url` (deploy into a running AWS-compatible endpoint instead), `emulate_timeout` (whole stage, s),
 `handler_timeout` (cap per handler run, s), `emulate_max_runs`, `emulate_max_hops`.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.model import Category, Finding, ResourceGraph, Severity
-from iacqa.sandbox import EventSink, Limits, run_forked, safe_env
+from iacqa.sandbox import EventSink, Limits
 
 __all__ = ["EmulationResult", "run", "serve"]
 
@@ -87,6 +87,34 @@ def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: d
         backend.stop()
 
 
+def _emulate_entry(sink: EventSink, inputs: str, workdir: str) -> None:
+    """The emulator child's entry (sandbox.run_python): inputs come pickled by the parent, which wrote them."""
+    import pickle
+
+    with open(inputs, "rb") as fh:
+        graph, root, options, prompt = pickle.load(fh)
+    _emulate_child(sink, graph, Path(root), options, prompt, Path(workdir))
+
+
+def _sandboxed(graph: ResourceGraph, root: Path, options: Any, prompt: str | None, work: Path,
+               limits: Limits) -> Any:
+    """The moto server, the deployment and every handler run in one sandbox (same network namespace: handlers
+    reach the emulator on its loopback port and nothing else)."""
+    import pickle
+    from urllib.parse import urlparse
+
+    from iacqa.sandbox import run_python
+
+    (work / "run").mkdir()
+    inp = work / "input.pickle"
+    inp.write_bytes(pickle.dumps((graph, str(root), options, prompt)))
+    url = urlparse(getattr(options, "endpoint_url", None) or "")
+    ports = [url.port] if url.hostname in ("127.0.0.1", "localhost", "::1") and url.port else []
+    return run_python("iacqa.emulate:_emulate_entry", {"inputs": str(inp), "workdir": str(work / "run")},
+                      project=root, timeout=limits.timeout, memory_mb=limits.memory_mb, copy=False, rlimit_as=False,
+                      readable=[root, work], ports=ports, work=work / "run")
+
+
 def run(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None,
         prompt: str | None = None) -> EmulationResult:
     options = dict(options or {})
@@ -106,8 +134,7 @@ def run(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None,
                     memory_mb=int(options.get("emulate_memory_mb", 4096)))
     with tempfile.TemporaryDirectory(prefix="iacqa-emulate-") as tmp:
         work = Path(tmp)
-        outcome = run_forked(lambda sink: _emulate_child(sink, graph, Path(root), options, prompt, work),
-                             cwd=Path(root), env=safe_env(work / "home"), limits=limits)
+        outcome = _sandboxed(graph, Path(root), options, prompt, work, limits)
     res = EmulationResult("ok", "", seconds=round(time.monotonic() - t0, 3))
     for e in outcome.events:
         kind = e.get("kind")

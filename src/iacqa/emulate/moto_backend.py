@@ -73,7 +73,69 @@ def start(endpoint_url: str | None = None) -> Backend:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    return Backend(url=f"http://{host}:{port}", server=server)
+    url = f"http://{host}:{port}"
+    _lambda_without_docker(url)
+    return Backend(url=url, server=server)
+
+
+def _lambda_without_docker(url: str) -> None:
+    """moto runs Invoke in Docker (and prints `error running docker ...` on stdout when there is none): route it
+    to iacqa's own handler runner instead, in the sandbox, against this emulator. Python runtimes only; another
+    runtime answers a function error saying it was not run."""
+    try:
+        from moto.awslambda import models
+    except ImportError:  # pragma: no cover - moto is what started this server
+        return
+    if getattr(models.LambdaFunction._invoke_lambda, "_iacqa", False):
+        return
+
+    def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        return invoke_with_iacqa(self, event, url)
+
+    _invoke_lambda._iacqa = True  # type: ignore[attr-defined]
+    models.LambdaFunction._invoke_lambda = _invoke_lambda
+
+
+def invoke_with_iacqa(fn: Any, event: Any, url: str) -> tuple[str, bool, str]:
+    """(response payload, function error?, log text) of one Invoke of moto's LambdaFunction `fn`."""
+    import io
+    import json
+    import tempfile
+    import zipfile
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from iacqa.emulate.runner import invoke
+
+    runtime = str(getattr(fn, "run_time", "") or "")
+    if not runtime.startswith("python"):
+        return (json.dumps({"errorType": "iacqa.NotRun", "errorMessage": f"iacqa runs Python handlers only, not "
+                            f"{runtime or 'this runtime'}"}), True, "")
+    if isinstance(event, (str, bytes)):
+        try:
+            event = json.loads(event or "{}")
+        except ValueError:
+            pass
+    with tempfile.TemporaryDirectory(prefix="iacqa-invoke-") as tmp:
+        try:
+            with zipfile.ZipFile(io.BytesIO(getattr(fn, "code_bytes", b"") or b"")) as zf:
+                for name in zf.namelist():  # never outside the code directory
+                    dest = (Path(tmp) / name).resolve()
+                    if dest.is_relative_to(Path(tmp).resolve()) and not name.endswith("/"):
+                        dest.parent.mkdir(parents=True, exist_ok=True)
+                        dest.write_bytes(zf.read(name))
+        except (zipfile.BadZipFile, OSError) as exc:
+            return json.dumps({"errorType": "Runtime.InvalidZip", "errorMessage": str(exc)}), True, ""
+        spec = SimpleNamespace(name=fn.function_name, arn=fn.function_arn, runtime=runtime, handler=fn.handler or "",
+                               timeout=int(fn.timeout or 3), memory=int(fn.memory_size or 128),
+                               env=dict(fn.environment_vars or {}), code_dir=Path(tmp))
+        rec = invoke(spec, event, url)
+    logs = "\n".join(str(e.get("message", "")) for e in rec.get("logs", []))
+    if rec.get("status") == "ok":
+        return json.dumps(rec.get("result")), False, logs
+    failure = rec.get("failure") or {}
+    return (json.dumps({"errorType": failure.get("type", "Runtime.Error"),
+                        "errorMessage": str(failure.get("message", rec.get("status")))[:2000]}), True, logs)
 
 
 def available() -> str | None:

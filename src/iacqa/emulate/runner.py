@@ -293,10 +293,25 @@ def invoke(spec: Any, event: Any, endpoint_url: str, fixes: list[str] | None = N
     # The runner's own imports (boto3, moto pages shared after fork) count in RSS; the function's memory is on top.
     limits = Limits(timeout=timeout + 5.0, memory_mb=int(spec.memory + max(base_rss_mb, 150) + 128))
     ctx = {"name": spec.name, "arn": spec.arn, "memory": spec.memory, "timeout": timeout}
-    with tempfile.TemporaryDirectory(prefix="iacqa-lambda-") as home:
-        env = safe_env(Path(home), endpoint_url=endpoint_url, extra=lambda_env(spec, code_root))
-        outcome = run_forked(lambda sink: _child(sink, code_root, spec.handler, event, ctx, fixes),
-                             cwd=Path(code_root), env=env, limits=limits)
+    if os.environ.get("IACQA_ISOLATION_USED"):
+        # Already inside a sandbox (the emulator child): fork from it, the modules it imported are shared.
+        with tempfile.TemporaryDirectory(prefix="iacqa-lambda-") as home:
+            env = safe_env(Path(home), endpoint_url=endpoint_url, extra=lambda_env(spec, code_root))
+            outcome = run_forked(lambda sink: _child(sink, code_root, spec.handler, event, ctx, fixes),
+                                 cwd=Path(code_root), env=env, limits=limits)
+    else:
+        # Called from iacqa's own process (moto's Lambda Invoke during the tests stage): a sandboxed interpreter.
+        from urllib.parse import urlparse
+
+        from iacqa.sandbox import run_python
+
+        url = urlparse(endpoint_url or "")
+        outcome = run_python("iacqa.emulate.runner:_child",
+                             {"code_root": code_root, "handler": spec.handler, "event": _jsonable(event), "ctx": ctx,
+                              "fixes": fixes},
+                             project=Path(code_root), timeout=limits.timeout, memory_mb=limits.memory_mb,
+                             endpoint_url=endpoint_url, env_extra=lambda_env(spec, code_root), copy=False,
+                             ports=[url.port] if url.hostname in ("127.0.0.1", "localhost") and url.port else [])
     rec: dict[str, Any] = {"status": "ok", "seconds": round(outcome.seconds, 3), "peak_rss_mb": outcome.peak_rss_mb,
                            "fixes": fixes, "calls": outcome.of_kind("call"), "logs": outcome.of_kind("log")}
     for kind in ("import-error", "handler-missing", "exception"):
