@@ -89,8 +89,12 @@ def dumps(result: TaskResult, indent: int | None = 2) -> str:
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values: enums by value, paths and unknown objects as text, sets as sorted lists, no NaN."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):  # plain str: cfn-lint's decoder hands out str subclasses that do not pickle
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, Enum):

@@ -7,8 +7,9 @@ use (`identity.outputs_for` through the CloudFormation type's Pulumi twin), so a
 same ARN whichever platform declared it, and rules and the emulator follow references by value.
 
 This is also the path of AWS CDK: its synthesized template comes here with a locator into the Python source.
-SAM: `AWS::Serverless::Function` becomes a plain `AWS::Lambda::Function` (code from `CodeUri`); its `Events` and
-the other serverless types stay unmapped (noted), since the SAM translator is not a dependency.
+SAM: `AWS::Serverless::Function` becomes a plain `AWS::Lambda::Function` (code from `CodeUri`); the resources the
+transform adds (roles, event source mappings from `Events`, `ServerlessRestApi`...) come from `sam.py`; the other
+serverless types stay unmapped (noted), since the SAM translator is not a dependency.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from importlib import resources as pkg_resources
 from pathlib import Path
 from typing import Any
 
+from iacqa.frontends.cloudformation import sam
 from iacqa.frontends.code_package import read_dir
 from iacqa.frontends.identity import graph_outputs, outputs_for
 from iacqa.frontends.value_paths import value_paths
@@ -103,6 +105,7 @@ class Resolver:
         self.conditions: dict[str, bool | None] = {}
         self._cond_exprs: dict[str, Any] = template.get("Conditions") or {}
         self._reported: set[tuple[str, str]] = set()
+        self.pseudo_given = {k: v for k, v in parameters.items() if str(k).startswith("AWS::")}
         for name, spec in (template.get("Parameters") or {}).items():
             self.params[name] = self._parameter(str(name), spec if isinstance(spec, dict) else {}, parameters)
 
@@ -169,9 +172,13 @@ class Resolver:
         return node
 
     def ref(self, name: str, path: tuple[str, ...]) -> Any:
-        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::StackName": STACK, "AWS::Partition": "aws",
+        # The stack name is chosen at deploy time: unknown (so no value rule judges a name built from it) unless the
+        # run fixes it (`parameters` {"AWS::StackName": ...}; the tap profile gives the pipeline's TapStack<suffix>).
+        stack = self.pseudo_given.get("AWS::StackName", "<unresolved:AWS::StackName>")
+        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::StackName": stack, "AWS::Partition": "aws",
                   "AWS::URLSuffix": "amazonaws.com", "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:"
-                  f"stack/{STACK}/00000000-0000-4000-8000-000000000000", "AWS::NotificationARNs": []}
+                  f"stack/{stack}/00000000-0000-4000-8000-000000000000", "AWS::NotificationARNs": []}
+        pseudo.update({k: v for k, v in self.pseudo_given.items() if k in pseudo})
         if name in pseudo:
             return pseudo[name]
         if name == "AWS::NoValue":
@@ -499,6 +506,11 @@ def graph_from_template(template: dict[str, Any], root: Path, *, file: str | Non
     findings: list[Finding] = []
     if not isinstance(template, dict):
         return graph, findings
+    implicit = sam.implicit_resources(template)
+    if implicit:  # what `sam deploy` adds (roles, event source mappings, ServerlessRestApi): references resolve
+        template = {**template, "Resources": {**(template.get("Resources") or {}), **implicit}}
+        graph.notes.append(f"SAM transform: {len(implicit)} implicit resource(s) modelled ({', '.join(sorted(implicit)[:6])}"
+                           + (", ..." if len(implicit) > 6 else "") + ")")
     res = Resolver(template, dict(parameters or {}), graph, findings, file, locate)
     functions: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []
     for rid, spec in (template.get("Resources") or {}).items():
@@ -519,9 +531,14 @@ def graph_from_template(template: dict[str, Any], root: Path, *, file: str | Non
         graph_type = rtype
         if rtype == "AWS::Serverless::Function":
             graph_type = "AWS::Lambda::Function"
+            props = {**sam.function_globals(template, res.value), **props}  # SAM merges Globals.Function
             props = {k: v for k, v in props.items() if k not in ("CodeUri", "Events", "Policies", "InlineCode")}
-            graph.notes.append(f"{rid}: SAM function mapped to AWS::Lambda::Function; its Events are not modelled")
-        loc = (locate(("Resources", rid)) if locate else None) or Location(file, None)
+            if "Role" not in props and f"{rid}Role" in implicit:
+                props["Role"] = res.getatt([f"{rid}Role", "Arn"], ("Resources", rid))
+        if rtype == "AWS::Serverless::StateMachine" and "Role" not in props and f"{rid}Role" in implicit:
+            props["Role"] = res.getatt([f"{rid}Role", "Arn"], ("Resources", rid))
+        origin = str(spec.get("_SamOrigin") or rid)  # a SAM implicit resource is found at the user's resource
+        loc = (locate(("Resources", origin)) if locate else None) or Location(file, None)
         attr_locs: dict[str, Location] = {}
         if locate:
             for path in value_paths(props, _OPAQUE):

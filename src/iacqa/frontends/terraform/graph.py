@@ -281,16 +281,27 @@ class ModuleScope(Scope):
     def read_file(self, path: str) -> str | None:
         p = self.build.path(path)
         try:
-            return p.read_text(errors="replace") if p.is_file() else None
+            if p.is_file():
+                return p.read_text(errors="replace")
         except OSError:
             return None
+        data = self._archive_output(path)
+        return None if data is None else data.decode()
 
     def read_bytes(self, path: str) -> bytes | None:
         p = self.build.path(path)
         try:
-            return p.read_bytes() if p.is_file() else None
+            if p.is_file():
+                return p.read_bytes()
         except OSError:
             return None
+        return self._archive_output(path)
+
+    def _archive_output(self, path: str) -> bytes | None:
+        """An `archive_file` output: Terraform writes the zip when it reads the data source, before any expression
+        that refers to it (filebase64sha256/filemd5 of output_path) is evaluated, so the file exists at plan."""
+        archive = self.build.archives.get(self.build.project_rel(path))
+        return None if archive is None else json.dumps(archive, sort_keys=True, default=str).encode()
 
     def list_files(self, path: str, pattern: str) -> list[str]:
         base = self.build.path(path)
@@ -415,7 +426,12 @@ class ModuleScope(Scope):
         if token is None:
             out.setdefault("id", f"{name}")
             if rtype == "aws_iam_policy" and isinstance(native.get("name"), str):
-                out.setdefault("arn", f"arn:aws:iam::aws:policy/{native['name']}")
+                # The provider looks the policy up by name (ListPolicies), whatever its path: the ARN it returns is
+                # the real one (service-role/ for AWSLambdaBasicExecutionRole), never a guessed root path.
+                from iacqa.knowledge.iam import AWS_MANAGED_POLICIES
+
+                known = AWS_MANAGED_POLICIES.get(native["name"])
+                out.setdefault("arn", known.arn if known else Unknown(f"{addr}.arn"))
             return out
         args = _policy_args(native) if rtype == "aws_iam_policy_document" else {_camel(k): v for k, v in native.items()}
         if rtype == "aws_iam_policy_document" and is_unknown(args):

@@ -1,0 +1,44 @@
+"""The false-alarm classes of issue 11, each as a fixture pair under tests/precision/fixtures/<case>/:
+`good/` reproduces code that deploys, on which iacqa used to raise the finding (it must not any more), and `bad/`
+is its really broken twin (the finding must still be there)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iacqa.pipeline import analyze
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STATIC = ("ingest", "graph", "check")
+
+# case -> (finding id, stages, profile): the id good/ must not get and bad/ must get.
+CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "tf_archive_hash": ("PKG002", STATIC, None),  # class 1: archive_file zip exists when it is hashed
+    "tf_policy_by_name": ("WIR004", STATIC, None),  # data aws_iam_policy resolves by name, whatever the path
+    "sam_implicit": ("CFN003", STATIC, None),  # class 8: SAM's implicit role / api / event source mapping
+    "cfn_stack_name": ("LIM001", STATIC, None),  # class 15: AWS::StackName is chosen at deploy time
+}
+
+
+def _rules(project: Path, stages: tuple[str, ...], profile: str | None) -> dict[str, list[str]]:
+    r = analyze(project, "code", stages=stages, options={"profile": profile} if profile else None)
+    out: dict[str, list[str]] = {}
+    for f in r.findings:
+        out.setdefault(f.rule, []).append(f"{f.severity.value} {f.file}:{f.line} {f.message}")
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_good_twin_has_no_false_finding(case: str) -> None:
+    rule, stages, profile = CASES[case]
+    found = _rules(FIXTURES / case / "good", stages, profile)
+    assert rule not in found, found[rule]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_twin_is_still_found(case: str) -> None:
+    rule, stages, profile = CASES[case]
+    found = _rules(FIXTURES / case / "bad", stages, profile)
+    assert rule in found, found
