@@ -161,7 +161,7 @@ def extract(prompt: str) -> list[Requirement]:
             continue
         is_item = bool(_LIST_ITEM.match(raw))
         if is_item and _BOLD_HEADING.match(_LIST_ITEM.sub("", raw, count=1)):
-            level = 7 if not sections else max(sections) + 1
+            level = 7
             sections = {k: v for k, v in sections.items() if k < level}
             sections[level] = _strip_md(_LIST_ITEM.sub("", raw, count=1)).strip(" :")
             lead = ""
@@ -185,7 +185,7 @@ def extract(prompt: str) -> list[Requirement]:
                 continue
             if _DESCRIPTIVE.search(plain):
                 continue
-            options = bool(re.search(r"\b(\d+\+|such as|e\.g\.|for example|one of|any of)\b", lead, re.I)
+            options = bool(re.search(r"\d+\+|\b(such as|e\.g\.|for example|one of|any of)\b", lead, re.I)
                            or re.search(r"\b(etc\.?|e\.g\.)", plain, re.I))
             req = Requirement(
                 text=plain, line=lineno, section=section, list_item=is_item,

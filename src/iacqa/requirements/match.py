@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from iacqa.knowledge.concepts import Concept, load
@@ -87,21 +88,45 @@ def _negated(text: str, start: int) -> bool:
     return bool(_NEGATION.search(before))
 
 
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[int]], list[int], tuple[Concept, ...]]:
+    """Which concepts each required word admits: a sentence is matched only against the concepts whose words it
+    contains (and the few without such words); substring tests are far cheaper than ~300 expressions."""
+    concepts = load()
+    by_needle: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, c in enumerate(concepts):
+        if c.needles is None:
+            always.append(i)
+            continue
+        for n in set(c.needles):
+            by_needle.setdefault(n, []).append(i)
+    return by_needle, always, concepts
+
+
+def _candidates(text: str) -> list[Concept]:
+    by_needle, always, concepts = _index()
+    lower = text.lower()
+    picked = set(always)
+    for w in by_needle:
+        if w in lower:
+            picked.update(by_needle[w])
+    return [concepts[i] for i in sorted(picked)]
+
+
 def concepts_for(req: Requirement) -> list[Match]:
     """The concepts one requirement names, most specific first."""
     text = req.text
     found: list[Match] = []
-    for c in load():
-        hit = None
-        for pat in c.match:
-            m = pat.search(text)
-            if m and (hit is None or m.start() < hit.start()):
-                hit = m
+    for c in _candidates(text):
+        hit = c.matcher.search(text)
         if hit is None:
             continue
-        if c.context and not any(p.search(text) or p.search(req.context) for p in c.context):
+        ctx = c.contexter
+        if ctx is not None and not (ctx.search(text) or ctx.search(req.context)):
             continue
-        if any(p.search(text) for p in c.exclude):
+        exc = c.excluder
+        if exc is not None and exc.search(text):
             continue
         if c.avoid_context and any(p.search(req.context) for p in c.avoid_context) and not any(
                 p.search(text) for p in c.context):

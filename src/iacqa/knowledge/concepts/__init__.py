@@ -54,12 +54,76 @@ class Concept:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
+    def matcher(self) -> re.Pattern[str]:
+        """All `match` expressions as one: the leftmost hit of any of them."""
+        return _joined(self.id, "match", self.match)
+
+    @property
+    def excluder(self) -> re.Pattern[str] | None:
+        return _joined(self.id, "exclude", self.exclude) if self.exclude else None
+
+    @property
+    def contexter(self) -> re.Pattern[str] | None:
+        return _joined(self.id, "context", self.context) if self.context else None
+
+    @property
+    def needles(self) -> tuple[str, ...] | None:
+        """Lower-case words that every hit contains one of (a cheap test before the expressions run), or None."""
+        if self.id not in _NEEDLES:
+            out = []
+            for p in self.match:
+                lit = _required_literal(p.pattern)
+                if lit is None:
+                    _NEEDLES[self.id] = None
+                    break
+                out.append(lit)
+            else:
+                _NEEDLES[self.id] = tuple(out)
+        return _NEEDLES[self.id]
+
+    @property
     def needs_param(self) -> bool:
         if self.param is None:
             return False
         if "required" in self.param:
             return bool(self.param["required"])
         return "$" in repr(self.check)
+
+
+_NEEDLES: dict[str, tuple[str, ...] | None] = {}
+
+
+def _required_literal(pattern: str) -> str | None:
+    """The longest run of literal characters at the top level of a regular expression (so every match contains
+    it), lower-cased; None when there is none of 3 characters or more."""
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        parsed = sre_parse.parse(pattern, re.I)
+    except Exception:  # noqa: BLE001 - a pattern the parser rejects gets no prefilter
+        return None
+    best, run = "", ""
+    for op, arg in parsed:
+        if str(op) == "LITERAL":
+            run += chr(arg)
+            if len(run) > len(best):
+                best = run
+        else:
+            run = ""
+    best = best.strip().lower()
+    return best if len(best) >= 3 else None
+
+
+_JOINED: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _joined(cid: str, kind: str, patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    key = (cid, kind)
+    if key not in _JOINED:
+        _JOINED[key] = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
+    return _JOINED[key]
 
 
 def _compile(patterns: Any, where: str) -> tuple[re.Pattern[str], ...]:
