@@ -14,6 +14,7 @@ class StageResult:
     status: str  # ok | failed | skipped | error | unavailable
     seconds: float = 0.0
     detail: str = ""
+    log_tail: str = ""  # what children and libraries printed during the stage (never iacqa's stdout)
 
 
 @dataclass
@@ -35,6 +36,7 @@ class TaskResult:
     graph: dict[str, Any] = field(default_factory=dict)  # summary: resources by type, unchecked types, outputs
     flows: list[dict[str, Any]] = field(default_factory=list)  # emulator traces
     error: str | None = None  # set when the input itself was unusable (exit code 2)
+    isolation: str = ""  # namespaces | process: how foreign code was sandboxed for this task
     profile: dict[str, Any] = field(default_factory=dict)  # the precision profile that ran, why, what it left out
 
     @property

@@ -60,7 +60,8 @@ def to_json(result: TaskResult) -> dict[str, Any]:
         "tool": {"name": "iacqa", "version": __version__},
         "task": jsonable(asdict(result.task)),
         "stages": [
-            {"name": s.name, "status": s.status, "seconds": round(float(s.seconds or 0.0), 3), "detail": s.detail or ""}
+            {"name": s.name, "status": s.status, "seconds": round(float(s.seconds or 0.0), 3), "detail": s.detail or "",
+             **({"log_tail": s.log_tail} if getattr(s, "log_tail", "") else {})}
             for s in result.stages
         ],
         "verdict": {
@@ -80,6 +81,7 @@ def to_json(result: TaskResult) -> dict[str, Any]:
         "flows": jsonable(result.flows or []),
         "findings": [finding_to_json(f) for f in sorted_findings(result.findings)],
         "error": result.error,
+        "isolation": getattr(result, "isolation", "") or "process",
     }
 
 

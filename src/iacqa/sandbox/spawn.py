@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from iacqa.sandbox import bwrap, logs, policy
+from iacqa.sandbox import budget, bwrap, logs, policy
 from iacqa.sandbox.capture import KEEP_BYTES, Tail
 from iacqa.sandbox.child import read_events
 from iacqa.sandbox.outcome import Outcome
@@ -49,6 +49,7 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
     of iacqa's runners, which report a `runner-exit` event, so an exit without it is the foreign code's own.
     """
     iso = isolation or policy.effective()
+    timeout = budget.clamp(timeout)  # never past the task's --timeout-total
     writable = [Path(p) for p in writable]
     binds = [(Path(s), Path(d)) for s, d in binds]
     ports = list(ports)
