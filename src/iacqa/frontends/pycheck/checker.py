@@ -174,7 +174,8 @@ class Checker(ast.NodeVisitor):
             kind = self.index.kind(prefix)
             if kind is Kind.MISSING:
                 owner, name = prefix.rsplit(".", 1)
-                error = (errors.no_class_attribute(owner.rsplit(".", 1)[-1], name) if parent_kind is Kind.CLASS
+                error = ((self.index.class_attribute_error(owner, name)
+                          or errors.no_class_attribute(owner.rsplit(".", 1)[-1], name)) if parent_kind is Kind.CLASS
                          else errors.no_module_attribute(owner, name))
                 self.missing(prefix, node, error, context="attribute")
                 return

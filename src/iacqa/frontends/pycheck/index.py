@@ -60,6 +60,11 @@ class SdkIndex:
         """Whether calls of this target are judged (an SDK may leave its runtime helpers alone)."""
         return True
 
+    def class_attribute_error(self, cls: str, name: str) -> str | None:
+        """The text Python raises for a missing class attribute when it is not the usual one (a metaclass
+        `__getattr__`: Enum in Python 3.11 raises `AttributeError: NAME`)."""
+        return None
+
     def source_file(self, module: str) -> Path | None:
         """The module's file, which Python names in `ImportError: cannot import name ...`."""
         return None

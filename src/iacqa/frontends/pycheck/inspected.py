@@ -116,6 +116,12 @@ class InspectedIndex(SdkIndex):
             pass
         return []
 
+    def class_attribute_error(self, cls: str, name: str) -> str | None:
+        owner = self.resolve(cls)
+        if inspect.isclass(owner) and any("__getattr__" in vars(m) for m in type(owner).__mro__ if m is not type):
+            return f"AttributeError: {name}"  # enum.EnumMeta.__getattr__ (Python < 3.12) raises the bare name
+        return None
+
     def source_file(self, module: str) -> Path | None:
         mod = sys.modules.get(module)
         file = getattr(mod, "__file__", None)
