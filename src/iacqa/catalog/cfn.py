@@ -8,11 +8,11 @@ the graph for every platform, and engine versions to LIM003, so nothing is repor
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
-from iacqa.rules.base import Rule
 
 
-class CfnSchema(Rule):
+class CfnSchema(Entry):
     """A resource type, property or required property that the CloudFormation schema does not match.
 
     What it finds: cfn-lint E3001/E3002/E3003/E3006/E3017 and template-structure errors (E1001): unknown resource
@@ -29,10 +29,11 @@ class CfnSchema(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "template does not match the CloudFormation resource schema"
+    emitters = ("iacqa.linters.cfnlint_template",)
     stage = "frontend"
 
 
-class CfnValue(Rule):
+class CfnValue(Entry):
     """A property value of the wrong type, or one the resource provider rejects in this combination.
 
     What it finds: cfn-lint E3012 (type) and the resource-specific E3xxx checks that are not plain ranges/enums
@@ -48,10 +49,11 @@ class CfnValue(Rule):
     category = Category.AWS_LIMIT
     severity = Severity.CRITICAL
     title = "property value CloudFormation rejects"
+    emitters = ("iacqa.linters.cfnlint_template",)
     stage = "frontend"
 
 
-class CfnReference(Rule):
+class CfnReference(Entry):
     """A `Ref`, `Fn::GetAtt`, `Fn::Sub`, mapping lookup or `DependsOn` that CloudFormation cannot resolve.
 
     What it finds: references to parameters or resources the template does not declare, attributes a type does
@@ -69,10 +71,11 @@ class CfnReference(Rule):
     category = Category.WIRING
     severity = Severity.CRITICAL
     title = "template reference or function CloudFormation cannot resolve"
+    emitters = ("iacqa.frontends.cloudformation.graph", "iacqa.linters.cfnlint_template")
     stage = "frontend"
 
 
-class CfnSection(Rule):
+class CfnSection(Entry):
     """A Parameters, Mappings, Conditions or Outputs section that CloudFormation rejects.
 
     What it finds: cfn-lint E2xxx (parameters), E6xxx (outputs), E7xxx (mappings), E8xxx (conditions) errors:
@@ -88,10 +91,11 @@ class CfnSection(Rule):
     category = Category.SYNTAX
     severity = Severity.CRITICAL
     title = "template section CloudFormation rejects"
+    emitters = ("iacqa.linters.cfnlint_template",)
     stage = "frontend"
 
 
-class CfnWarning(Rule):
+class CfnWarning(Entry):
     """A cfn-lint warning: valid template, but a practice that causes trouble (unused parameters, hard-coded
     partitions or regions, deprecated runtimes are LIM002).
 
@@ -107,4 +111,26 @@ class CfnWarning(Rule):
     category = Category.HYGIENE
     severity = Severity.LOW
     title = "cfn-lint warning"
+    emitters = ("iacqa.linters.cfnlint_template",)
     stage = "frontend"
+
+class CfnLintValue(Entry):
+    """A value that AWS rejects in combination with other settings (cfn-lint's knowledge, run over the graph).
+
+    What it finds: RDS/Aurora engine versions that can no longer be created, master user names the engine reserves
+    (`admin` for Aurora PostgreSQL), instance classes not offered for an engine, and similar facts cfn-lint keeps as
+    data. The graph of any platform is rendered as a CloudFormation template for this check.
+    Why it breaks: the create call fails (`InvalidParameterCombination`, `InvalidParameterValue`).
+    Bad: `aws.rds.Cluster(engine="aurora-postgresql", engine_version="15.2", master_username="admin")`
+    Good: `engine_version="15.10"`, `master_username="dbadmin"`
+    What AWS says: `InvalidParameterCombination: Cannot find version 15.2 for aurora-postgresql`;
+    `MasterUsername admin cannot be used as it is a reserved word used by the engine`.
+    References: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Updates.html
+    """
+
+    id = "LIM003"
+    category = Category.AWS_LIMIT
+    severity = Severity.CRITICAL
+    title = "value AWS rejects in this combination"
+    emitters = ("iacqa.linters.cfnlint_graph",)
+    stage = "check"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
-from iacqa.rules.base import Rule
 
 
-class CheckovCheck(Rule):
+class CheckovCheck(Entry):
     """A checkov policy failed on the stack (finding ids `SEC-CKV_AWS_<n>`, the checkov check id after `SEC-`).
 
     What it finds: checkov's CloudFormation checks, run on the stack rendered from iacqa's resource graph (checkov
@@ -24,5 +24,6 @@ class CheckovCheck(Rule):
     category = Category.SECURITY
     severity = Severity.MEDIUM
     title = "checkov policy failed"
+    emitters = ("iacqa.linters.checkov",)
     stage = "security"
     docs_url = "https://www.checkov.io/5.Policy%20Index/cloudformation.html"

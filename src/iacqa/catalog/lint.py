@@ -1,4 +1,4 @@
-"""The ruff codes iacqa reports, each a documented rule (id LNT-<ruff code>).
+"""The ruff codes iacqa reports (linters/ruff.py), each a documented id LNT-<ruff code>.
 
 Severity: the TAP lint gate (pylint W1203, C0301 at 120, W0622) fails the pipeline, which the seed reports call
 High; correctness codes that break code paths are high too; hygiene-only codes are low.
@@ -6,14 +6,15 @@ High; correctness codes that break code paths are high too; hygiene-only codes a
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
-from iacqa.rules.base import Rule
 
 
-class _Ruff(Rule):
+class _Ruff(Entry):
     category = Category.LINT
     stage = "lint"
-    fix_hint = ""
+    fix = ""  # ruff's own fix message, when it has one, is used first (linters/ruff.py)
+    emitters = ("iacqa.linters.ruff",)
 
 
 class LoggingFString(_Ruff):
@@ -30,7 +31,7 @@ class LoggingFString(_Ruff):
     id = "LNT-G004"
     severity = Severity.HIGH
     title = "logging call formatted with an f-string"
-    fix_hint = "pass the values as arguments: logger.info('... %s', value)"
+    fix = "pass the values as arguments: logger.info('... %s', value)"
 
 
 class LineTooLong(_Ruff):
@@ -47,7 +48,7 @@ class LineTooLong(_Ruff):
     id = "LNT-E501"
     severity = Severity.HIGH
     title = "line longer than 120 characters"
-    fix_hint = "split the line (parenthesized imports, implicit string concatenation)"
+    fix = "split the line (parenthesized imports, implicit string concatenation)"
 
 
 class BuiltinShadowed(_Ruff):
@@ -64,7 +65,7 @@ class BuiltinShadowed(_Ruff):
     id = "LNT-A001"
     severity = Severity.HIGH
     title = "variable shadows a built-in"
-    fix_hint = "rename the variable (e.g. id -> resource_id)"
+    fix = "rename the variable (e.g. id -> resource_id)"
 
 
 class BuiltinArgumentShadowed(_Ruff):
@@ -81,7 +82,7 @@ class BuiltinArgumentShadowed(_Ruff):
     id = "LNT-A002"
     severity = Severity.HIGH
     title = "argument shadows a built-in"
-    fix_hint = "rename the parameter (e.g. id -> construct_id)"
+    fix = "rename the parameter (e.g. id -> construct_id)"
 
 
 class UndefinedName(_Ruff):
@@ -98,7 +99,7 @@ class UndefinedName(_Ruff):
     id = "LNT-F821"
     severity = Severity.HIGH
     title = "undefined name"
-    fix_hint = "import or define the name"
+    fix = "import or define the name"
 
 
 class UnusedImport(_Ruff):
@@ -116,7 +117,7 @@ class UnusedImport(_Ruff):
     id = "LNT-F401"
     severity = Severity.LOW
     title = "unused import"
-    fix_hint = "remove the import"
+    fix = "remove the import"
 
 
 class _Generic(_Ruff):
@@ -268,12 +269,18 @@ _ALIASES = {"E712": "LNT-E711"}
 
 
 def rule_for(code: str) -> type[_Ruff] | None:
-    from iacqa.rules.registry import all_rules
-
-    rules = all_rules()
+    """The entry of a ruff code, or None for codes iacqa does not report."""
+    rules = {c.id: c for c in _subclasses(_Ruff) if c.id}
     rid = _ALIASES.get(code) or f"LNT-{code}"
     if rid in rules:
-        return rules[rid]  # type: ignore[return-value]
+        return rules[rid]
     if code.startswith("F7"):
-        return rules.get("LNT-F7")  # type: ignore[return-value]
+        return rules.get("LNT-F7")
     return None
+
+
+def _subclasses(cls: type[_Ruff]) -> list[type[_Ruff]]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out

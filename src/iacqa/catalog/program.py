@@ -5,29 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Finding, Location, Severity
-from iacqa.rules.base import Rule
 
 
-class TruncatedResponse(Rule):
-    """Response cut off in the middle of a code block.
-
-    What it finds: a response whose last fenced block never closes.
-    Why it breaks: the file it carries is incomplete; the program cannot parse or is missing its end.
-    Bad: a ```python block that stops mid-function at the end of MODEL_RESPONSE.md.
-    Good: every fenced block closed.
-    What AWS says: nothing; `python tap.py` fails with SyntaxError or the stack is missing resources.
-    References: https://docs.pulumi.com/docs/iac/languages-sdks/python/
-    """
-
-    id = "SYN001"
-    category = Category.SYNTAX
-    severity = Severity.CRITICAL
-    title = "response is truncated"
-    stage = "ingest"
-
-
-class PythonSyntaxError(Rule):
+class PythonSyntaxError(Entry):
     """A Python file that does not compile.
 
     What it finds: `SyntaxError` / `IndentationError` in any Python file of the project.
@@ -42,29 +24,16 @@ class PythonSyntaxError(Rule):
     category = Category.SYNTAX
     severity = Severity.CRITICAL
     title = "Python syntax error"
+    emitters = (
+        "iacqa.pipeline",
+        "iacqa.frontends.cdk_py.frontend",
+        "iacqa.frontends.cdktf_py.frontend",
+        "iacqa.frontends.pulumi_py.frontend",
+    )
     stage = "ingest"
 
 
-class NoCode(Rule):
-    """A response with no usable code.
-
-    What it finds: a response .md with no fenced code that can be placed in the project (a placeholder, prose
-    only, or fragments).
-    Why it breaks: there is nothing to synthesize or deploy.
-    Bad: "Insert here the Model Response that failed".
-    Good: the program files, each in a fenced block under a `## File: path` heading.
-    What AWS says: nothing is deployed.
-    References: https://www.markdownguide.org/extended-syntax/#fenced-code-blocks
-    """
-
-    id = "SYN003"
-    category = Category.SYNTAX
-    severity = Severity.CRITICAL
-    title = "response contains no code"
-    stage = "ingest"
-
-
-class ConfigSyntaxError(Rule):
+class ConfigSyntaxError(Entry):
     """An IaC configuration file (Terraform HCL, CloudFormation YAML/JSON) that does not parse.
 
     What it finds: HCL that python-hcl2's grammar (the HCL spec) rejects, templates that are not valid YAML/JSON.
@@ -79,10 +48,15 @@ class ConfigSyntaxError(Rule):
     category = Category.SYNTAX
     severity = Severity.CRITICAL
     title = "configuration file does not parse"
+    emitters = (
+        "iacqa.frontends.cloudformation.frontend",
+        "iacqa.frontends.terraform.frontend",
+        "iacqa.linters.cfnlint_template",
+    )
     stage = "frontend"
 
 
-class ProgramError(Rule):
+class ProgramError(Entry):
     """The IaC program raises an exception when the IaC engine runs it.
 
     What it finds: any exception the program raises under the Pulumi mock runtime (preview would raise the
@@ -99,6 +73,13 @@ class ProgramError(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "program fails under the IaC engine"
+    emitters = (
+        "iacqa.frontends.cdk_py.frontend",
+        "iacqa.frontends.cdktf_py.frontend",
+        "iacqa.frontends.cdktf_ts.frontend",
+        "iacqa.frontends.pulumi_py.frontend",
+        "iacqa.frontends.terraform.graph",
+    )
     stage = "frontend"
 
     @classmethod
@@ -107,11 +88,11 @@ class ProgramError(Rule):
         syn = e.get("syntax")
         if syn:
             return PythonSyntaxError.finding(
-                None, f"{syn.get('file')}:{syn.get('line')} does not compile: {syn.get('msg')}",
+                f"{syn.get('file')}:{syn.get('line')} does not compile: {syn.get('msg')}",
                 location=Location(syn.get("file"), syn.get("line")), error=f"{etype}: {syn.get('msg')}",
                 fix="fix the syntax error; the whole program fails to load", snippet=syn.get("text"))
         if etype == "FileNotFoundError":
-            return MissingFile.finding(None, f"the program reads a file that the project does not contain{' at ' + str(loc) if loc.file else ''}: {msg}",
+            return MissingFile.finding(f"the program reads a file that the project does not contain{' at ' + str(loc) if loc.file else ''}: {msg}",
                                        location=loc, error=f"{etype}: {msg}",
                                        fix="ship the file with the code (or build it in the program, e.g. "
                                        "pulumi.AssetArchive / FileArchive over a directory that exists)")
@@ -124,11 +105,11 @@ class ProgramError(Rule):
             fix = "fix the exception; the engine stops at the first one and deploys nothing after it"
         where = f" at {loc}" if loc.file else f" while running {entry}"
         frames = " <- ".join(f"{f}:{ln}" for f, ln, _ in list(reversed(e.get("frames") or []))[:4] if not f.startswith("<"))
-        return cls.finding(None, f"the program raises {etype}{where}: {msg}" + (f" (stack: {frames})" if frames else ""),
+        return cls.finding(f"the program raises {etype}{where}: {msg}" + (f" (stack: {frames})" if frames else ""),
                            location=loc, error=f"{etype}: {msg}", fix=fix)
 
 
-class MissingFile(Rule):
+class MissingFile(Entry):
     """The IaC program reads a file at synth time that the project does not contain.
 
     What it finds: `open()`/`FileArchive`/`filebase64sha256`-style reads of a path that does not exist, such as a
@@ -144,10 +125,16 @@ class MissingFile(Rule):
     category = Category.PACKAGING
     severity = Severity.CRITICAL
     title = "file read at synth time does not exist"
+    emitters = (
+        "iacqa.frontends.cdk_py.frontend",
+        "iacqa.frontends.cdktf_py.frontend",
+        "iacqa.frontends.pulumi_py.frontend",
+        "iacqa.frontends.terraform.graph",
+    )
     stage = "frontend"
 
 
-class ConfigRequired(Rule):
+class ConfigRequired(Entry):
     """The program requires a config value that the pipeline does not set.
 
     What it finds: `pulumi.Config().require("x")`, a Terraform root `variable` without default, or a CloudFormation
@@ -167,12 +154,17 @@ class ConfigRequired(Rule):
     category = Category.SDK_API
     severity = Severity.MEDIUM
     title = "required config value is not set"
+    emitters = (
+        "iacqa.frontends.cloudformation.graph",
+        "iacqa.frontends.pulumi_py.frontend",
+        "iacqa.frontends.terraform.graph",
+    )
     stage = "frontend"
 
     @classmethod
     def from_event(cls, e: dict[str, Any], loc: Location) -> Finding:
         key = e.get("key", "?")
-        return cls.finding(None, f"the program requires config `{key}`, which the TAP pipeline does not set "
+        return cls.finding(f"the program requires config `{key}`, which the TAP pipeline does not set "
                            "(iacqa supplied a placeholder to continue)", location=loc,
                            error=f"Missing required configuration variable '{key}'",
                            fix=f"use config.get('{key.split(':')[-1]}') with a default, or ship the value in "

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Finding, Resource, ResourceGraph, Severity
-from iacqa.rules.base import Rule
-
-if TYPE_CHECKING:
-    from iacqa.rules.context import RuleContext
 
 
-class HandlerException(Rule):
+class HandlerException(Entry):
     """A Lambda handler raises an exception on a realistic event.
 
     What it finds: any exception a handler raises when iacqa runs it on the event its trigger sends (API Gateway
@@ -37,10 +33,11 @@ class HandlerException(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "handler raises an exception"
+    emitters = ("iacqa.emulate.fixes",)
     stage = "emulate"
 
 
-class EnvVarNotSet(Rule):
+class EnvVarNotSet(Entry):
     """The handler reads an environment variable the function does not set.
 
     What it finds: `os.environ["X"]` (or `os.environ.get("X")` / `os.getenv("X")` without a default, used as if
@@ -58,10 +55,11 @@ class EnvVarNotSet(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "environment variable read but not set"
+    emitters = ("iacqa.emulate.checks", "iacqa.emulate.fixes")
     stage = "emulate"
 
 
-class HandlerNotFound(Rule):
+class HandlerNotFound(Entry):
     """The configured handler does not exist in the deployed code.
 
     What it finds: `handler="index.handler"` where the package has no `index.py`, or `index.py` defines no
@@ -78,10 +76,11 @@ class HandlerNotFound(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "handler not found"
+    emitters = ("iacqa.emulate.checks", "iacqa.emulate.fixes")
     stage = "emulate"
 
 
-class MissingPackage(Rule):
+class MissingPackage(Entry):
     """The handler imports a package that the deployment does not contain and the runtime does not provide.
 
     What it finds: an import of a third-party package (requests, aws_xray_sdk, pydantic...) by a function whose
@@ -100,10 +99,11 @@ class MissingPackage(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "imports a package the deployment does not include"
+    emitters = ("iacqa.emulate.fixes",)
     stage = "emulate"
 
 
-class ServerErrorResponse(Rule):
+class ServerErrorResponse(Entry):
     """An API handler answers a valid request with a 5xx status.
 
     What it finds: a handler behind API Gateway or a function URL that, on a well-formed request built from what
@@ -119,10 +119,11 @@ class ServerErrorResponse(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.HIGH
     title = "handler answers a valid request with a server error"
+    emitters = ("iacqa.emulate.fixes",)
     stage = "emulate"
 
 
-class HandlerTimeout(Rule):
+class HandlerTimeout(Entry):
     """The handler does not finish within its timeout (or exceeds its memory).
 
     What it finds: a handler that, against the emulator (which answers in milliseconds), runs past the
@@ -138,10 +139,11 @@ class HandlerTimeout(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.HIGH
     title = "handler times out or runs out of memory"
+    emitters = ("iacqa.emulate.fixes",)
     stage = "emulate"
 
 
-class CodePackageMissing(Rule):
+class CodePackageMissing(Entry):
     """The function's code path does not exist, or its package does not contain the handler file.
 
     What it finds: `FileArchive("./lib/lambda/x")` / `code=` paths missing from the project, zips that cannot be
@@ -165,13 +167,9 @@ class CodePackageMissing(Rule):
     category = Category.PACKAGING
     severity = Severity.CRITICAL
     title = "Lambda code package missing or without the handler"
-    resource_types = ("AWS::Lambda::Function",)
-
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for fn in self.resources(ctx):
-            f = self.missing(ctx.graph, fn, ctx.root)
-            if f is not None:
-                yield f
+    # A graph rule (rules/runtime/packages.py) for the missing path, and the emulator for the package contents.
+    stage = "check"
+    emitters = ("iacqa.rules.runtime.packages", "iacqa.emulate.checks")
 
     @classmethod
     def missing(cls, graph: ResourceGraph, fn: Resource, root: Any = None) -> Finding | None:
@@ -185,13 +183,13 @@ class CodePackageMissing(Rule):
         if source and root is not None and source.startswith(str(root)):
             source = "./" + source[len(str(root)):].lstrip("/")
         return cls.finding(
-            None, f"{fn.id}: code path `{source}` does not exist in the project", resource=fn, attribute="Code",
+            f"{fn.id}: code path `{source}` does not exist in the project", resource=fn, attribute="Code",
             error=art.missing_error or f"failed to compute archive hash for \"code\": open {source}: no such file "
             "or directory", fix="point the code at the directory (or a zip the configuration builds) that holds the "
             "handler, relative to where the IaC tool runs")
 
 
-class RuntimeCallNotAllowed(Rule):
+class RuntimeCallNotAllowed(Entry):
     """A call the handler makes at run time that the function's role does not allow.
 
     What it finds: every AWS API call a handler made while iacqa ran it (action and resource ARN taken from the
@@ -213,10 +211,11 @@ class RuntimeCallNotAllowed(Rule):
     category = Category.IAM_MISSING
     severity = Severity.CRITICAL
     title = "role does not allow a call the handler makes"
+    emitters = ("iacqa.emulate.fixes",)
     stage = "emulate"
 
 
-class RouteNotHandled(Rule):
+class RouteNotHandled(Entry):
     """An API handler answers 404 on a route its own API defines.
 
     What it finds: a function behind an API Gateway route (REST resource/method or HTTP API route key) that
@@ -234,4 +233,5 @@ class RouteNotHandled(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.HIGH
     title = "API handler answers 404 on a route its API defines"
+    emitters = ("iacqa.emulate.fixes",)
     stage = "emulate"

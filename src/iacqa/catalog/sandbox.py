@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Finding, Location, Severity
-from iacqa.rules.base import Rule
 
 
-class ProgramTimeout(Rule):
+class ProgramTimeout(Entry):
     """The IaC program did not finish within the time limit.
 
     What it finds: a program still running when the sandbox's time limit (default 60 s) expired: an endless loop,
@@ -22,17 +22,22 @@ class ProgramTimeout(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "program does not finish (time limit)"
+    emitters = (
+        "iacqa.frontends.cdk_py.frontend",
+        "iacqa.frontends.cdktf_py.frontend",
+        "iacqa.frontends.pulumi_py.frontend",
+    )
     stage = "frontend"
 
     @classmethod
     def make(cls, loc: Location, seconds: float) -> Finding:
-        return cls.finding(None, f"the program was still running after {seconds:.0f} s and was stopped; the "
+        return cls.finding(f"the program was still running after {seconds:.0f} s and was stopped; the "
                            "resources it declared before that are analysed", location=loc,
                            error=f"timed out after {seconds:.0f} s", fix="remove loops, waits and network calls "
                            "from synth-time code")
 
 
-class ProgramMemory(Rule):
+class ProgramMemory(Entry):
     """The IaC program exceeded the memory limit.
 
     What it finds: a program that allocates more than the sandbox allows (default 2 GiB).
@@ -47,15 +52,20 @@ class ProgramMemory(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "program exceeds the memory limit"
+    emitters = (
+        "iacqa.frontends.cdk_py.frontend",
+        "iacqa.frontends.cdktf_py.frontend",
+        "iacqa.frontends.pulumi_py.frontend",
+    )
     stage = "frontend"
 
     @classmethod
     def make(cls, loc: Location, memory_mb: int) -> Finding:
-        return cls.finding(None, f"the program tried to use more than {memory_mb} MB and was stopped",
+        return cls.finding(f"the program tried to use more than {memory_mb} MB and was stopped",
                            location=loc, error="MemoryError", fix="do not allocate large data at synth time")
 
 
-class ProgramExited(Rule):
+class ProgramExited(Entry):
     """The IaC program ended the process itself.
 
     What it finds: `sys.exit()`, `exit()`, `os._exit()` called while the program runs.
@@ -70,36 +80,43 @@ class ProgramExited(Rule):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "program exits before it finishes"
+    emitters = (
+        "iacqa.frontends.cdk_py.frontend",
+        "iacqa.frontends.cdktf_py.frontend",
+        "iacqa.frontends.pulumi_py.frontend",
+    )
     stage = "frontend"
 
     @classmethod
     def make(cls, loc: Location, what: str) -> Finding:
-        return cls.finding(None, what, location=loc, error="Program exited with non-zero exit code",
+        return cls.finding(what, location=loc, error="Program exited with non-zero exit code",
                            fix="do not exit the process from IaC code")
 
 
-class InternalError(Rule):
-    """iacqa itself failed on part of the task.
 
-    What it finds: a crash inside one of iacqa's own rules or stages.
-    Why it breaks: nothing in the user's code; the affected checks were skipped for this task.
-    Bad: n/a. Good: n/a.
-    What AWS says: n/a.
-    References: please report it with the task.
+class StageOverBudget(Entry):
+    """A stage still running when the task's time budget was spent.
+
+    What it finds: the stage that was interrupted when the whole analysis of the task reached `--timeout-total`
+    (default 600 s); the stages before it are reported, the ones after it are skipped.
+    Why it breaks: nothing in the project is judged by it: the stage's checks did not finish, so what they would
+    have found is unknown (iacqa's own limit, not a defect of the code; never blocking).
+    Bad: a 20,000-resource template, or a `count` in the millions, that keeps a stage busy past the budget.
+    Good: the analysis finishes within the budget, or `--timeout-total` is raised for such tasks.
+    What AWS says: nothing; this is iacqa's budget.
+    References: https://docs.python.org/3/library/signal.html#signal.setitimer
     """
 
-    id = "IQA001"
-    category = Category.DOCS
-    severity = Severity.LOW
-    title = "internal error in iacqa"
+    id = "SBX004"
+    category = Category.INTERNAL
+    severity = Severity.MEDIUM
+    title = "stage stopped by the task's time budget"
+    emitters = ("iacqa.pipeline",)
     stage = "engine"
 
     @classmethod
-    def crash(cls, what: str, exc: BaseException, stage: str) -> Finding:
-        """The finding that stands for a crashed rule or stage, with where in iacqa it crashed."""
-        import traceback
-        from pathlib import Path
-
-        tb = traceback.extract_tb(exc.__traceback__)[-1]
-        return cls.finding(None, f"{what} crashed: {type(exc).__name__}: {exc} ({Path(tb.filename).name}:"
-                           f"{tb.lineno}); its checks were skipped for this task").with_(stage=stage)
+    def make(cls, stage: str, total: float) -> Finding:
+        return cls.finding(f"the {stage} stage did not finish within the task's time budget ({total:g} s, "
+                           "--timeout-total) and was stopped; its checks are missing from this report",
+                           error=f"stage {stage} stopped after the {total:g} s budget",
+                           fix="raise --timeout-total for this task, or make the input smaller", stage_name=stage)

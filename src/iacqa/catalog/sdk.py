@@ -1,12 +1,12 @@
-"""Ids emitted by the SDK symbol check (frontends/pulumi_py/static_check.py) and by running the program."""
+"""Ids emitted by the SDK static check (frontends/pycheck, with each platform's index) and by running the program."""
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
-from iacqa.rules.base import Rule
 
 
-class MissingSymbol(Rule):
+class MissingSymbol(Entry):
     """A module, class, function or attribute that the installed SDK does not have.
 
     What it finds: every name the program takes from `pulumi` and `pulumi_aws` (imports, attribute chains such as
@@ -23,10 +23,14 @@ class MissingSymbol(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "SDK name does not exist"
+    emitters = (
+        "iacqa.frontends.pycheck.checker",
+        "iacqa.frontends.pulumi_py.frontend",
+    )
     stage = "frontend"
 
 
-class UnknownKeyword(Rule):
+class UnknownKeyword(Entry):
     """A keyword argument that the SDK class or function does not accept.
 
     What it finds: keyword arguments of calls to `pulumi_aws` resources, Args classes and functions that are not
@@ -42,10 +46,11 @@ class UnknownKeyword(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "unknown keyword argument"
+    emitters = ("iacqa.frontends.pycheck.checker",)
     stage = "frontend"
 
 
-class OutputInJson(Rule):
+class OutputInJson(Entry):
     """`json.dumps` over a Pulumi Output.
 
     What it finds: `json.dumps({... resource.arn ...})` outside `.apply()`: the Output is not a string yet.
@@ -60,10 +65,11 @@ class OutputInJson(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "json.dumps over an Output"
+    emitters = ("iacqa.frontends.pulumi_py.frontend",)
     stage = "frontend"
 
 
-class PlainDictForArchive(Rule):
+class PlainDictForArchive(Entry):
     """A plain dict passed where the SDK needs an Archive.
 
     What it finds: `code={...}` on Lambda functions and layers.
@@ -78,4 +84,127 @@ class PlainDictForArchive(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "plain dict where the SDK needs an Archive"
+    emitters = ("iacqa.frontends.pulumi_py.static_check",)
+    stage = "frontend"
+
+class MissingRequiredArgument(Entry):
+    """A CDK construct, struct or method called without a required argument, or with too many positional ones.
+
+    What it finds: calls to `aws_cdk` classes and static methods whose signature (read from the installed
+    aws-cdk-lib) has a required keyword-only argument that the call does not pass, or that get more positional
+    arguments than the signature takes (construct props are keyword-only in CDK Python).
+    Why it breaks: Python raises TypeError when the app runs, so `cdk synth` fails before any template exists.
+    Bad: `sqs.DeadLetterQueue(queue=dlq)`; `sqs.Queue(self, "q", "orders")`.
+    Good: `sqs.DeadLetterQueue(max_receive_count=3, queue=dlq)`; `sqs.Queue(self, "q", queue_name="orders")`.
+    What AWS says: nothing; Python says `TypeError: DeadLetterQueue.__init__() missing 1 required keyword-only
+    argument: 'max_receive_count'`.
+    References: https://docs.aws.amazon.com/cdk/api/v2/python/
+    """
+
+    id = "CDK001"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "required argument missing or too many positional arguments"
+    emitters = ("iacqa.frontends.pycheck.checker",)
+    stage = "frontend"
+
+
+class SynthErrorAnnotation(Entry):
+    """CDK recorded an error on a construct while synthesizing.
+
+    What it finds: `aws:cdk:error` annotations in the cloud assembly: constructs that CDK itself rejects without
+    raising (for example an invalid combination of props, an unresolvable lookup, a failed validation).
+    Why it breaks: `cdk synth` and `cdk deploy` print the error and exit non-zero; nothing is deployed.
+    Bad: a construct whose validation adds an error, e.g. a SQS-triggered Lambda whose timeout exceeds the
+    queue's visibility timeout in CDK versions that annotate instead of raising.
+    Good: props that pass CDK's validation, so the assembly carries no error annotation.
+    What AWS says: nothing; the CDK CLI says `[Error at /Stack/Construct] <message>` and `Found errors`.
+    References: https://docs.aws.amazon.com/cdk/v2/guide/cli.html
+    """
+
+    id = "CDK002"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "CDK reports an error at synth"
+    emitters = ("iacqa.frontends.cdk_py.frontend", "iacqa.frontends.cdk_ts.frontend")
+    stage = "frontend"
+
+class BlockShapeMismatch(Entry):
+    """A nested block passed as one value where the binding takes a list of blocks, or as a list where it takes one.
+
+    What it finds: keyword arguments of cdktf AWS provider classes and structs whose type (read from the installed
+    bindings) is `Sequence[Struct]` but get a single struct or dict, or whose type is a single `Struct` but get a
+    list. Terraform blocks that may repeat (`expiration`, `rule`, `global_secondary_index`) are lists in cdktf;
+    blocks limited to one (`environment`, `ttl`, `weighted_routing_policy`) are single values.
+    Why it breaks: a list for a single block fails in the bindings' type check (TypeError); a single value for a
+    list fails when jsii hands the configuration to the node kernel; either way `cdktf synth` stops.
+    Bad: `S3BucketLifecycleConfigurationRule(id="r", status="Enabled",
+    expiration=S3BucketLifecycleConfigurationRuleExpiration(days=30))`;
+    `Route53Record(..., weighted_routing_policy=[{"weight": 1}])`.
+    Good: `expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=30)]`;
+    `weighted_routing_policy=Route53RecordWeightedRoutingPolicy(weight=1)`.
+    What AWS says: nothing; Python says `TypeError: type of argument weighted_routing_policy must be one of
+    (cdktf_cdktf_provider_aws.route53_record.Route53RecordWeightedRoutingPolicy, Dict[str, Any], NoneType); got
+    list instead`, jsii says `Key 'expiration': Unable to deserialize value as cdktf.IResolvable |
+    array<@cdktf/provider-aws.s3BucketLifecycleConfiguration.S3BucketLifecycleConfigurationRuleExpiration> |
+    undefined ... Value is not an array`.
+    References: https://developer.hashicorp.com/terraform/cdktf/concepts/resources
+    """
+
+    id = "CTF001"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "nested block passed as one value where a list is required, or the reverse"
+    emitters = ("iacqa.frontends.cdktf_py.static_check",)
+    stage = "frontend"
+
+
+class DroppedStructKey(Entry):
+    """A plain dict inside a list of blocks uses a key the jsii struct does not have, so cdktf drops it.
+
+    What it finds: dict literals passed inside a list where the binding expects structs (for example
+    `rule=[{...}]` of `S3BucketLifecycleConfiguration`, `global_secondary_index=[{...}]` of `DynamodbTable`)
+    whose keys are not the struct's jsii property names. Such dicts reach jsii as plain maps, matched by the
+    camelCase names (`hashKey`), not the Python snake_case ones (`hash_key`); single-word keys happen to match.
+    Why it breaks: an unknown key is dropped without a warning, so the setting never reaches Terraform (measured:
+    `abort_incomplete_multipart_upload` vanished from cdk.tf.json); when the dropped key is a required property,
+    synth fails with `Missing required properties`.
+    Bad: `global_secondary_index=[{"name": "by-user", "hash_key": "userId", "projection_type": "ALL"}]`.
+    Good: `global_secondary_index=[DynamodbTableGlobalSecondaryIndex(name="by-user", hash_key="userId",
+    projection_type="ALL")]` (or the camelCase keys `hashKey`, `projectionType`).
+    What AWS says: nothing; jsii says `Missing required properties for
+    @cdktf/provider-aws.dynamodbTable.DynamodbTableGlobalSecondaryIndex: 'hashKey', 'projectionType'` when a
+    required key is lost, and nothing at all otherwise.
+    References: https://aws.github.io/jsii/user-guides/lib-user/language-specific/python/
+    """
+
+    id = "CTF002"
+    category = Category.SDK_API
+    severity = Severity.HIGH
+    title = "dict key that cdktf drops from a list of blocks"
+    emitters = ("iacqa.frontends.cdktf_py.static_check",)
+    stage = "frontend"
+
+
+class WrongLiteralType(Entry):
+    """A literal of a type the cdktf binding does not accept for that argument.
+
+    What it finds: keyword arguments of cdktf AWS provider classes and structs that are typed with scalars only in
+    the installed bindings (`typing.Optional[builtins.str]`, `jsii.Number`, `builtins.bool`) and get a literal of
+    another type, such as `True` where the Terraform schema has a string ("true").
+    Why it breaks: every generated `__init__` checks its arguments with typeguard, so the program raises TypeError
+    and `cdktf synth` stops. The Terraform schema, not Python habit, decides: `at_rest_encryption_enabled` of
+    aws_elasticache_replication_group is a string while `transit_encryption_enabled` is a bool.
+    Bad: `ElasticacheReplicationGroup(..., at_rest_encryption_enabled=True)`.
+    Good: `ElasticacheReplicationGroup(..., at_rest_encryption_enabled="true")`.
+    What AWS says: nothing; Python says `TypeError: type of argument at_rest_encryption_enabled must be one of
+    (str, NoneType); got bool instead`.
+    References: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group
+    """
+
+    id = "CTF003"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "literal of a type the binding does not accept"
+    emitters = ("iacqa.frontends.cdktf_py.static_check",)
     stage = "frontend"

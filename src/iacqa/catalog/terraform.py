@@ -6,11 +6,11 @@ index (knowledge/tf_schema.py) and reports what terraform would report, with ter
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
-from iacqa.rules.base import Rule
 
 
-class UnknownResourceType(Rule):
+class UnknownResourceType(Entry):
     """A resource or data source type that the AWS provider does not have.
 
     What it finds: `resource "aws_x" ...` and `data "aws_x" ...` blocks whose type is not in the hashicorp/aws
@@ -27,10 +27,11 @@ class UnknownResourceType(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "unknown resource or data source type"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class UnsupportedArgument(Rule):
+class UnsupportedArgument(Entry):
     """An argument that the resource type (or nested block) does not have, or a block written as an argument.
 
     What it finds: `name = value` inside a resource, data source or nested block where the provider schema has no
@@ -47,10 +48,11 @@ class UnsupportedArgument(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "unsupported argument"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class UnsupportedBlock(Rule):
+class UnsupportedBlock(Entry):
     """A nested block that the resource type (or enclosing block) does not have, or an argument written as a block.
 
     What it finds: `x { ... }` (or `dynamic "x"`) where the provider schema has no block `x`; when `x` is an
@@ -67,10 +69,11 @@ class UnsupportedBlock(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "unsupported block type"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class MissingRequiredArgument(Rule):
+class MissingRequiredArgument(Entry):
     """A required argument or nested block that the configuration does not set.
 
     What it finds: arguments the provider schema marks required (for the pinned provider major) and nested blocks
@@ -87,10 +90,11 @@ class MissingRequiredArgument(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "missing required argument"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class TooManyBlocks(Rule):
+class TooManyBlocks(Entry):
     """More nested blocks of one type than the provider schema allows.
 
     What it finds: two `x { }` blocks where the schema allows one (max_items = 1), and so on.
@@ -106,10 +110,11 @@ class TooManyBlocks(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "too many nested blocks"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class UnsupportedAttribute(Rule):
+class UnsupportedAttribute(Entry):
     """A reference to an attribute that the resource or data source type does not export.
 
     What it finds: `aws_sqs_queue.q.queue_arn`-style references (in any argument, local, output) whose last part
@@ -126,10 +131,11 @@ class UnsupportedAttribute(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "reference to an attribute the type does not have"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class UndeclaredResource(Rule):
+class UndeclaredResource(Entry):
     """A reference to a resource or data source that the module does not declare.
 
     What it finds: `aws_x.name...` and `data.aws_x.name...` references with no matching `resource`/`data` block in
@@ -146,10 +152,11 @@ class UndeclaredResource(Rule):
     category = Category.WIRING
     severity = Severity.CRITICAL
     title = "reference to an undeclared resource"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class ProviderVersionMismatch(Rule):
+class ProviderVersionMismatch(Entry):
     """A resource type, argument, block or attribute that exists only in another major of the AWS provider.
 
     What it finds: names that the provider major the configuration pins does not have but another major does (5.x
@@ -168,10 +175,11 @@ class ProviderVersionMismatch(Rule):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "name exists only in another AWS provider major version"
+    emitters = ("iacqa.frontends.terraform.schema_check",)
     stage = "frontend"
 
 
-class InvalidConfigurationStructure(Rule):
+class InvalidConfigurationStructure(Entry):
     """A module whose blocks terraform cannot load: a resource declared twice, or a block with the wrong labels.
 
     What it finds: two `resource`/`data`/`module`/`variable`/`output` blocks with the same address in one module
@@ -190,4 +198,5 @@ class InvalidConfigurationStructure(Rule):
     category = Category.SYNTAX
     severity = Severity.CRITICAL
     title = "configuration terraform cannot load"
+    emitters = ("iacqa.frontends.terraform.frontend",)
     stage = "frontend"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
-from iacqa.rules.base import Rule
 
 
-class _TestsRule(Rule):
+class _TestsRule(Entry):
     stage = "tests"
 
 
@@ -29,6 +29,7 @@ class NoUnitTests(_TestsRule):
     category = Category.TESTS_MISSING
     severity = Severity.HIGH
     title = "no unit tests"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class NoIntegrationTests(_TestsRule):
@@ -49,6 +50,7 @@ class NoIntegrationTests(_TestsRule):
     category = Category.TESTS_MISSING
     severity = Severity.HIGH
     title = "no integration tests"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class PlaceholderTest(_TestsRule):
@@ -68,6 +70,7 @@ class PlaceholderTest(_TestsRule):
     category = Category.TESTS_MISSING
     severity = Severity.HIGH
     title = "placeholder test"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class AssertionFreeTest(_TestsRule):
@@ -87,6 +90,7 @@ class AssertionFreeTest(_TestsRule):
     category = Category.TESTS_MISSING
     severity = Severity.MEDIUM
     title = "test without assertions"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class FileExistsOnlyTest(_TestsRule):
@@ -106,6 +110,7 @@ class FileExistsOnlyTest(_TestsRule):
     category = Category.TESTS_MISSING
     severity = Severity.MEDIUM
     title = "test only checks that a file exists"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class Boto3PatchedAfterImport(_TestsRule):
@@ -130,6 +135,7 @@ class Boto3PatchedAfterImport(_TestsRule):
     category = Category.TESTS_BROKEN
     severity = Severity.HIGH
     title = "boto3 patched after the module created its clients"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class UnitTestFails(_TestsRule):
@@ -150,6 +156,7 @@ class UnitTestFails(_TestsRule):
     category = Category.TESTS_BROKEN
     severity = Severity.HIGH
     title = "unit test fails"
+    emitters = ("iacqa.testsuite.jest", "iacqa.testsuite.unit")
 
 
 class SuiteStopped(_TestsRule):
@@ -169,6 +176,7 @@ class SuiteStopped(_TestsRule):
     category = Category.TESTS_BROKEN
     severity = Severity.HIGH
     title = "tests stopped by the sandbox (time or memory limit)"
+    emitters = ("iacqa.testsuite.jest", "iacqa.testsuite.unit")
 
 
 class WritesOutsideProject(_TestsRule):
@@ -189,6 +197,7 @@ class WritesOutsideProject(_TestsRule):
     category = Category.TESTS_BROKEN
     severity = Severity.HIGH
     title = "tests write outside the project directory"
+    emitters = ("iacqa.testsuite.unit",)
 
 
 class IntegrationNoDiscovery(_TestsRule):
@@ -210,6 +219,7 @@ class IntegrationNoDiscovery(_TestsRule):
     category = Category.TESTS_INTEGRATION
     severity = Severity.MEDIUM
     title = "integration tests without output discovery or fallback"
+    emitters = ("iacqa.testsuite.judge",)
 
 
 class IntegrationTestFails(_TestsRule):
@@ -232,6 +242,7 @@ class IntegrationTestFails(_TestsRule):
     category = Category.TESTS_INTEGRATION
     severity = Severity.HIGH
     title = "integration test fails against the emulated deployment"
+    emitters = ("iacqa.testsuite.integration",)
 
 
 class CoverageBelowThreshold(_TestsRule):
@@ -252,6 +263,7 @@ class CoverageBelowThreshold(_TestsRule):
     category = Category.TESTS_COVERAGE
     severity = Severity.HIGH
     title = "coverage below the threshold"
+    emitters = ("iacqa.testsuite.unit",)
 
 
 class CoverageSummaryMissing(_TestsRule):
@@ -273,3 +285,4 @@ class CoverageSummaryMissing(_TestsRule):
     category = Category.TESTS_COVERAGE
     severity = Severity.MEDIUM
     title = "coverage summary missing"
+    emitters = ("iacqa.testsuite.unit",)

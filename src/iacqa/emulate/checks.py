@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from iacqa.catalog.runtime import CodePackageMissing, EnvVarNotSet, HandlerNotFound
 from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
-from iacqa.rules.runtime.handlers import CodePackageMissing, EnvVarNotSet, HandlerNotFound
 
 # Variables the Lambda runtime sets for every function.
 LAMBDA_ENV = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
@@ -51,11 +51,11 @@ def package_findings(graph: ResourceGraph, fn: Resource, root: Any = None) -> li
         where = f"`{source}`" if source else "the inline code"
         if art.kind == "zip":
             return [CodePackageMissing.finding(
-                None, f"{fn.id}: the zip {where} has no `{path}` (handler `{handler}`)", resource=fn,
+                f"{fn.id}: the zip {where} has no `{path}` (handler `{handler}`)", resource=fn,
                 attribute="Code", error=f"Runtime.ImportModuleError: Unable to import module "
                 f"'{handler.rpartition('.')[0]}'", fix=f"put {path} at the root of the zip")]
         return [HandlerNotFound.finding(
-            None, f"{fn.id}: handler `{handler}` names `{path}`, which {where} does not contain "
+            f"{fn.id}: handler `{handler}` names `{path}`, which {where} does not contain "
             f"(files: {', '.join(sorted(art.files)[:6]) or 'none'})", resource=fn, attribute="Handler",
             error=f"Runtime.ImportModuleError: Unable to import module '{handler.rpartition('.')[0]}': "
             f"No module named '{handler.rpartition('.')[0]}'",
@@ -124,7 +124,7 @@ def env_findings(fn: Resource, art: CodeArtifact | None, env: dict[str, Any]) ->
             seen.add(var)
             loc = art.map_line(path, node.lineno)
             out.append(EnvVarNotSet.finding(
-                None, f"{fn.id} reads environment variable `{var}`, which the function does not set "
+                f"{fn.id} reads environment variable `{var}`, which the function does not set "
                 f"(it sets: {', '.join(sorted(env)) or 'none'})", resource=fn, location=loc, symbol=var,
                 error=f"KeyError: '{var}'", fix=f"add `{var}` to the function's environment variables"))
     return out

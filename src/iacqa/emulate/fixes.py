@@ -16,8 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from iacqa.model import Finding, Location, Severity
-from iacqa.rules.runtime.handlers import (
+from iacqa.catalog.runtime import (
     EnvVarNotSet,
     HandlerException,
     HandlerNotFound,
@@ -26,6 +25,7 @@ from iacqa.rules.runtime.handlers import (
     RouteNotHandled,
     ServerErrorResponse,
 )
+from iacqa.model import Finding, Location, Severity
 
 if TYPE_CHECKING:
     from iacqa.emulate.deploy import FunctionSpec
@@ -153,7 +153,7 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
         missing = fail.get("missing") or "?"
         if fail.get("own_module"):
             return HandlerNotFound.finding(
-                None, f"handler `{spec.handler}`: module `{missing}` is not in the deployed package",
+                f"handler `{spec.handler}`: module `{missing}` is not in the deployed package",
                 resource=res, attribute="Handler",
                 error=f"Runtime.ImportModuleError: Unable to import module '{missing}': {fail.get('message')}",
                 fix="point handler at a module file inside the code package")
@@ -161,7 +161,7 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
             return None
         loc = location(spec, fail.get("frames"), fn_loc)
         return MissingPackage.finding(
-            None, f"{spec.rid} imports `{missing}`, which its code package does not contain and the "
+            f"{spec.rid} imports `{missing}`, which its code package does not contain and the "
             f"{spec.runtime} runtime does not provide", resource=res, location=loc, symbol=missing,
             error=f"Runtime.ImportModuleError: Unable to import module '{spec.handler.rpartition('.')[0]}': "
             f"No module named '{missing}'",
@@ -170,14 +170,14 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
     if status == "handler-missing":
         defined = ", ".join(fail.get("defined") or []) or "none"
         return HandlerNotFound.finding(
-            None, f"handler `{spec.handler}`: module `{fail.get('module')}` has no function "
+            f"handler `{spec.handler}`: module `{fail.get('module')}` has no function "
             f"`{fail.get('function')}` (it defines: {defined})", resource=res, attribute="Handler",
             error=f"Runtime.HandlerNotFound: Handler '{fail.get('function')}' missing on module "
             f"'{fail.get('module')}'", fix="make handler name the function the module defines")
     if status in ("timeout", "memory"):
         what = (f"did not finish within {a.get('timeout')} s" if status == "timeout"
                 else f"exceeded its {spec.memory} MB")
-        return HandlerTimeout.finding(None, f"{spec.rid} {what} {where}", resource=res,
+        return HandlerTimeout.finding(f"{spec.rid} {what} {where}", resource=res,
                                       attribute="Timeout" if status == "timeout" else "MemorySize",
                                       error="Task timed out" if status == "timeout" else
                                       "Runtime exited with error: signal: killed", severity=sev)
@@ -188,18 +188,18 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
         if etype == "KeyError" and fail.get("frames") and "environ" in str(fail["frames"][-1][2]):
             var = emsg.strip("'\"")
             return EnvVarNotSet.finding(
-                None, f"{spec.rid} reads environment variable `{var}`, which the function does not set",
+                f"{spec.rid} reads environment variable `{var}`, which the function does not set",
                 resource=res, location=loc, symbol=var, error=error,
                 fix=f"add `{var}` to the function's environment variables")
         if etype == "ModuleNotFoundError" and not spec.layers:
             missing = emsg.split("'")[1] if "'" in emsg else emsg
             return MissingPackage.finding(
-                None, f"{spec.rid} imports `{missing}` at run time, which its package does not contain",
+                f"{spec.rid} imports `{missing}` at run time, which its package does not contain",
                 resource=res, location=loc, symbol=missing, error=error)
         phase = {"init": "while importing the module (init)", "marshal": "returning a value Lambda cannot "
                  "serialize"}.get(fail.get("phase", ""), "")
         return HandlerException.finding(
-            None, f"{spec.rid} raises {etype} {where}{' ' + phase if phase else ''}: {emsg[:300]}",
+            f"{spec.rid} raises {etype} {where}{' ' + phase if phase else ''}: {emsg[:300]}",
             resource=res, location=loc, error=error, fix=fix_hint(error), severity=sev)
     result = a.get("result")
     if (status == "ok" and d.trigger.kind in ("api-rest", "api-http") and isinstance(result, dict)
@@ -212,7 +212,7 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
         elif d.trigger.detail.get("format") == "1.0" and re.search(r"""["'](rawPath|routeKey)["']""", text):
             hint = "; the handler reads `rawPath`/`routeKey`, which payload format 1.0 does not send"
         return RouteNotHandled.finding(
-            None, f"{spec.rid} answers 404 on {d.trigger.label()}, a route its API defines{hint}", resource=res,
+            f"{spec.rid} answers 404 on {d.trigger.label()}, a route its API defines{hint}", resource=res,
             error=f"HTTP 404: {str(result.get('body'))[:200]}",
             fix="route on the fields of the payload format the integration sends", severity=sev)
     if status == "ok" and d.trigger.kind in API_KINDS and d.variant == "valid" and _server_error(a):
@@ -227,7 +227,7 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
                 break
         loc = location(spec, frames, fn_loc)
         return ServerErrorResponse.finding(
-            None, f"{spec.rid} answers {a['result']['statusCode']} {where}; logged: {text[:300]}", resource=res,
+            f"{spec.rid} answers {a['result']['statusCode']} {where}; logged: {text[:300]}", resource=res,
             location=loc, error=text[:500], fix=fix_hint(text))
     return None
 
@@ -330,10 +330,10 @@ def iam_finding(em: Emulation, spec: FunctionSpec, c: dict[str, Any]) -> Finding
         if c.get("frame") and spec.artifact is not None:
             loc = spec.artifact.map_line(c["frame"][0], int(c["frame"][1]))
             site = f" at {loc}"
-        from iacqa.rules.runtime.handlers import RuntimeCallNotAllowed
+        from iacqa.catalog.runtime import RuntimeCallNotAllowed
 
         return RuntimeCallNotAllowed.finding(
-            None, f"{spec.rid} calls `{action}` on `{arn}`{site}, but its role {role.id} does not allow it",
+            f"{spec.rid} calls `{action}` on `{arn}`{site}, but its role {role.id} does not allow it",
             resource=role, location=policy_location(em, role), symbol=action,
             error=f"AccessDenied: ... is not authorized to perform: {action} on resource: {arn}",
             fix=f'add {{"Effect": "Allow", "Action": "{action}", "Resource": "{arn}"}} to the role\'s policy',

@@ -1,25 +1,23 @@
-"""Run the graph rules: select/ignore, a crashing rule becomes a finding, the run goes on."""
+"""Run the graph rules: only the selected ones, a crashing rule becomes a finding, the run goes on."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from iacqa.catalog.internal import InternalError
+from iacqa.engine.selection import Selection
 from iacqa.model import Finding
 from iacqa.rules.context import RuleContext
 from iacqa.rules.registry import graph_rules
-from iacqa.rules.sandbox import InternalError
 
 
-def _selected(rule_id: str, select: Iterable[str] | None, ignore: Iterable[str] | None) -> bool:
-    if ignore and any(rule_id.startswith(p) for p in ignore):
-        return False
-    return not select or any(rule_id.startswith(p) for p in select)
-
-
-def run_rules(ctx: RuleContext, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Finding]:
+def run_rules(ctx: RuleContext, select: Iterable[str] | Selection | None = None,
+              ignore: Iterable[str] | None = None) -> list[Finding]:
+    """Every selected graph rule over `ctx`. `select` is a Selection, or select/ignore selector lists."""
+    selection = select if isinstance(select, Selection) else Selection(select, ignore)
     findings: list[Finding] = []
     for cls in graph_rules():
-        if not _selected(cls.id, select, ignore):
+        if not selection.selects(cls.id, cls.category):
             continue
         try:
             findings.extend(cls().check(ctx))

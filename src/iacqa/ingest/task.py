@@ -13,9 +13,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iacqa.catalog.ingest import NoCode, TruncatedResponse
 from iacqa.ingest import markdown as md
 from iacqa.ingest.platform import from_metadata, read_metadata, sniff
-from iacqa.model import Category, Finding, Location, Severity
+from iacqa.model import Finding, Location
 
 RESPONSE_FILES = {"model": "lib/MODEL_RESPONSE.md", "ideal": "lib/IDEAL_RESPONSE.md"}
 SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", "cdktf.out", "cdk.out", ".terraform",
@@ -190,26 +191,21 @@ def _imported_from_lib(name: str, files: dict[str, md.ExtractedFile]) -> bool:
 
 def _truncated(md_file: Path, rel: str, ef: md.ExtractedFile) -> Finding:
     last = ef.text.rstrip("\n").count("\n") + 1
-    return Finding(
-        rule="SYN001", category=Category.SYNTAX, severity=Severity.CRITICAL,
-        title="response is truncated",
-        message=f"the response ends inside the code block of {rel}: the file stops at its line {last} "
+    return TruncatedResponse.finding(
+        f"the response ends inside the code block of {rel}: the file stops at its line {last} "
         "with no closing fence, so the code is incomplete",
-        file=rel, line=last, md_line=ef.md_line(last),
+        location=Location(rel, last, md_line=ef.md_line(last)),
         error="the response was cut off (output limit reached) in the middle of a file",
-        fix="regenerate the response, or complete the file by hand", stage="ingest",
+        fix="regenerate the response, or complete the file by hand",
     )
 
 
 def _no_code(md_file: Path, text: str) -> Finding:
-    return Finding(
-        rule="SYN003", category=Category.SYNTAX, severity=Severity.CRITICAL,
-        title="response contains no code",
-        message=f"{md_file.name} ({len(text.splitlines())} lines) contains no code block that could be placed in "
+    return NoCode.finding(
+        f"{md_file.name} ({len(text.splitlines())} lines) contains no code block that could be placed in "
         "the project; there is nothing to deploy",
-        file=None, line=None, error="no infrastructure code found",
+        error="no infrastructure code found",
         fix="the response must contain the program files, each in a fenced block under a `## File: path` heading",
-        stage="ingest",
     )
 
 

@@ -13,8 +13,8 @@ import json
 import re
 from typing import Any
 
+from iacqa.catalog.cfn import CfnLintValue
 from iacqa.model import Finding, Resource, ResourceGraph, Severity
-from iacqa.rules.limits.cfn_lint import CfnLintValue
 
 # cfn-lint rule ids whose findings are value facts about combinations (kept); everything else is dropped.
 KEEP = {"E3690", "W3690", "E3691", "W3691", "E3025", "E3029", "E3688", "W3689", "E3686", "E3687", "E2530", "E2531",
@@ -83,7 +83,7 @@ def scan(graph: ResourceGraph) -> tuple[str, str, list[Finding]]:
             msg = m.message
             error = (f"InvalidParameterCombination: {m.message}" if rid in ("E3690", "W3690", "E3691", "W3691")
                      else f"{rid}: {m.message}")
-        out.append(CfnLintValue.finding(None, msg, resource=res, attribute=prop, severity=severity, error=error,
+        out.append(CfnLintValue.finding(msg, resource=res, attribute=prop, severity=severity, error=error,
                                         fix=_fix(rid, m.message), symbol=rid))
     return "ok", f"cfn-lint over {len(template['Resources'])} resources: {len(out)} findings", out
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from iacqa.catalog.cfn import CfnReference, CfnSchema, CfnSection, CfnValue, CfnWarning
+from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.model import Finding, Location, Severity
-from iacqa.rules.cfn.templates import CfnReference, CfnSchema, CfnSection, CfnValue, CfnWarning
-from iacqa.rules.program import ConfigSyntaxError
 
 # Reported by iacqa's own rules over the graph (see module docstring).
 COVERED = {"E3030", "E3031", "E3032", "E3033", "E3034", "E3690", "E3691", "W3690", "W3691", "E2531", "W2531",
@@ -139,7 +139,7 @@ def run(template_path: Path, root: Path, *, drop_covered: bool = True) -> list[F
     try:
         matches = lint_file(template_path, config=ManualArgs(regions=["us-east-1"]))
     except Exception as exc:  # noqa: BLE001 - cfn-lint on hostile input: report one finding, keep going
-        return [CfnWarning.finding(None, f"cfn-lint could not check {rel}: {type(exc).__name__}: {exc}",
+        return [CfnWarning.finding(f"cfn-lint could not check {rel}: {type(exc).__name__}: {exc}",
                                    location=Location(rel, None), error=str(exc))]
     # Types only matter for rename suggestions; decode again only when there is an unknown property to explain.
     types = _resource_types(template_path) if any(m.rule.id == "E3002" for m in matches) else {}
@@ -186,7 +186,7 @@ def run(template_path: Path, root: Path, *, drop_covered: bool = True) -> list[F
         if family is CfnWarning and rid.startswith("W3"):
             severity = Severity.MEDIUM  # resource-level warnings (e.g. W3005 redundant DependsOn) matter more
         out.append(family.finding(
-            None, f"{resource + ': ' if resource else ''}{msg}", location=Location(rel, m.linenumber),
+            f"{resource + ': ' if resource else ''}{msg}", location=Location(rel, m.linenumber),
             error=f"{rid}: {msg}", fix=renames.get(i) or _fix(rid, msg), severity=severity, symbol=rid,
         ).with_(resource=resource, attribute=attribute, stage="frontend"))
     return out

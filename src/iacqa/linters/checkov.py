@@ -22,13 +22,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from iacqa.catalog.checkov import CheckovCheck
 from iacqa.model import Finding, Resource, ResourceGraph, Severity
-from iacqa.rules.security.checkov_rules import CheckovCheck
-
-if TYPE_CHECKING:
-    from iacqa.rules.context import RuleContext
 
 TIMEOUT = 120.0
 
@@ -177,8 +174,9 @@ def _failed(report: dict[str, Any] | list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def scan(graph: ResourceGraph, ctx: RuleContext | None = None) -> tuple[str, str, list[Finding]]:
-    """(status, detail, findings): status ok | unavailable | skipped | error."""
+def scan(graph: ResourceGraph, ctx: Any = None) -> tuple[str, str, list[Finding]]:
+    """(status, detail, findings): status ok | unavailable | skipped | error. `ctx` is not read (the pipeline's
+    rule context was passed once; linters sit below the rules and cannot name its type)."""
     binary = checkov_binary()
     if binary is None:
         return "unavailable", "checkov not installed: pip install 'iacqa[security]' (or set IACQA_CHECKOV)", []
@@ -204,7 +202,7 @@ def scan(graph: ResourceGraph, ctx: RuleContext | None = None) -> tuple[str, str
         if res is None:
             continue
         name = check.get("check_name") or cid
-        f = CheckovCheck.finding(ctx, f"{res.id}: {name} (checkov {cid})", resource=res,
+        f = CheckovCheck.finding(f"{res.id}: {name} (checkov {cid})", resource=res,
                                  severity=SEVERITY.get(cid, Severity.MEDIUM), symbol=cid,
                                  fix=check.get("guideline") or None, title=name[:79])
         findings.append(f.with_(rule=f"SEC-{cid}", docs=check.get("guideline") or CheckovCheck.docs_url))

@@ -14,9 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from iacqa.catalog.lint import rule_for
 from iacqa.model import Location, ResourceGraph
 from iacqa.model.findings import Finding
-from iacqa.rules.lint.ruff_rules import rule_for
 
 # The lint gate of the TAP pipeline (pylint W1203, C0301 at 120, W0622) plus correctness rules.
 SELECT = ["G004", "E501", "A001", "A002", "F401", "F811", "F821", "F841", "F632", "F7", "B006", "B008", "E711",
@@ -96,6 +96,6 @@ def _finding(d: dict, loc: Location, embedded: str | None = None) -> Finding | N
     if rule is None:
         return None
     where = f" (Lambda code of {embedded.split(':')[0]}, embedded in this file)" if embedded else ""
-    fix = (d.get("fix") or {}).get("message") or rule.fix_hint
-    return rule.finding(None, f"{d.get('message')}{where}", location=loc, error=f"{d.get('code')}: {d.get('message')}",
+    fix = (d.get("fix") or {}).get("message") or rule.fix
+    return rule.finding(f"{d.get('message')}{where}", location=loc, error=f"{d.get('code')}: {d.get('message')}",
                         fix=fix, symbol=d.get("code"))

@@ -1,4 +1,5 @@
-"""One explicit loader: every Rule subclass with an id under iacqa.rules is registered; duplicate ids fail."""
+"""One explicit loader for graph rules: every module under iacqa.rules is imported, which registers each rule's
+id in the catalog (a duplicate id fails there); `graph_rules()` is what the engine runs."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+from iacqa.catalog import registry as catalog_registry
+from iacqa.catalog.base import Entry
 from iacqa.rules.base import Rule
-
-
-class DuplicateRuleId(RuntimeError):
-    pass
 
 
 def _walk(cls: type[Rule]) -> list[type[Rule]]:
@@ -23,23 +22,26 @@ def _walk(cls: type[Rule]) -> list[type[Rule]]:
 
 @lru_cache(maxsize=1)
 def all_rules() -> dict[str, type[Rule]]:
+    """Every graph rule (a Rule subclass with an id and its own `check`), by id."""
     import iacqa.rules as pkg
 
     for mod in pkgutil.walk_packages(pkg.__path__, prefix="iacqa.rules."):
         importlib.import_module(mod.name)
-    registry: dict[str, type[Rule]] = {}
-    for cls in _walk(Rule):
-        if not cls.id:
-            continue  # abstract helpers
-        if cls.id in registry and registry[cls.id] is not cls:
-            raise DuplicateRuleId(f"rule id {cls.id} is defined by {registry[cls.id].__name__} and {cls.__name__}")
-        registry[cls.id] = cls
-    return dict(sorted(registry.items()))
-
-
-def get_rule(rule_id: str) -> type[Rule] | None:
-    return all_rules().get(rule_id.upper()) or all_rules().get(rule_id)
+    rules = {cls.id: cls for cls in _walk(Rule) if cls.id and "check" in cls.__dict__}
+    return dict(sorted(rules.items()))
 
 
 def graph_rules() -> list[type[Rule]]:
-    return [r for r in all_rules().values() if r.stage == "check"]
+    return list(all_rules().values())
+
+
+def catalog() -> dict[str, type[Entry]]:
+    """The whole catalog: the ids every stage emits and the graph rules, sorted by id."""
+    all_rules()
+    return catalog_registry.entries()
+
+
+def get_rule(rule_id: str) -> type[Entry] | None:
+    """The catalog entry of any id (graph rule or not), case-insensitive."""
+    all_rules()
+    return catalog_registry.get(rule_id)

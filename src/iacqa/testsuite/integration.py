@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.tests import IntegrationTestFails
 from iacqa.model import Finding, Location
-from iacqa.rules.tests.testsuite import IntegrationTestFails
 from iacqa.testsuite.launcher import Scratch, child_env, launch, python
 from iacqa.testsuite.unit import RunOutcome, _counts, pytest_args, results
 
@@ -114,7 +114,7 @@ def run_integration(project_root: Path, files: list[str], base: Path, limits: di
         where = ("with the outputs file written" if t["mode"] == "outputs" else
                  f"without {OUTPUTS_FILE} (as in an environment that did not write it)")
         findings.append(IntegrationTestFails.finding(
-            None, f"{t['nodeid']} fails against the emulated deployment {where}: {reason[:500]}",
+            f"{t['nodeid']} fails against the emulated deployment {where}: {reason[:500]}",
             location=Location(t.get("file"), t.get("line")), error=reason[:500] or None,
             fix=("read the outputs file when present and otherwise discover the deployment, or skip with a reason"
                  if t["mode"] == "discovery" else "make the test and the stack agree: the error is what the "

@@ -17,8 +17,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.tests import SuiteStopped, UnitTestFails
 from iacqa.model import Finding, Location
-from iacqa.rules.tests.testsuite import SuiteStopped, UnitTestFails
 from iacqa.testsuite.discover import TestFile
 from iacqa.testsuite.launcher import Scratch, child_env, launch
 
@@ -104,7 +104,7 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
            "--ci", "--json", "--outputFile", str(out), "--testLocationInResults", "--runInBand"]
     ln = launch(cmd, scratch, env, timeout=limits["tests_timeout"], memory_mb=limits["tests_memory_mb"])
     if ln.status in ("timeout", "memory"):
-        f = SuiteStopped.finding(None, f"the jest unit tests were stopped ({ln.status})", location=Location(),
+        f = SuiteStopped.finding(f"the jest unit tests were stopped ({ln.status})", location=Location(),
                                  error=ln.status, fix="bound every wait in the tests")
         return "stopped", f"jest: stopped ({ln.status})" + tail, [], [f], None
     try:
@@ -125,7 +125,7 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
                 continue
             tests.append({"nodeid": rel, "file": rel, "line": None, "kind": "unit", "outcome": "error",
                           "reason": _first_line(msg)})
-            findings.append(UnitTestFails.finding(None, f"{rel} cannot run: {_first_line(msg)}",
+            findings.append(UnitTestFails.finding(f"{rel} cannot run: {_first_line(msg)}",
                                                   location=Location(rel), error=_first_line(msg)))
             continue
         for a in suite.get("assertionResults", []):
@@ -137,7 +137,7 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
             tests.append({"nodeid": f"{rel}::{name}", "file": rel, "line": line, "kind": "unit",
                           "outcome": outcome, "reason": reason, "duration": (a.get("duration") or 0) / 1000})
             if outcome == "failed":
-                findings.append(UnitTestFails.finding(None, f"{rel}::{name} fails: {reason}",
+                findings.append(UnitTestFails.finding(f"{rel}::{name} fails: {reason}",
                                                       location=Location(rel, line), error=reason))
     passed = sum(1 for t in tests if t["outcome"] == "passed")
     failed = sum(1 for t in tests if t["outcome"] in ("failed", "error"))

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iacqa.model import Finding, Location
-from iacqa.rules.tests.testsuite import (
+from iacqa.catalog.tests import (
     AssertionFreeTest,
     Boto3PatchedAfterImport,
     FileExistsOnlyTest,
@@ -25,6 +24,7 @@ from iacqa.rules.tests.testsuite import (
     NoUnitTests,
     PlaceholderTest,
 )
+from iacqa.model import Finding, Location
 from iacqa.testsuite.discover import TestFile
 
 
@@ -86,7 +86,7 @@ def judge(root: Path, files: list[TestFile]) -> Judgment:
                "covering every branch" if kind == "unit" else
                "add integration tests that read the stack outputs (with discovery as fallback) and drive the "
                "deployed flow with the AWS SDK")
-        j.findings.append(rule.finding(None, msg, fix=fix))
+        j.findings.append(rule.finding(msg, fix=fix))
     return j
 
 
@@ -220,18 +220,18 @@ def _judge_python(root: Path, tf: TestFile, text: str, j: Judgment) -> None:
         if ph:
             case.verdict, case.why = "placeholder", ph[1]
             j.findings.append(PlaceholderTest.finding(
-                None, f"{name} is a placeholder: {ph[1]}", location=Location(tf.path, ph[0]),
+                f"{name} is a placeholder: {ph[1]}", location=Location(tf.path, ph[0]),
                 snippet=_snippet(lines, ph[0]), fix="write a test that exercises the code and asserts on the result"))
         elif not sites:
             case.verdict, case.why = "no-assert", "no assertion"
             j.findings.append(AssertionFreeTest.finding(
-                None, f"{name} asserts nothing: it passes as long as nothing raises",
+                f"{name} asserts nothing: it passes as long as nothing raises",
                 location=Location(tf.path, fn.lineno), snippet=_snippet(lines, fn.lineno),
                 fix="assert on what the code returns or on the calls it makes"))
         elif _exists_only(sites):
             case.verdict, case.why = "exists-only", "only checks that a file exists"
             j.findings.append(FileExistsOnlyTest.finding(
-                None, f"{name} only checks that a file exists", location=Location(tf.path, fn.lineno),
+                f"{name} only checks that a file exists", location=Location(tf.path, fn.lineno),
                 snippet=_snippet(lines, fn.lineno), fix="assert on the resources and properties the code declares"))
         j.cases.append(case)
     j.findings.extend(_boto3_patch_findings(root, tf, tree, lines, tests))
@@ -454,7 +454,7 @@ def _boto3_patch_findings(root: Path, tf: TestFile, tree: ast.Module, lines: lis
         rel = p.relative_to(root).as_posix() if _inside(p, root) else str(p)
         cl_text = "; ".join(f"line {ln}: `{src}`" for ln, src in cl[:3])
         out.append(Boto3PatchedAfterImport.finding(
-            None, f"patches `{target}` after {rel} was imported at line {imp_line} of this file and created its "
+            f"patches `{target}` after {rel} was imported at line {imp_line} of this file and created its "
             f"client(s) at import ({cl_text}); the code under test keeps the real client and the mock is never used",
             location=Location(tf.path, line), snippet=_snippet(lines, line),
             error="the handler calls the real client: NoCredentialsError / EndpointConnectionError, or "
@@ -495,7 +495,7 @@ def _integration_common(tf: TestFile, text: str, lines: list[str]) -> list[Findi
             how = ("and raise when it is missing" if raises else
                    "and fail when it is missing (the open is not guarded)")
             return [IntegrationNoDiscovery.finding(
-                None, f"the integration tests read the outputs from a fixed path {how}; there is no discovery "
+                f"the integration tests read the outputs from a fixed path {how}; there is no discovery "
                 "(environment, stack outputs, AWS names) and no skip", location=Location(tf.path, i),
                 snippet=lines[i - 1].rstrip(),
                 error="FileNotFoundError: Stack outputs not found at cfn-outputs/flat-outputs.json",
@@ -506,7 +506,7 @@ def _integration_common(tf: TestFile, text: str, lines: list[str]) -> list[Findi
         m = _STACK_LITERAL.search(line)
         if m:
             return [IntegrationNoDiscovery.finding(
-                None, f"the integration tests name the stack literally ({m.group(3)!r}) with no discovery: any other "
+                f"the integration tests name the stack literally ({m.group(3)!r}) with no discovery: any other "
                 "environment suffix or stack name makes every test fail", location=Location(tf.path, i),
                 snippet=line.rstrip(), error=f"Stack with id {m.group(3)} does not exist",
                 fix="derive the stack name from PULUMI_STACK / ENVIRONMENT_SUFFIX, or select the current stack")]
@@ -610,7 +610,7 @@ def _judge_js(tf: TestFile, text: str, j: Judgment) -> None:
             if ph:
                 at = _line_of(text, name_end, end, ph.group(0)) or line
             j.findings.append(rule.finding(
-                None, f"test {name!r} " + {"placeholder": f"is a placeholder: {case.why}",
+                f"test {name!r} " + {"placeholder": f"is a placeholder: {case.why}",
                                            "no-assert": "asserts nothing",
                                            "exists-only": "only checks that a file exists"}[case.verdict],
                 location=Location(tf.path, at), snippet=_snippet(lines, at),

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iacqa.model import Finding, Location
-from iacqa.rules.tests.testsuite import (
+from iacqa.catalog.tests import (
     CoverageBelowThreshold,
     CoverageSummaryMissing,
     SuiteStopped,
     UnitTestFails,
     WritesOutsideProject,
 )
+from iacqa.model import Finding, Location
 from iacqa.testsuite.launcher import Launch, Scratch, child_env, launch, python
 
 SUMMARY_PATH = "coverage/coverage-summary.json"
@@ -148,7 +148,7 @@ def results(kind: str, ln: Launch, scratch: Scratch, limits: dict[str, Any]) -> 
             continue
         seen.add(key)
         findings.append(WritesOutsideProject.finding(
-            None, f"a test tried to write outside the project directory ({e.get('event')} {e.get('path')}); "
+            f"a test tried to write outside the project directory ({e.get('event')} {e.get('path')}); "
             "the sandbox refused it and the test saw PermissionError", location=Location(e.get("file"), e.get("line")),
             error=f"PermissionError: [Errno 13] {e.get('path')}",
             fix="write under pytest's tmp_path or tempfile.TemporaryDirectory(), never to fixed paths outside the "
@@ -167,14 +167,14 @@ def results(kind: str, ln: Launch, scratch: Scratch, limits: dict[str, Any]) -> 
         done = sum(1 for t in tests.values() if t.get("outcome") in ("passed", "failed", "error", "skipped"))
         msg += f"; {done} test(s) had finished, their results are kept"
         findings.append(SuiteStopped.finding(
-            None, msg, location=Location(who.get("file"), who.get("line")) if who else Location(),
+            msg, location=Location(who.get("file"), who.get("line")) if who else Location(),
             error="timed out" if ln.status == "timeout" else "MemoryError",
             fix="bound every wait (a deadline or a maximum number of attempts); do not poll real resources in "
             "unit tests"))
     for t in tests.values():
         if t.get("outcome") == "timeout" and ln.status != "timeout" and kind == "unit":
             findings.append(SuiteStopped.finding(
-                None, f"{t['nodeid']} was still running after {limits['test_timeout']:g} s (per-test time limit) "
+                f"{t['nodeid']} was still running after {limits['test_timeout']:g} s (per-test time limit) "
                 "and was stopped; the other tests ran", location=Location(t.get("file"), t.get("line")),
                 error=t.get("reason"), fix="bound every wait (a deadline or a maximum number of attempts)"))
         elif kind == "unit" and t.get("outcome") in ("failed", "error"):
@@ -185,7 +185,7 @@ def results(kind: str, ln: Launch, scratch: Scratch, limits: dict[str, Any]) -> 
             what = {"collect": "cannot be collected", "setup": "errors in setup", "teardown": "errors in teardown"}.get(
                 t.get("when", "call"), "fails")
             findings.append(UnitTestFails.finding(
-                None, f"{t['nodeid']} {what}: {reason[:500]}", location=Location(t.get("file"), t.get("line")),
+                f"{t['nodeid']} {what}: {reason[:500]}", location=Location(t.get("file"), t.get("line")),
                 error=reason[:500] or None, fix=_fix_for(reason),
                 crash=f"{t.get('crash_file')}:{t.get('crash_line')}" if t.get("crash_file") else None))
     for t in tests.values():
@@ -334,7 +334,7 @@ def coverage_findings(cov: dict[str, Any], summ: dict[str, Any], threshold: floa
     worst = files[0] if files else None
     loc = Location(worst[1], worst[2][0] if worst[2] else None) if worst else Location()
     return [CoverageBelowThreshold.finding(
-        None, f"coverage {totals.get('percent_covered_display', f'{pct:.0f}')}% is below the required "
+        f"coverage {totals.get('percent_covered_display', f'{pct:.0f}')}% is below the required "
         f"{threshold:g}% (lines {t['lines']['covered']}/{t['lines']['total']} = {t['lines']['pct']}%, branches "
         f"{t['branches']['covered']}/{t['branches']['total']} = {t['branches']['pct']}%, functions "
         f"{t['functions']['covered']}/{t['functions']['total']} = {t['functions']['pct']}%). Not covered: {listing}",
@@ -360,7 +360,7 @@ def summary_missing(project: Path) -> Finding | None:
             except OSError:
                 continue
     return CoverageSummaryMissing.finding(
-        None, f"the project has no {SUMMARY_PATH} and nothing in it writes one (jest coverageReporters "
+        f"the project has no {SUMMARY_PATH} and nothing in it writes one (jest coverageReporters "
         "'json-summary', or a script converting `coverage json`); the pipeline's coverage gate cannot read the "
         "figures", location=Location(), fix="produce coverage/coverage-summary.json from the coverage run "
         "(iacqa wrote one from its own run)")

@@ -17,6 +17,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import MissingFile, ProgramError, PythonSyntaxError
+from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
+from iacqa.catalog.sdk import SynthErrorAnnotation
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdk_py import static_check
 from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, inline_origin
@@ -24,9 +27,6 @@ from iacqa.frontends.cdk_py.synth import EntryPoint, SynthResult, find_entry, sy
 from iacqa.frontends.constructs import find_site
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.model import Finding, Location, ResourceGraph, Severity
-from iacqa.rules.program import MissingFile, ProgramError, PythonSyntaxError
-from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
-from iacqa.rules.sdk.cdk import SynthErrorAnnotation
 
 INSTALL_HINT = "aws-cdk-lib is not installed: pip install 'iacqa[cdk]'"
 
@@ -81,7 +81,7 @@ class CdkFrontend:
         if result.status == "no-entry" and result.entry is not None and result.entry.source == "cdk.json":
             # `cdk synth` runs the cdk.json command as is: python cannot open the script, nothing is synthesized.
             findings.append(ProgramError.finding(
-                None, f"cdk.json runs `{result.entry.target}`, which the project does not contain: `cdk synth` fails "
+                f"cdk.json runs `{result.entry.target}`, which the project does not contain: `cdk synth` fails "
                 "before any construct is created", location=Location("cdk.json", 1 + _app_line(root)),
                 error=f"python3: can't open file '{result.entry.target}': [Errno 2] No such file or directory",
                 fix=f"add {result.entry.target} (App(), the stack, app.synth()) or point cdk.json \"app\" at the "
@@ -215,7 +215,7 @@ def synth_findings(result: SynthResult, locator: Locator, entry: str, entry_loc:
             site = find_site(locator.sites, e.get("path", ""))
             where = site.location if site else entry_loc
             out.append(SynthErrorAnnotation.finding(
-                None, f"CDK reports an error on {e.get('path')}: {e.get('message')}", location=where,
+                f"CDK reports an error on {e.get('path')}: {e.get('message')}", location=where,
                 error=f"[Error at /{e.get('path')}] {e.get('message')}",
                 fix="change the construct's props so that CDK's validation passes"))
     if result.status == "timeout":
@@ -260,7 +260,7 @@ def exception_finding(e: dict[str, Any], loc: Location, entry: str) -> Finding:
     where = f" at {loc}" if loc.file else f" while running {entry}"
     stack = " <- ".join(f"{f}:{ln}" for f, ln, _ in reversed(e.get("frames") or []))
     return ProgramError.finding(
-        None, f"the CDK app raises {etype}{where}: {first[:400]}" + (f" (stack: {stack})" if stack else ""),
+        f"the CDK app raises {etype}{where}: {first[:400]}" + (f" (stack: {stack})" if stack else ""),
         location=loc, error=f"{etype}: {first[:600]}", fix=fix)
 
 

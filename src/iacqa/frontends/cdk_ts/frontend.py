@@ -163,12 +163,8 @@ class CdkTsFrontend:
 
 
 def _annotation_findings(ann: list[dict], site_list: list, entry: str) -> list[Finding]:
+    from iacqa.catalog.sdk import SynthErrorAnnotation
     from iacqa.frontends.constructs import find_site
-
-    try:
-        from iacqa.catalog.sdk import SynthErrorAnnotation
-    except ImportError:  # pragma: no cover - older layout
-        from iacqa.rules.sdk.cdk import SynthErrorAnnotation  # type: ignore[no-redef]
     out = []
     for a in ann:
         if a.get("level") != "error":
@@ -182,10 +178,7 @@ def _annotation_findings(ann: list[dict], site_list: list, entry: str) -> list[F
 
 
 def _finding(entry: Any, message: str, loc: Location, error: str, fix: str) -> Finding:
-    try:
-        return entry.finding(message, location=loc, error=error, fix=fix)
-    except TypeError:  # pre-catalog rule signature: finding(ctx, message, ...)
-        return entry.finding(None, message, location=loc, error=error, fix=fix)
+    return entry.finding(message, location=loc, error=error, fix=fix)
 
 
 def camel(name: str) -> str:

@@ -20,12 +20,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import MissingFile, ProgramError, PythonSyntaxError
+from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdktf_py.patches import apply_continuations
 from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
 from iacqa.model import Finding, Location, ResourceGraph, Severity
-from iacqa.rules.program import MissingFile, ProgramError, PythonSyntaxError
-from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 
 
 def _unused_import_fix(root: Path, findings: list[Finding]) -> dict[str, str] | None:
@@ -160,17 +160,17 @@ class CdktfFrontend:
                 if e.get("syntax"):
                     syn = e["syntax"]
                     out.append(PythonSyntaxError.finding(
-                        None, f"{syn.get('file')}:{syn.get('line')} does not compile: {syn.get('msg')}",
+                        f"{syn.get('file')}:{syn.get('line')} does not compile: {syn.get('msg')}",
                         location=Location(syn.get("file"), syn.get("line")), error=f"SyntaxError: {syn.get('msg')}",
                         fix="fix the syntax error").with_(stage="frontend"))
                 elif e.get("type") == "FileNotFoundError":
                     out.append(MissingFile.finding(
-                        None, f"the program reads a file the project does not contain: {e.get('message')}",
+                        f"the program reads a file the project does not contain: {e.get('message')}",
                         location=loc, error=f"FileNotFoundError: {e.get('message')}",
                         fix="ship the file, or build the path from the module's own directory").with_(stage="frontend"))
                 else:
                     out.append(ProgramError.finding(
-                        None, f"`cdktf synth` fails: the program raises {e.get('type')} at {loc}: "
+                        f"`cdktf synth` fails: the program raises {e.get('type')} at {loc}: "
                         f"{str(e.get('message'))[:600]}", location=loc,
                         error=f"{e.get('type')}: {str(e.get('message'))[:600]}",
                         fix="fix the exception; synth stops at the first one").with_(stage="frontend"))
@@ -195,7 +195,7 @@ class CdktfFrontend:
             try:
                 config = json.loads(path.read_text())
             except (OSError, ValueError) as exc:
-                findings.append(ProgramError.finding(None, f"cdktf wrote an unreadable {path.name}: {exc}",
+                findings.append(ProgramError.finding(f"cdktf wrote an unreadable {path.name}: {exc}",
                                                      location=Location(None, None), error=str(exc)))
                 continue
             if run_root is not None and run_root != root:  # absolute paths the app built inside the synth copy
@@ -235,7 +235,7 @@ def _jsii_finding(message: str, etype: str, loc: Location) -> Finding:
     head = lines[0] if lines else message
     where = " > ".join(dict.fromkeys(path))
     return ProgramError.finding(
-        None, f"`cdktf synth` fails at {loc}: jsii cannot read the configuration"
+        f"`cdktf synth` fails at {loc}: jsii cannot read the configuration"
         + (f" at {where}" if where else "") + f": {leaf}", location=loc,
         error=f"{etype}: {head} ... {where + ': ' if where else ''}{leaf}"[:900],
         fix="give each nested block the shape the binding declares: a list of struct objects for repeatable blocks, "

@@ -62,13 +62,10 @@ class CdktfTsFrontend:
         return FrontendResult(graph, findings, "failed" if failed else "ok", detail)
 
     def _graph(self, paths: list[Path], ws: Workspace, records: list[dict]) -> tuple[ResourceGraph, list[Finding]]:
+        from iacqa.catalog.program import ProgramError
         from iacqa.frontends.cdktf_py.frontend import _locator, _map_assets
         from iacqa.frontends.terraform.graph import graph_from_config
 
-        try:
-            from iacqa.catalog.program import ProgramError
-        except ImportError:  # pragma: no cover - older layout
-            from iacqa.rules.program import ProgramError  # type: ignore[no-redef]
         site_list = sites.to_sites(records, 1)
         merged = ResourceGraph(platform="cdktf")
         findings: list[Finding] = []

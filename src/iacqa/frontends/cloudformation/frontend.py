@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cloudformation.graph import graph_from_template
 from iacqa.frontends.cloudformation.template import is_template, load_template
 from iacqa.model import Location, ResourceGraph
-from iacqa.rules.program import ConfigSyntaxError
 
 PREFERRED = ("lib/TapStack.yml", "lib/TapStack.yaml", "lib/TapStack.json", "template.yaml", "template.yml",
              "template.json")
@@ -52,7 +52,7 @@ class CloudFormationFrontend:
             if loaded.template is None:
                 broken += 1
                 findings.extend(ConfigSyntaxError.finding(
-                    None, f"{rel} does not parse: {msg}", location=Location(rel, line), error=f"{msg}",
+                    f"{rel} does not parse: {msg}", location=Location(rel, line), error=f"{msg}",
                     fix="fix the YAML/JSON syntax; CloudFormation reads nothing from a template that does not parse",
                 ) for line, msg in loaded.errors[:3])
                 continue

@@ -121,11 +121,11 @@ class Resolver:
             # judges a value the user never wrote.
             value = [] if str(spec.get("Type", "")).startswith(("List", "CommaDelimitedList")) else \
                 f"<unresolved:param:{name}>"
-            from iacqa.rules.program import ConfigRequired
+            from iacqa.catalog.program import ConfigRequired
 
             loc = (self.locate(("Parameters", name)) if self.locate else None) or Location(self.file, None)
             self.findings.append(ConfigRequired.finding(
-                None, f"parameter `{name}` has no Default; the pipeline deploys without parameter values other "
+                f"parameter `{name}` has no Default; the pipeline deploys without parameter values other "
                 "than the environment suffix", location=loc, symbol=name,
                 error=f"ValidationError: Parameters: [{name}] must have values",
                 fix=f"give {name} a Default (or derive the value in the template)").with_(stage="frontend"))
@@ -393,10 +393,10 @@ class Resolver:
         self._reported.add(key)
         loc = (self.locate(path) if self.locate else None) or Location(self.file, None)
         rid = path[1] if len(path) > 1 and path[0] == "Resources" else None
-        from iacqa.rules.cfn.templates import CfnReference
+        from iacqa.catalog.cfn import CfnReference
 
         self.findings.append(CfnReference.finding(
-            None, message, location=loc, error=error,
+            message, location=loc, error=error,
             fix=fix or "reference a parameter, resource or mapping entry the template declares",
         ).with_(resource=rid, attribute=".".join(path[3:]) or None, stage="frontend"))
 

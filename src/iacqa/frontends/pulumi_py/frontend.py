@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import ConfigRequired, ProgramError
+from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
+from iacqa.catalog.sdk import MissingSymbol, OutputInJson
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.identity import graph_outputs
 from iacqa.frontends.pulumi_py import harness
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.knowledge.naming import snake
-from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
-from iacqa.rules.program import ConfigRequired, ProgramError
-from iacqa.rules.registry import get_rule
-from iacqa.rules.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
+from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
 from iacqa.sandbox import Limits, run_python
 
 # Keys whose values are user data (env var names, tag keys): never re-cased.
@@ -250,18 +250,12 @@ def sdk_missing(e: dict[str, Any], loc: Location) -> Finding:
     """A name the SDK does not have, seen while running the program (same id as the static check)."""
     symbol = e.get("symbol", "?")
     mod, _, name = symbol.rpartition(".")
-    rule = get_rule("SDK001")
     if e.get("use") == "module":
         error = f"ModuleNotFoundError: No module named '{symbol}'"
     else:
         error = f"AttributeError: module '{mod}' has no attribute '{name}'"
     msg = f"`{symbol}` does not exist in the installed SDK; the program fails here at synth"
-    if rule is None:  # the static-check rules are not installed: still report
-        return Finding(rule="SDK001", category=Category.SDK_API, severity=Severity.CRITICAL,
-                       title="SDK name does not exist", message=msg, file=loc.file, line=loc.line, symbol=symbol,
-                       error=error, stage="frontend")
-    return rule.finding(None, msg, location=loc, symbol=symbol, error=error,
-                        fix=_fix_for(symbol)).with_(stage="frontend")
+    return MissingSymbol.finding(msg, location=loc, symbol=symbol, error=error, fix=_fix_for(symbol))
 
 
 def _fix_for(symbol: str) -> str | None:
@@ -274,12 +268,7 @@ def _fix_for(symbol: str) -> str | None:
 
 
 def output_in_json(e: dict[str, Any], loc: Location) -> Finding:
-    rule = get_rule("SDK003")
     msg = "json.dumps() is given a Pulumi Output (a value known only at deploy time)"
     error = "TypeError: Object of type Output is not JSON serializable"
     fix = "build the JSON inside .apply(): pulumi.Output.all(a.arn, b.arn).apply(lambda v: json.dumps({...}))"
-    if rule is None:
-        return Finding(rule="SDK003", category=Category.SDK_API, severity=Severity.CRITICAL,
-                       title="json.dumps over an Output", message=msg, file=loc.file, line=loc.line, error=error,
-                       fix=fix, stage="frontend")
-    return rule.finding(None, msg, location=loc, error=error, fix=fix).with_(stage="frontend")
+    return OutputInJson.finding(msg, location=loc, error=error, fix=fix)

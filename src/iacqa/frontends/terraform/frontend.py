@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.terraform.config import to_config
 from iacqa.frontends.terraform.graph import graph_from_module
 from iacqa.frontends.terraform.hcl_files import load_module_dir, tfvars
 from iacqa.frontends.terraform.model import locator
 from iacqa.model import Finding, Location, ResourceGraph
-from iacqa.rules.program import ConfigSyntaxError
 
 SKIP = {".terraform", "node_modules", ".git", "cdktf.out", "cdk.out"}
 
@@ -69,7 +69,7 @@ LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1}
 
 def structure_findings(module: Any) -> list[Finding]:
     """What terraform rejects while loading a module: duplicate addresses, blocks without their labels."""
-    from iacqa.rules.sdk.terraform import InvalidConfigurationStructure as Rule
+    from iacqa.catalog.terraform import InvalidConfigurationStructure as Rule
 
     out: list[Finding] = []
     seen: dict[tuple[str, ...], Any] = {}
@@ -82,7 +82,7 @@ def structure_findings(module: Any) -> list[Finding]:
             what = "type, name" if want == 2 else "name"
             error = (f"Error: Missing name for {b.type}: All {b.type} blocks must have {want} labels ({what})."
                      if len(b.labels) < want else f"Error: Extraneous label for {b.type}")
-            out.append(Rule.finding(None, f"`{b.type}` block with {len(b.labels)} label(s) "
+            out.append(Rule.finding(f"`{b.type}` block with {len(b.labels)} label(s) "
                                     f"({', '.join(b.labels) or 'none'}); terraform needs {want} ({what})",
                                     location=Location(b.file, b.line), error=error,
                                     fix=f"write `{b.type} \"<type>\" \"<name>\" {{ ... }}`" if want == 2
@@ -99,7 +99,7 @@ def structure_findings(module: Any) -> list[Finding]:
         if len(dups[pair]) > 3:
             continue  # one file repeating another: the first three say it, the summary below counts the rest
         out.append(Rule.finding(
-            None, f"{addr} is declared twice in {module.dir}/ (also at {first.file}:{first.line})",
+            f"{addr} is declared twice in {module.dir}/ (also at {first.file}:{first.line})",
             location=Location(b.file, b.line), error=f'Error: Duplicate {b.type} "{b.labels[0]}" configuration: '
             f"A {b.labels[0]} {b.type} named \"{b.labels[-1]}\" was already declared at {first.file}:{first.line}. "
             f"{b.type.capitalize()} names must be unique per type in each module.",
@@ -108,7 +108,7 @@ def structure_findings(module: Any) -> list[Finding]:
     for (a, b_file), addrs in dups.items():
         if len(addrs) > 3:
             out.append(Rule.finding(
-                None, f"{b_file} declares {len(addrs)} blocks that {a} already declares (e.g. {', '.join(addrs[:3])}): "
+                f"{b_file} declares {len(addrs)} blocks that {a} already declares (e.g. {', '.join(addrs[:3])}): "
                 "two versions of the same configuration in one module", location=Location(b_file, 1),
                 error=f"Error: Duplicate resource configuration ({len(addrs)} duplicates)",
                 fix=f"keep one of {a} and {b_file}").with_(stage="frontend"))
@@ -125,7 +125,7 @@ class TerraformFrontend:
             return FrontendResult(ResourceGraph(platform="tf"), status="error", detail="no .tf files in the project")
         module = load_module_dir(root, rd)
         findings: list[Finding] = [
-            ConfigSyntaxError.finding(None, f"{file} does not parse: {msg}", location=Location(file, line),
+            ConfigSyntaxError.finding(f"{file} does not parse: {msg}", location=Location(file, line),
                                       error=f"Error: {msg}", fix="fix the syntax; terraform reads no file of the "
                                       "module until every file parses")
             for file, line, msg in module.errors]
@@ -145,7 +145,7 @@ class TerraformFrontend:
             for child in modules:  # local modules the root calls: terraform validates them with the root
                 findings.extend(schema_check.check(to_config(child), locator(child), major))
                 findings.extend(
-                    ConfigSyntaxError.finding(None, f"{file} does not parse: {msg}", location=Location(file, line),
+                    ConfigSyntaxError.finding(f"{file} does not parse: {msg}", location=Location(file, line),
                                               error=f"Error: {msg}", fix="fix the syntax of the module file")
                     for file, line, msg in child.errors)
         findings.extend(evaluation)

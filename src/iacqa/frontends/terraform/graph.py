@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import ConfigRequired, MissingFile, ProgramError
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
@@ -25,7 +26,7 @@ from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Mo
 from iacqa.frontends.value_paths import value_paths
 from iacqa.knowledge.naming import camel as _camel
 from iacqa.knowledge.naming import snake
-from iacqa.model import Category, CodeArtifact, Finding, Location, Resource, ResourceGraph, Severity
+from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
 
 Locator = Callable[[tuple[str, ...]], Location | None]
 _OPAQUE = frozenset({"tags", "variables"})  # user data maps: their keys are listed, not walked
@@ -235,10 +236,8 @@ class ModuleScope(Scope):
             value = TAP_DEFAULTS.get(name.lower(), Unknown(f"var.{name}"))
             self.vars[name] = value
             if isinstance(value, Unknown) and not self.prefix:
-                from iacqa.rules.program import ConfigRequired
-
                 self.build.findings.append(ConfigRequired.finding(
-                    None, f"variable `{name}` has no default and no tfvars value; the pipeline runs terraform "
+                    f"variable `{name}` has no default and no tfvars value; the pipeline runs terraform "
                     "without input", location=Location(b.file, b.line), symbol=f"var.{name}",
                     error=f'Error: No value for required variable: The root module input variable "{name}" is not '
                     "set, and has no default value.",
@@ -589,20 +588,16 @@ class ModuleScope(Scope):
 
     def _eval_error(self, exc: EvalError, loc: Location, addr: str, attr: str | None = None) -> None:
         if "no file exists" in str(exc):
-            from iacqa.rules.program import MissingFile
-
             self.build.findings.append(MissingFile.finding(
-                None, f"{addr}{'.' + attr if attr else ''} reads a file the project does not contain",
+                f"{addr}{'.' + attr if attr else ''} reads a file the project does not contain",
                 location=loc, error=f"Error: {exc}", fix="ship the file with the configuration (paths are relative "
                 "to the directory terraform runs in; use path.module for files beside the .tf files)",
             ).with_(resource=addr, attribute=attr, stage="frontend"))
             return
-        self.build.findings.append(Finding(
-            rule="SDK004", category=Category.SDK_API, severity=Severity.CRITICAL,
-            title="program fails under the IaC engine",
-            message=f"{addr}{'.' + attr if attr else ''}: terraform cannot evaluate this expression",
-            file=loc.file, line=loc.line, resource=addr, attribute=attr, error=f"Error: {exc}",
-            fix="fix the expression so terraform plan can evaluate it", stage="frontend"))
+        self.build.findings.append(ProgramError.finding(
+            f"{addr}{'.' + attr if attr else ''}: terraform cannot evaluate this expression",
+            location=loc, error=f"Error: {exc}",
+            fix="fix the expression so terraform plan can evaluate it").with_(resource=addr, attribute=attr))
 
 
 # Resource id prefixes AWS uses, for types without a Pulumi twin in the table (ids must look real: rules and

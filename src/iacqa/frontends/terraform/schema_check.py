@@ -19,9 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from iacqa.knowledge.tf_schema import Block, TfSchema, load, suggest, terraform_suggestion
-from iacqa.model import Finding, Location, Severity
-from iacqa.rules.sdk.terraform import (
+from iacqa.catalog.terraform import (
     MissingRequiredArgument,
     ProviderVersionMismatch,
     TooManyBlocks,
@@ -31,6 +29,8 @@ from iacqa.rules.sdk.terraform import (
     UnsupportedAttribute,
     UnsupportedBlock,
 )
+from iacqa.knowledge.tf_schema import Block, TfSchema, load, suggest, terraform_suggestion
+from iacqa.model import Finding, Location, Severity
 
 Locator = Callable[[tuple[str, ...]], "Location | None"]
 
@@ -75,7 +75,7 @@ class _Ctx:
             resource = ".".join(path[1:3]) if path[0] == "resource" else ".".join(path[:3])
         else:
             resource = ".".join(path[:2]) if len(path) >= 2 else None
-        f = rule.finding(None, message, location=loc, error=error, fix=fix, severity=severity, **extra)
+        f = rule.finding(message, location=loc, error=error, fix=fix, severity=severity, **extra)
         self.findings.append(f.with_(resource=resource,
                                      resource_type=path[1] if len(path) >= 2 and path[0] in ("resource", "data")
                                      else None, attribute=attribute))

@@ -64,7 +64,7 @@ class HardcodedAccount(Rule):
                         res = resource_at(ctx, file, line)
                         where = f" in {res.id}" if res is not None else ""
                         yield self.finding(
-                            ctx, f"account id {account} is written into the code{where}: `{_clip(lit.text)}`",
+                            f"account id {account} is written into the code{where}: `{_clip(lit.text)}`",
                             resource=res, location=Location(file, line),
                             fix="use the deploying account: aws.get_caller_identity().account_id, or the "
                             "resource's .arn output", account=account)
@@ -107,7 +107,7 @@ class HardcodedRegion(Rule):
                         seen.add((file, line))
                         res = resource_at(ctx, file, line)
                         yield self.finding(
-                            ctx, f"region {m.group(1)} is written into `{_clip(lit.text)}` while the stack takes "
+                            f"region {m.group(1)} is written into `{_clip(lit.text)}` while the stack takes "
                             f"its region from {setting}", resource=res, location=Location(file, line),
                             fix="use aws.get_region().name (or the resource's .arn output)", region=m.group(1))
 

@@ -110,7 +110,7 @@ class NameWithoutSuffix(Rule):
             shown = " or ".join(f"`{s}`" for s in sorted(wanted))
             native = r.native_name(prop)
             yield self.finding(
-                ctx, f"{r.id}: {native}={name!r} does not contain the environment suffix {shown}; a second "
+                f"{r.id}: {native}={name!r} does not contain the environment suffix {shown}; a second "
                 "deployment of the stack collides with this name", resource=r, attribute=prop,
                 error=CONFLICT.get(r.service, "the resource already exists").format(name=name),
                 fix=f"{native}=f\"{name}-{{environment_suffix}}\" (or leave the name out and let the IaC engine generate "

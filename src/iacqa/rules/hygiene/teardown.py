@@ -63,34 +63,34 @@ class TeardownBlocked(Rule):
             prop = _PROTECTION.get(r.type)
             if prop and _true(r.get(prop)):
                 yield self.finding(
-                    ctx, f"{r.id}: {r.native_name(prop)}=True; stack teardown (`pulumi destroy`, `terraform "
+                    f"{r.id}: {r.native_name(prop)}=True; stack teardown (`pulumi destroy`, `terraform "
                     "destroy`, stack deletion) fails on this resource",
                     resource=r, attribute=prop, error=_PROTECTION_ERROR[r.type],
                     fix=f"remove {r.native_name(prop)} (or set it from config, false for test stacks)")
             n = r.native_properties
             if r.type == "AWS::ElasticLoadBalancingV2::LoadBalancer" and _true(n.get("enable_deletion_protection")):
                 yield self.finding(
-                    ctx, f"{r.id}: enable_deletion_protection=True; stack teardown (`pulumi destroy`, "
+                    f"{r.id}: enable_deletion_protection=True; stack teardown (`pulumi destroy`, "
                     "`terraform destroy`, stack deletion) fails on this load balancer",
                     resource=r, location=self._at(r, "enable_deletion_protection"),
                     error="OperationNotPermitted: Load balancer ... cannot be deleted because deletion protection "
                     "is enabled", fix="remove enable_deletion_protection (or make it false for test stacks)")
             if r.type == "AWS::Logs::LogGroup" and _true(n.get("skip_destroy")):
                 yield self.finding(
-                    ctx, f"{r.id}: skip_destroy=True keeps the log group after the stack is destroyed; the next deployment "
+                    f"{r.id}: skip_destroy=True keeps the log group after the stack is destroyed; the next deployment "
                     "creates it again and fails on the name", resource=r, location=self._at(r, "skip_destroy"),
                     severity=Severity.MEDIUM, error="ResourceAlreadyExistsException: The specified log group "
                     "already exists", fix="remove skip_destroy")
             if r.native_type in _SNAPSHOT_TYPES and not _true(n.get("skip_final_snapshot")) \
                     and not n.get("final_snapshot_identifier"):
                 yield self.finding(
-                    ctx, f"{r.id}: no skip_final_snapshot=True and no final_snapshot_identifier; RDS refuses to delete "
+                    f"{r.id}: no skip_final_snapshot=True and no final_snapshot_identifier; RDS refuses to delete "
                     "it", resource=r, location=self._at(r, "skip_final_snapshot"), severity=Severity.MEDIUM,
                     error="InvalidParameterCombination: FinalDBSnapshotIdentifier is required unless "
                     "SkipFinalSnapshot is specified", fix="skip_final_snapshot=True")
             if r.id in versioned and not _true(n.get("force_destroy")):
                 yield self.finding(
-                    ctx, f"{r.id}: versioned bucket that nothing empties on teardown; once it holds objects (or "
+                    f"{r.id}: versioned bucket that nothing empties on teardown; once it holds objects (or "
                     "old versions) stack teardown cannot delete it", resource=r,
                     location=self._at(r, "force_destroy"), severity=Severity.LOW,
                     error="BucketNotEmpty: The bucket you tried to delete is not empty. You must delete all versions "
@@ -101,13 +101,13 @@ class TeardownBlocked(Rule):
         opts = r.native_properties.get("__opts") or {}
         if opts.get("protect"):
             yield self.finding(
-                ctx, f"{r.id}: ResourceOptions(protect=True); `pulumi destroy` refuses to delete it",
+                f"{r.id}: ResourceOptions(protect=True); `pulumi destroy` refuses to delete it",
                 resource=r, location=self._at(r, "opts.protect", "opts"),
                 error=f"error: resource {r.id} cannot be deleted because it is protected",
                 fix="remove protect=True from the resource options")
         if opts.get("retain_on_delete"):
             yield self.finding(
-                ctx, f"{r.id}: ResourceOptions(retain_on_delete=True) leaves it in the account after `pulumi "
+                f"{r.id}: ResourceOptions(retain_on_delete=True) leaves it in the account after `pulumi "
                 "destroy`; the next deployment collides with it", resource=r,
                 location=self._at(r, "opts.retain_on_delete", "opts"), severity=Severity.MEDIUM,
                 fix="remove retain_on_delete=True from the resource options")

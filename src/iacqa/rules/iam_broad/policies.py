@@ -105,7 +105,7 @@ class WildcardAction(Rule):
                 severity = self.severity if doc.kind == "identity" or is_public(stmt.get("Principal")) \
                     else Severity.MEDIUM
                 yield self.finding(
-                    ctx, f"{doc.label} allows {what}: {quote(stmt)}", resource=doc.resource,
+                    f"{doc.label} allows {what}: {quote(stmt)}", resource=doc.resource,
                     attribute=doc.attribute, location=loc.find(doc, pats), severity=severity,
                     fix="list the actions the code calls (e.g. dynamodb:GetItem, dynamodb:PutItem) instead of "
                     f"`{first}`", actions=wild, policy=doc.label)
@@ -145,7 +145,7 @@ class WildcardResource(Rule):
                 if not scoped:
                     continue
                 yield self.finding(
-                    ctx, f"{doc.label} allows {', '.join(scoped)} on every resource (`\"Resource\": \"*\"`): "
+                    f"{doc.label} allows {', '.join(scoped)} on every resource (`\"Resource\": \"*\"`): "
                     f"{quote(stmt)}", resource=doc.resource, attribute=doc.attribute,
                     location=loc.find(doc, [_key_rx("Resource", "*"), _alone_rx("*")]),
                     fix="set Resource to the ARNs of the resources the code uses (table.arn, queue.arn, "
@@ -194,7 +194,7 @@ class WildcardAccount(Rule):
                     field = "account" if account else "region"
                     rx = _ACCOUNT_RX if account else _REGION_RX
                     yield self.finding(
-                        ctx, f"{doc.label} names `{value}` with `*` in the {field} field: {quote(stmt)}",
+                        f"{doc.label} names `{value}` with `*` in the {field} field: {quote(stmt)}",
                         resource=doc.resource, attribute=doc.attribute,
                         location=loc.find(doc, [_quoted_rx(value), rx]),
                         severity=self.severity if account else Severity.MEDIUM,

@@ -58,7 +58,7 @@ class DeadLetterQueuePermission(Rule):
                 continue
             role = perms.role
             yield self.finding(
-                ctx, f"role {role.id} of function {fn.id} does not allow {action} on its dead-letter queue "
+                f"role {role.id} of function {fn.id} does not allow {action} on its dead-letter queue "
                 f"{t.named}: `{t.value}`", resource=fn, attribute="DeadLetterConfig.TargetArn",
                 error=("InvalidParameterValueException: The provided execution role does not have permissions to "
                        f"call {api_name(action)} on {SERVICE_WORD[t.kind or '']}"),
@@ -119,7 +119,7 @@ class DestinationPermission(Rule):
         which = "on-success" if ".OnSuccess." in path else "on-failure"
         res = _checked_arn(t) if t.kind != "s3" else t.value + "/*"
         return self.finding(
-            ctx, f"role {perms.role.id} of function {fn.id} does not allow {action} on the {which} destination "
+            f"role {perms.role.id} of function {fn.id} does not allow {action} on the {which} destination "
             f"{t.named} of {r.id}: `{t.value}`", resource=r, attribute=path,
             error=("InvalidParameterValueException: The function's execution role does not have permissions to call "
                    f"{api_name(action)} on {t.value}"),

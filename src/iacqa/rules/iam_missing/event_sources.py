@@ -76,5 +76,5 @@ class EventSourcePollPermissions(Rule):
                    + (", or attach service-role/AWSLambdaSQSQueueExecutionRole" if src.kind == "sqs" else
                       ", or attach service-role/AWSLambdaDynamoDBExecutionRole" if src.kind == "dynamodb" else
                       ", or attach service-role/AWSLambdaKinesisExecutionRole"))
-            yield self.finding(ctx, msg, resource=esm, attribute="EventSourceArn", error=error, fix=fix,
+            yield self.finding(msg, resource=esm, attribute="EventSourceArn", error=error, fix=fix,
                                role=role.id, actions=missing, target=arn)

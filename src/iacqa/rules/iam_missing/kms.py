@@ -78,7 +78,7 @@ class KmsKeyNotUsable(Rule):
             why = "its key policy" if written else "the default key policy (no policy is set on the key)"
             lg_arn = arn_of(lg) or f"arn:aws:logs:{region}:123456789012:log-group:{lg.get('LogGroupName', lg.id)}"
             yield self.finding(
-                ctx, f"log group {lg.id} is encrypted with key {key.id}, but {why} does not allow {', '.join(missing)} "
+                f"log group {lg.id} is encrypted with key {key.id}, but {why} does not allow {', '.join(missing)} "
                 f"to the CloudWatch Logs service principal {who}", resource=lg, attribute="KmsKeyId",
                 error=("AccessDeniedException: The specified KMS key does not exist or is not allowed to be used "
                        f"with Arn '{lg_arn.rstrip(':*')}'"),
@@ -135,7 +135,7 @@ class KmsKeyNotUsable(Rule):
         key_arn = arn_of(key) or key.id
         role_arn = arn_of(role) or role.id
         return self.finding(
-            ctx, f"role {role.id} needs {', '.join(missing)} on key {key.id} {purpose} ({r.id}), but neither its "
+            f"role {role.id} needs {', '.join(missing)} on key {key.id} {purpose} ({r.id}), but neither its "
             "policies (with a key policy that delegates to the account) nor the key policy allow it",
             resource=r, attribute=path,
             error=(f"KMS.AccessDeniedException: User: {role_arn} is not authorized to perform: {missing[0]} on "

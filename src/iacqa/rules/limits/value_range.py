@@ -184,7 +184,7 @@ class ValueOutOfRange(Rule):
                 side = (f"less than or equal to {hi_s}" if hi is not None and n > hi
                         else f"greater than or equal to {lo_s}")
                 return self.finding(
-                    ctx, f"{attr}={_fmt(n)} is outside the allowed range {lo_s}..{hi_s} for {where}{note}",
+                    f"{attr}={_fmt(n)} is outside the allowed range {lo_s}..{hi_s} for {where}{note}",
                     resource=r, attribute=cfn_path,
                     error=_RANGE_ERROR.format(attr=attr, lo=lo_s, hi=hi_s, value=_fmt(n)),
                     fix=f"set {attr}={_fmt(closest)} (the closest allowed value)",
@@ -214,7 +214,7 @@ class ValueOutOfRange(Rule):
             allowed = ", ".join(_fmt(e) for e in numbers)
             fix_v = " or ".join(f"{attr}={_fmt(e)}" for e in closest)
             return self.finding(
-                ctx, f"{attr}={_fmt(n)} is not one of the values {where} accepts ({allowed})",
+                f"{attr}={_fmt(n)} is not one of the values {where} accepts ({allowed})",
                 resource=r, attribute=cfn_path,
                 error=_ONE_OF_ERROR.format(attr=attr, allowed=allowed, value=_fmt(n)),
                 fix=f"set {fix_v} (the closest allowed value)",
@@ -232,7 +232,7 @@ class ValueOutOfRange(Rule):
         allowed = ", ".join(shown) + (" ..." if len(strings) > 25 else "")
         near = difflib.get_close_matches(value, strings, n=1, cutoff=0.0)
         return self.finding(
-            ctx, f"{attr}={value!r} is not one of the values {where} accepts{note}", resource=r, attribute=cfn_path,
+            f"{attr}={value!r} is not one of the values {where} accepts{note}", resource=r, attribute=cfn_path,
             error=_ONE_OF_ERROR.format(attr=attr, allowed=allowed, value=value),
             fix=f"set {attr}={near[0]!r} (the closest allowed value)" if near else f"use one of: {allowed}",
             aws_error=f"ValidationException: 1 validation error detected: Value '{value}' at '{_camel(cfn_path)}' "
@@ -243,7 +243,7 @@ class ValueOutOfRange(Rule):
                 c: Constraint, extra: dict[str, Any]) -> Finding | None:
         if c.max_length is not None and len(value) > c.max_length:
             return self.finding(
-                ctx, f"{attr} is {len(value)} characters long; {where} allows at most {c.max_length}"
+                f"{attr} is {len(value)} characters long; {where} allows at most {c.max_length}"
                 f"{f' ({c.note})' if c.note else ''}",
                 resource=r, attribute=cfn_path,
                 error=f"expected length of {attr} to be in the range ({c.min_length or 0} - {c.max_length}), "
@@ -254,14 +254,14 @@ class ValueOutOfRange(Rule):
                 f"{c.max_length}", **extra)
         if c.min_length is not None and 0 < len(value) < c.min_length:
             return self.finding(
-                ctx, f"{attr} is {len(value)} characters long; {where} needs at least {c.min_length}",
+                f"{attr} is {len(value)} characters long; {where} needs at least {c.min_length}",
                 resource=r, attribute=cfn_path,
                 error=f"expected length of {attr} to be in the range ({c.min_length} - {c.max_length or 'inf'}), "
                 f"got {value}", fix=f"make {attr} at least {c.min_length} characters long", **extra)
         rx = _regex(c.pattern) if c.pattern and len(value) <= 4096 else None
         if rx is not None and rx.search(value) is None:
             return self.finding(
-                ctx, f"{attr}={value!r} does not match the pattern {where} requires ({c.pattern})",
+                f"{attr}={value!r} does not match the pattern {where} requires ({c.pattern})",
                 resource=r, attribute=cfn_path,
                 error=f"invalid value for {attr} (must match {c.pattern}), got {value}",
                 fix=f"change {attr} so it matches {c.pattern}",
@@ -302,12 +302,12 @@ class DeprecatedRuntime(Rule):
                 succ = info.get("successor") or "a supported runtime"
                 if info.get("create-block") and info["create-block"] <= today:
                     yield self.finding(
-                        ctx, f"runtime {rt!r} can no longer be used to create functions (blocked since "
+                        f"runtime {rt!r} can no longer be used to create functions (blocked since "
                         f"{info['create-block']})", resource=r, attribute="Runtime",
                         error=f"InvalidParameterValueException: The runtime parameter of {rt} is no longer supported "
                         "for creating or updating AWS Lambda functions.", fix=f"use {succ}")
                 elif info.get("deprecated") and info["deprecated"] <= today:
                     yield self.finding(
-                        ctx, f"runtime {rt!r} is deprecated since {info['deprecated']}; creation is blocked from "
+                        f"runtime {rt!r} is deprecated since {info['deprecated']}; creation is blocked from "
                         f"{info.get('create-block')}", resource=r, attribute="Runtime", severity=Severity.MEDIUM,
                         error=f"runtime {rt} deprecated on {info['deprecated']}", fix=f"use {succ}")

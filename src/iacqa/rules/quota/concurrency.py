@@ -80,5 +80,5 @@ class ReservedConcurrencyQuota(Rule):
                    f"{room}: AWS keeps {MIN_UNRESERVED} executions unreserved")
             fix = (f"lower or remove {attr} (the functions together must reserve no more than {room}), or request "
                    "a Lambda concurrency quota increase and pass --account-concurrency")
-            yield self.finding(ctx, msg, resource=fn, attribute="ReservedConcurrentExecutions", error=ERROR,
+            yield self.finding(msg, resource=fn, attribute="ReservedConcurrentExecutions", error=ERROR,
                                fix=fix, severity=severity, total=total, limit=limit, profile=profile)

@@ -43,7 +43,7 @@ class NoStackOutputs(Rule):
         line = next((i for i, ln in enumerate(lines, 1) if "Stack(" in ln and not ln.lstrip().startswith(("#", "class"))),
                     1 if lines else None)
         names = ", ".join(sorted({r.id for r in interesting})[:5])
-        yield self.finding(ctx, f"the stack declares {len(ctx.graph)} resources but exports no outputs; integration "
+        yield self.finding(f"the stack declares {len(ctx.graph)} resources but exports no outputs; integration "
                            f"tests cannot find e.g. {names}", location=Location(entry, line),
                            error="cfn-outputs/flat-outputs.json is empty after deploy",
                            fix="export what the tests need from the entry point, e.g. pulumi.export('table_name', "

@@ -1,1 +1,1 @@
-"""Runtime findings from the emulator (RTE, PKG001, PRM101+)."""
+"""packaging: Lambda code packages seen from the graph (PKG001; the emulator emits the same id, see catalog/runtime.py)."""

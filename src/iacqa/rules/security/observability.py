@@ -33,7 +33,7 @@ class LogRetentionMissing(Rule):
             days = r.get("RetentionInDays")
             if days in (None, 0, "0"):
                 yield self.finding(
-                    ctx, f"log group {r.id} has no retention_in_days: logs are kept (and billed) forever",
+                    f"log group {r.id} has no retention_in_days: logs are kept (and billed) forever",
                     resource=r, attribute="RetentionInDays" if r.has("RetentionInDays") else None,
                     fix="retention_in_days=14 (or what the task asks for)")
 
@@ -68,6 +68,6 @@ class TracingInconsistent(Rule):
             if any(f.id == t.id for t in traced):
                 continue
             yield self.finding(
-                ctx, f"function {f.id} has no active X-Ray tracing while {traced[0].id} has", resource=f,
+                f"function {f.id} has no active X-Ray tracing while {traced[0].id} has", resource=f,
                 attribute="TracingConfig.Mode" if f.has("TracingConfig.Mode") else None,
                 fix='tracing_config={"mode": "Active"}')

@@ -77,7 +77,7 @@ class PlaintextSecret(Rule):
                     if lit is None:
                         continue
                     yield self.finding(
-                        ctx, f"function {r.id}: environment variable {key} holds a literal secret ({_mask(lit)})",
+                        f"function {r.id}: environment variable {key} holds a literal secret ({_mask(lit)})",
                         resource=r, attribute=f"Environment.Variables.{key}",
                         fix=f"keep the value in Secrets Manager and pass its ARN ({key}_SECRET_ARN); read it at run "
                         "time with secretsmanager:GetSecretValue", variable=key)
@@ -89,11 +89,11 @@ class PlaintextSecret(Rule):
                 lit = _literal_secret(ctx, r, r.get("Value"))
                 if ptype == "string":
                     yield self.finding(
-                        ctx, f"SSM parameter {name} looks like a secret but has type String (stored and shown in "
+                        f"SSM parameter {name} looks like a secret but has type String (stored and shown in "
                         "plain text)", resource=r, attribute="Type", fix='type="SecureString"', parameter=name)
                 elif lit is not None:
                     yield self.finding(
-                        ctx, f"SSM parameter {name}: its secret value ({_mask(lit)}) is written in the code",
+                        f"SSM parameter {name}: its secret value ({_mask(lit)}) is written in the code",
                         resource=r, attribute="Value", severity=Severity.MEDIUM,
                         fix="create the value outside the code (console/CLI) or generate it (random.RandomPassword)",
                         parameter=name)
@@ -101,7 +101,7 @@ class PlaintextSecret(Rule):
                 lit = _literal_secret(ctx, r, r.get("MasterUserPassword"))
                 if lit is not None:
                     yield self.finding(
-                        ctx, f"{r.id}: the master password ({_mask(lit)}) is written in the code", resource=r,
+                        f"{r.id}: the master password ({_mask(lit)}) is written in the code", resource=r,
                         attribute="MasterUserPassword",
                         fix="manage_master_user_password=True (RDS keeps it in Secrets Manager), or "
                         "random.RandomPassword + a Secrets Manager secret")

@@ -49,10 +49,10 @@ class NoEncryptionAtRest(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for r in ctx.graph:
             if r.type == "AWS::SNS::Topic" and not r.get("KmsMasterKeyId"):
-                yield self.finding(ctx, f"SNS topic {r.id} has no kms_master_key_id: messages are stored unencrypted",
+                yield self.finding(f"SNS topic {r.id} has no kms_master_key_id: messages are stored unencrypted",
                                    resource=r, fix='kms_master_key_id="alias/aws/sns" (or a customer key\'s id)')
             elif r.type == "AWS::SQS::Queue" and _false(r.get("SqsManagedSseEnabled")) and not r.get("KmsMasterKeyId"):
-                yield self.finding(ctx, f"SQS queue {r.id} turns SSE-SQS off and sets no KMS key: messages are stored "
+                yield self.finding(f"SQS queue {r.id} turns SSE-SQS off and sets no KMS key: messages are stored "
                                    "unencrypted", resource=r, attribute="SqsManagedSseEnabled",
                                    fix="remove sqs_managed_sse_enabled=False (SSE-SQS is the default) or set "
                                    "kms_master_key_id")
@@ -60,12 +60,12 @@ class NoEncryptionAtRest(Rule):
                     and not r.get("DBClusterIdentifier" if r.type == "AWS::RDS::DBInstance" else "__none__") \
                     and str(r.get("EngineMode", "")).lower() != "serverless":
                 attr = "StorageEncrypted" if r.has("StorageEncrypted") else None
-                yield self.finding(ctx, f"{r.id}: storage_encrypted is not set to True: the database storage, "
+                yield self.finding(f"{r.id}: storage_encrypted is not set to True: the database storage, "
                                    "backups and snapshots are unencrypted", resource=r, attribute=attr,
                                    fix="storage_encrypted=True (optionally kms_key_id)")
             elif r.native_type == "aws:kinesis/stream:Stream" and \
                     str(r.native_properties.get("encryption_type", "NONE")).upper() != "KMS":
-                yield self.finding(ctx, f"Kinesis stream {r.id} has no encryption_type=\"KMS\": records are stored "
+                yield self.finding(f"Kinesis stream {r.id} has no encryption_type=\"KMS\": records are stored "
                                    "unencrypted", resource=r, fix='encryption_type="KMS", kms_key_id="alias/aws/kinesis"')
 
 
@@ -118,13 +118,13 @@ class PublicBucket(Rule):
                         loc = find_in_span(ctx, r, rx, nth) or r.location_of("PolicyDocument")
                         nth += 1
                         yield self.finding(
-                            ctx, f"bucket policy {r.id} allows {', '.join(st.get('Action', []))} to everyone "
+                            f"bucket policy {r.id} allows {', '.join(st.get('Action', []))} to everyone "
                             "(Principal \"*\", no condition)", resource=r, location=loc,
                             fix="grant a specific principal (CloudFront OAC, a role) or add a condition")
             acl = n.get("acl")
             if r.type == "AWS::S3::Bucket" or r.native_type.startswith("aws:s3/bucketAcl"):
                 if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-                    yield self.finding(ctx, f"{r.id}: acl={acl!r} makes the objects public", resource=r,
+                    yield self.finding(f"{r.id}: acl={acl!r} makes the objects public", resource=r,
                                        location=r.attr_locations.get("acl", r.location),
                                        fix="remove the public ACL (ObjectOwnership BucketOwnerEnforced)")
             if r.type == "AWS::S3::BucketPublicAccessBlock":
@@ -133,7 +133,7 @@ class PublicBucket(Rule):
                     target = bucket_named(ctx, n.get("bucket"))
                     name = target.id if target is not None else "its bucket"
                     yield self.finding(
-                        ctx, f"{r.id} turns off {', '.join(off)} for {name}", resource=r,
+                        f"{r.id} turns off {', '.join(off)} for {name}", resource=r,
                         location=r.attr_locations.get(off[0], r.location), severity=Severity.MEDIUM,
                         fix="set all four (block_public_acls, block_public_policy, ignore_public_acls, "
                         "restrict_public_buckets) to True")

@@ -69,7 +69,7 @@ class WrongDestinationKind(Rule):
             dest = esm.get("DestinationConfig.OnFailure.Destination")
             if src is not None and src.kind == "sqs" and dest:
                 yield self.finding(
-                    ctx, f"{esm.id} reads an SQS queue and sets {attr_name(esm, 'DestinationConfig')}; mappings on "
+                    f"{esm.id} reads an SQS queue and sets {attr_name(esm, 'DestinationConfig')}; mappings on "
                     "SQS queues do not support destinations", resource=esm,
                     attribute="DestinationConfig.OnFailure.Destination",
                     error="InvalidParameterValueException: Unsupported DestinationConfig parameter for given event "
@@ -94,19 +94,19 @@ class WrongDestinationKind(Rule):
             label = "URL" if t.attr in ("Url",) or t.value.startswith("https://") else (t.attr or "name").lower()
             arn_out = "arn"
             yield self.finding(
-                ctx, f"{attr} of {r.id} is the {label} of {t.label}, not its ARN; {what} needs an ARN",
+                f"{attr} of {r.id} is the {label} of {t.label}, not its ARN; {what} needs an ARN",
                 resource=r, attribute=path, error=error, fix=f"use {t.resource.id}.{arn_out}")
             return
         if t.resource is None and not t.is_arn:
             if t.value.startswith("https://sqs."):
                 yield self.finding(
-                    ctx, f"{attr} of {r.id} is a queue URL (`{t.value}`), not an ARN; {what} needs an ARN",
+                    f"{attr} of {r.id} is a queue URL (`{t.value}`), not an ARN; {what} needs an ARN",
                     resource=r, attribute=path, error=error, fix="use the queue's ARN (queue.arn)")
             return
         if t.kind is None or t.kind in kinds:
             return
         yield self.finding(
-            ctx, f"{attr} of {r.id} is {t.label}; {what} must be {allowed}", resource=r, attribute=path,
+            f"{attr} of {r.id} is {t.label}; {what} must be {allowed}", resource=r, attribute=path,
             error=error, fix=f"point it at {allowed}")
 
     @staticmethod

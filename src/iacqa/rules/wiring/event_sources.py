@@ -60,10 +60,10 @@ class VisibilityTimeoutBelowFunctionTimeout(Rule):
             error = (f"InvalidParameterValueException: Queue visibility timeout: {vt} seconds is less than Function "
                      f"timeout: {ft} seconds")
             if queue.has("VisibilityTimeout") or not fn.has("Timeout"):
-                yield self.finding(ctx, msg, resource=queue, attribute="VisibilityTimeout", error=error, fix=fix,
+                yield self.finding(msg, resource=queue, attribute="VisibilityTimeout", error=error, fix=fix,
                                    function=fn.id, mapping=esm.id)
             else:
-                yield self.finding(ctx, msg, resource=fn, attribute="Timeout", error=error, fix=fix,
+                yield self.finding(msg, resource=fn, attribute="Timeout", error=error, fix=fix,
                                    queue=queue.id, mapping=esm.id)
 
 
@@ -120,7 +120,7 @@ class StreamSourceMisconfigured(Rule):
                 table = src.resource
                 extra = "" if _has_stream(table) else "; the table has no stream either (set stream_enabled=True)"
                 yield self.finding(
-                    ctx, f"{arn_name} of {esm.id} is the ARN of table {table.id}, not of its stream: Lambda reads "
+                    f"{arn_name} of {esm.id} is the ARN of table {table.id}, not of its stream: Lambda reads "
                     f"DynamoDB through the table's stream{extra}", resource=esm, attribute="EventSourceArn",
                     error="InvalidParameterValueException: Unrecognized event source, must be kinesis, dynamodb "
                     "stream or sqs.",
@@ -132,7 +132,7 @@ class StreamSourceMisconfigured(Rule):
                 table = ctx.graph.resolve_resource(src.value.split("/stream/")[0])
             if table is not None and table.type == "AWS::DynamoDB::Table" and not _has_stream(table):
                 yield self.finding(
-                    ctx, f"{esm.id} reads the stream of table {table.id}, but the table has no stream "
+                    f"{esm.id} reads the stream of table {table.id}, but the table has no stream "
                     "(StreamSpecification / stream_enabled not set)", resource=table,
                     error="InvalidParameterValueException: Stream not found",
                     fix="set stream_enabled=True and stream_view_type='NEW_AND_OLD_IMAGES' on the table")
@@ -141,13 +141,13 @@ class StreamSourceMisconfigured(Rule):
             if kind in ("dynamodb", "kinesis", "kafka") and not esm.get("StartingPosition"):
                 what = "DynamoDB stream" if kind == "dynamodb" else "Kinesis stream" if kind == "kinesis" else "Kafka"
                 yield self.finding(
-                    ctx, f"{esm.id} reads a {what} but sets no {pos_name}; it is required for stream sources",
+                    f"{esm.id} reads a {what} but sets no {pos_name}; it is required for stream sources",
                     resource=esm, attribute="EventSourceArn",
                     error="InvalidParameterValueException: StartingPosition is required",
                     fix=f"add {pos_name}='LATEST' (or 'TRIM_HORIZON') to the mapping")
             elif kind == "sqs" and esm.get("StartingPosition"):
                 yield self.finding(
-                    ctx, f"{esm.id} reads an SQS queue but sets {pos_name}, which only stream sources accept",
+                    f"{esm.id} reads an SQS queue but sets {pos_name}, which only stream sources accept",
                     resource=esm, attribute="StartingPosition",
                     error="InvalidParameterValueException: StartingPosition is not valid for SQS event sources.",
                     fix=f"remove {pos_name} from the SQS mapping")
@@ -174,7 +174,7 @@ class StreamSourceMisconfigured(Rule):
             return
         names = ", ".join(t.id for t in tables)
         yield self.finding(
-            ctx, f"{arn_name} of {esm.id} is a table's stream ARN, but no stream is enabled on "
+            f"{arn_name} of {esm.id} is a table's stream ARN, but no stream is enabled on "
             f"{'table ' if len(tables) == 1 else 'tables '}{names}, so the ARN is empty",
             resource=esm, location=loc,
             error="ValidationException: 1 validation error detected: Value '' at 'eventSourceArn' failed to "

@@ -54,7 +54,7 @@ class FifoMismatch(Rule):
             name = t.get("TopicName")
             if is_fifo_topic(t) and t.has("FifoTopic") and isinstance(name, str) and not name.endswith(".fifo"):
                 yield self.finding(
-                    ctx, f"topic {t.id} is FIFO but its name `{name}` does not end in .fifo", resource=t,
+                    f"topic {t.id} is FIFO but its name `{name}` does not end in .fifo", resource=t,
                     attribute="TopicName", error="InvalidParameter: Invalid parameter: Topic Name",
                     fix="end the topic name with .fifo")
         for sub in g.of_type("AWS::SNS::Subscription"):
@@ -67,7 +67,7 @@ class FifoMismatch(Rule):
                 continue
             if is_fifo_queue(q.resource) and not is_fifo_topic(topic.resource):
                 yield self.finding(
-                    ctx, f"subscription {sub.id} delivers standard topic {topic.resource.id} to FIFO queue "
+                    f"subscription {sub.id} delivers standard topic {topic.resource.id} to FIFO queue "
                     f"{q.resource.id}; only FIFO topics can deliver to FIFO queues", resource=sub,
                     attribute="Endpoint",
                     error="InvalidParameter: Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues "
@@ -85,7 +85,7 @@ class FifoMismatch(Rule):
                 t = target(g, r.get(path))
                 if t and t.resource is not None and t.resource.type == "AWS::SQS::Queue" and is_fifo_queue(t.resource):
                     yield self.finding(
-                        ctx, f"the {what} of {r.id} ({attr_name(r, path)}) is FIFO queue {t.resource.id}; Lambda "
+                        f"the {what} of {r.id} ({attr_name(r, path)}) is FIFO queue {t.resource.id}; Lambda "
                         "sends failed or completed events only to standard queues", resource=r, attribute=path,
                         error="InvalidParameterValueException: FIFO queues are not supported as Lambda "
                         "destinations or dead-letter queues",
@@ -97,12 +97,12 @@ class FifoMismatch(Rule):
         if isinstance(name, str) and name:
             if fifo and not name.endswith(".fifo"):
                 yield self.finding(
-                    ctx, f"queue {q.id} is FIFO ({attr_name(q, 'FifoQueue')}=True) but its name `{name}` does not "
+                    f"queue {q.id} is FIFO ({attr_name(q, 'FifoQueue')}=True) but its name `{name}` does not "
                     "end in .fifo", resource=q, attribute="QueueName", error=_NAME_ERROR,
                     fix=f"name it `{name}.fifo`")
             elif not fifo and name.endswith(".fifo"):
                 yield self.finding(
-                    ctx, f"queue {q.id} is named `{name}` but is not FIFO; only FIFO queues may end in .fifo",
+                    f"queue {q.id} is named `{name}` but is not FIFO; only FIFO queues may end in .fifo",
                     resource=q, attribute="QueueName", error=_STD_NAME_ERROR,
                     fix=f"add {attr_name(q, 'FifoQueue')}=True, or drop the .fifo suffix")
         dlq_ref = dead_letter_target(q)
@@ -114,7 +114,7 @@ class FifoMismatch(Rule):
             kinds = ("FIFO", "standard") if fifo else ("standard", "FIFO")
             rp = as_dict(q.get("RedrivePolicy")) or {}
             yield self.finding(
-                ctx, f"queue {q.id} is {kinds[0]} but its dead-letter queue {dlq.id} "
+                f"queue {q.id} is {kinds[0]} but its dead-letter queue {dlq.id} "
                 f"({attr_name(q, 'RedrivePolicy')}) is {kinds[1]}; both must be the same kind", resource=q,
                 attribute="RedrivePolicy",
                 error=f"InvalidParameterValue: Value {rp and _compact(rp)} for parameter RedrivePolicy is invalid. "

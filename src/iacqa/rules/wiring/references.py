@@ -79,11 +79,11 @@ class DanglingReference(Rule):
                 if t.attr in ("Arn",):
                     return
                 yield self.finding(
-                    ctx, f"{attr} of function {fn.id} is the {t.attr and t.attr.lower() or 'name'} of role {res.id}, "
+                    f"{attr} of function {fn.id} is the {t.attr and t.attr.lower() or 'name'} of role {res.id}, "
                     "not its ARN", resource=fn, attribute="Role", error=error, fix=f"pass {res.id}.arn")
                 return
             yield self.finding(
-                ctx, f"{attr} of function {fn.id} is {t.label}, not an IAM role", resource=fn, attribute="Role",
+                f"{attr} of function {fn.id} is {t.label}, not an IAM role", resource=fn, attribute="Role",
                 error=error, fix="pass the ARN of the function's execution role (role.arn)")
             return
         if value.startswith("arn:") and ":iam::" in value and ":role/" in value:
@@ -91,7 +91,7 @@ class DanglingReference(Rule):
         if value.startswith("arn:") or "/" not in value:
             kind = "an ARN that is not a role" if value.startswith("arn:") else "not an ARN"
             yield self.finding(
-                ctx, f"{attr} of function {fn.id} is `{value}`, {kind}; Lambda needs the role's ARN",
+                f"{attr} of function {fn.id} is `{value}`, {kind}; Lambda needs the role's ARN",
                 resource=fn, attribute="Role", error=error, fix="pass the ARN of the execution role (role.arn)")
 
     def _function_ref(self, ctx: RuleContext, r: Resource, path: str, has_functions: bool) -> Iterator[Finding]:
@@ -107,7 +107,7 @@ class DanglingReference(Rule):
             if t.resource.type in ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version"):
                 return
             yield self.finding(
-                ctx, f"{attr} of {r.id} is {t.label}, not a Lambda function", resource=r, attribute=path,
+                f"{attr} of {r.id} is {t.label}, not a Lambda function", resource=r, attribute=path,
                 error=f"ValidationException: 1 validation error detected: Value '{value}' at 'functionName' failed "
                 "to satisfy constraint",
                 fix="pass the function's name or ARN (fn.name / fn.arn)")
@@ -119,7 +119,7 @@ class DanglingReference(Rule):
         shown = value if value.startswith("arn:") else f"arn:aws:lambda:us-east-1:123456789012:function:{value}"
         names = ", ".join(sorted(str(f.outputs.get("Name") or f.id) for f in g.functions()))
         yield self.finding(
-            ctx, f"{attr} of {r.id} is `{value}`, which names no function of the stack (functions: {names})",
+            f"{attr} of {r.id} is `{value}`, which names no function of the stack (functions: {names})",
             resource=r, attribute=path, error=f"ResourceNotFoundException: Function not found: {shown}",
             fix="reference the function resource (fn.name or fn.arn) instead of a hand-written name")
 
@@ -130,5 +130,5 @@ class DanglingReference(Rule):
         if mp is None or mp.arn == arn:
             return
         yield self.finding(
-            ctx, f"`{arn}` is not where AWS keeps {mp.name}; its ARN is `{mp.arn}`", resource=r, attribute=path,
+            f"`{arn}` is not where AWS keeps {mp.name}; its ARN is `{mp.arn}`", resource=r, attribute=path,
             error=f"NoSuchEntity: Policy {arn} does not exist or is not attachable.", fix=f"use `{mp.arn}`")
