@@ -38,6 +38,7 @@ _HIGH = re.compile(r"\b(must|required|requires?|mandatory|critical|non-negotiabl
                    r"do not|don't|forbidden|needs? to|has to|have to|is a must|only)\b", re.I)
 _ASK = re.compile(
     r"\b(must|should|shall|needs?|required|requires?|ensure|make sure|has to|have to|mandatory|want|would like|"
+    r"would be (great|nice|good)|nice[- ]to[- ]have|i'?d like|we'?d like|"
     r"expect(ed)?|include|enable|use|utili[sz]e|leverage|configure|create|deploy|set up|implement|provision|add|store|"
     r"tag|encrypt|restrict|allow|block|attach|expose|export|output|launch|spin up|build|define|apply|keep|limit|grant|"
     r"schedule|send|route|place|put|integrate|enforce|follow|support|protect|track|monitor|set|establish|"
@@ -174,9 +175,13 @@ def extract(prompt: str) -> list[Requirement]:
             lead = body  # "The configuration must:", "Here's what we need:"
             continue
         in_list_section = bool(_LIST_SECTION.search(section) or _LIST_SECTION.search(lead) or lead)
+        inline_lead = ""
         for sentence in _sentences(body):
             plain = sentence.strip(" -*")
             if len(plain) < 4 or plain.endswith("?"):
+                continue
+            if plain.endswith(":") and len(plain) < 160:
+                inline_lead = plain  # "The configuration must: 1. ... 2. ..."
                 continue
             asks = bool(_ASK.search(plain))
             if not asks and not ((is_item or re.match(r"^\d+\.", raw.strip())) and in_list_section):
@@ -189,11 +194,11 @@ def extract(prompt: str) -> list[Requirement]:
                            or re.search(r"\b(etc\.?|e\.g\.)", plain, re.I))
             req = Requirement(
                 text=plain, line=lineno, section=section, list_item=is_item,
-                strength=_strength(plain, section, lead),
+                strength=_strength(plain, section, f"{lead} {inline_lead}"),
                 conditional=bool(_CONDITIONAL.search(plain)) or options,
                 env_specific=bool(_ENV_ONLY.search(plain)) or len({m.group(1).lower()[:3] for m in
                                                                    _ENV_WORD.finditer(plain)} - {"tes"}) >= 2,
-                context=f"{section} {lead}".strip(),
+                context=f"{section} {lead} {inline_lead}".strip(),
             )
             out.append(req)
     for i, r in enumerate(out, 1):
