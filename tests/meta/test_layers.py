@@ -31,8 +31,8 @@ LAYERS: dict[str, set[str] | str] = {
     "requirements": {"model", "knowledge", "catalog"},  # prompt -> requirements -> checks on the graph
     "engine": {"model", "catalog", "config", "rules"},  # run rules, selection, suppressions
     "linters": {"model", "sandbox", "toolchain", "knowledge", "catalog"},  # ruff, cfn-lint, checkov... adapters
-    "emulate": {"model", "sandbox", "knowledge", "catalog"},  # moto, handlers on realistic events
-    "testsuite": {"model", "sandbox", "knowledge", "catalog", "emulate"},  # the project's own tests
+    "emulate": {"model", "sandbox", "toolchain", "knowledge", "catalog"},  # moto, handlers on realistic events
+    "testsuite": {"model", "sandbox", "toolchain", "knowledge", "catalog", "emulate"},  # the project's own tests
     "report": {"model", "catalog"},  # json, sarif, markdown, text, compare
     "pipeline": BELOW,  # one task, stage by stage
     "audit": BELOW,  # claims checked over results

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iacqa.requirements.predicates import (MET, NOT_CHECKABLE, NOT_MET, PARTLY, PredicateError, run_check,
-                                           validate)
+from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, PredicateError, run_check, validate
 
 from .samples import graph_of
 

@@ -23,10 +23,7 @@ class MissingSymbol(Entry):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "SDK name does not exist"
-    emitters = (
-        "iacqa.frontends.pycheck.checker",
-        "iacqa.frontends.pulumi_py.frontend",
-    )
+    emitters = ("iacqa.frontends.pycheck.checker", "iacqa.frontends.pulumi_py.frontend")
     stage = "frontend"
 
 
