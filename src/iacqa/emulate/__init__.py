@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iacqa.model import Category, Finding, ResourceGraph, Severity
+from iacqa.model import Category, Finding, Options, ResourceGraph, Severity
 from iacqa.sandbox import EventSink, Limits
 
 __all__ = ["EmulationResult", "run", "serve"]
@@ -45,7 +46,7 @@ def _finding_from(d: dict[str, Any]) -> Finding:
     return Finding(**d)
 
 
-def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: dict[str, Any],
+def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: Options,
                    prompt: str | None, workdir: Path) -> None:
     from iacqa.emulate import moto_backend
     from iacqa.emulate.checks import env_findings, package_findings
@@ -53,7 +54,7 @@ def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: d
     from iacqa.emulate.flow import Emulation
 
     t0 = time.monotonic()
-    backend = moto_backend.start(options.get("endpoint_url"))
+    backend = moto_backend.start(options.endpoint_url)
     try:
         sink.emit({"kind": "backend", "url": backend.url, "embedded": backend.embedded,
                    "seconds": round(time.monotonic() - t0, 3)})
@@ -71,7 +72,7 @@ def _emulate_child(sink: EventSink, graph: ResourceGraph, root: Path, options: d
             static += env_findings(fn, spec.artifact, fn.get("Environment.Variables") or {})
         for f in static:
             sink.emit({"kind": "finding", "finding": f.to_dict()})
-        em = Emulation(graph, dep, backend, prompt=prompt, options={**options, "_root": root})
+        em = Emulation(graph, dep, backend, prompt=prompt, options=options, root=root)
         static_fp = {f.fingerprint for f in static}
         n = 0
         try:
@@ -115,23 +116,22 @@ def _sandboxed(graph: ResourceGraph, root: Path, options: Any, prompt: str | Non
                       readable=[root, work], ports=ports, work=work / "run")
 
 
-def run(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None,
+def run(graph: ResourceGraph, root: Path, options: Options | Mapping[str, Any] | None = None,
         prompt: str | None = None) -> EmulationResult:
-    options = dict(options or {})
+    options = Options.of(options)
     t0 = time.monotonic()
     if not any(True for _ in graph.functions()):
         return EmulationResult("skipped", "no Lambda functions in the graph")
     from iacqa.emulate import moto_backend
 
-    why = moto_backend.available() if not options.get("endpoint_url") else None
+    why = moto_backend.available() if not options.endpoint_url else None
     if why:
         return EmulationResult("unavailable", f"emulator not available ({why}): pip install 'iacqa[emulate]'")
     # Import the heavy parts once in this process: the child and every handler run fork from it.
     import boto3  # noqa: F401
     import moto.server  # noqa: F401
 
-    limits = Limits(timeout=float(options.get("emulate_timeout", 180)),
-                    memory_mb=int(options.get("emulate_memory_mb", 4096)))
+    limits = Limits(timeout=float(options.emulate_timeout), memory_mb=int(options.emulate_memory_mb))
     with tempfile.TemporaryDirectory(prefix="iacqa-emulate-") as tmp:
         work = Path(tmp)
         outcome = _sandboxed(graph, Path(root), options, prompt, work, limits)
@@ -163,20 +163,20 @@ def run(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None,
     return res
 
 
-def serve(graph: ResourceGraph, root: Path, options: dict[str, Any] | None = None) -> None:
+def serve(graph: ResourceGraph, root: Path, options: Options | Mapping[str, Any] | None = None) -> None:
     """Deploy into the embedded emulator and keep it up on 127.0.0.1 until Ctrl-C."""
     import signal
 
     from iacqa.emulate import moto_backend
     from iacqa.emulate.deploy import deploy, outputs
 
-    options = dict(options or {})
+    options = Options.of(options)
     # Ctrl-C must stop the emulator even when the parent started us with SIGINT ignored or blocked (both are
     # inherited across exec: a CI runner or a test process that masked it).
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    backend = moto_backend.start(options.get("endpoint_url"))
+    backend = moto_backend.start(options.endpoint_url)
     try:
         with tempfile.TemporaryDirectory(prefix="iacqa-serve-") as tmp:
             dep = deploy(graph, backend, Path(tmp))

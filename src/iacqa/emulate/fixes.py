@@ -360,7 +360,7 @@ def policy_location(em: Emulation, role: Any) -> Location:
 
 
 def _statement_line(em: Emulation, loc: Location) -> Location | None:
-    root = em.options.get("_root")
+    root = em.root
     if not loc.file or not loc.line or root is None:
         return None
     try:

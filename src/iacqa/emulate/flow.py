@@ -17,13 +17,14 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from iacqa.emulate import events as ev
 from iacqa.emulate import fixes as fx
 from iacqa.emulate.deploy import Deployment, FunctionSpec
 from iacqa.emulate.runner import invoke
-from iacqa.model import Finding, ResourceGraph
+from iacqa.model import Finding, Options, ResourceGraph
 
 ENTRY_ORDER = {"api-rest": 0, "api-http": 0, "url": 0, "s3": 1, "eventbridge": 2, "direct": 3, "schedule": 4}
 DOWNSTREAM = ("sqs", "ddb-stream", "kinesis", "sns")
@@ -46,7 +47,8 @@ class Emulation:
     dep: Deployment
     backend: Any
     prompt: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)
+    root: Path | None = None  # the project directory, to read source lines for locations
     trace: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     ran: set[str] = field(default_factory=set)
@@ -61,9 +63,10 @@ class Emulation:
     # -- setup ------------------------------------------------------------------------------------------------
     def __post_init__(self) -> None:
         self.triggers = ev.triggers(self.graph)
-        self.max_runs = int(self.options.get("emulate_max_runs", 40))
-        self.max_depth = int(self.options.get("emulate_max_hops", 6))
-        self.timeout_cap = float(self.options.get("handler_timeout", 20))
+        self.options = Options.of(self.options)
+        self.max_runs = int(self.options.emulate_max_runs)
+        self.max_depth = int(self.options.emulate_max_hops)
+        self.timeout_cap = float(self.options.handler_timeout)
         try:
             import psutil
 

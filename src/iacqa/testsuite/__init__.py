@@ -9,7 +9,7 @@ emulated deployment (issue 4).
   loopback-only network, writes outside the project copy refused: TST011 failing tests, TST012 hang/memory,
   TST013 writes outside, TST030 coverage below `coverage_threshold`, TST031 no coverage summary delivered; writes
   `coverage/coverage-summary.json` (istanbul shape, from coverage's own JSON report) into the project;
-- integration tests (integration.py) against the emulator: with `options["endpoint_url"]` and the emulation's
+- integration tests (integration.py) against the emulator: with `options.endpoint_url` and the emulation's
   outputs, or by deploying `graph` into an embedded moto server; TST021 per failure;
 - jest (jest.py): TypeScript/JavaScript tests run when node and the jest packages are available (cache outside the
   task, installed from the npm registry when `jest_install` is true); otherwise the status says so.
@@ -25,11 +25,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iacqa.model import Finding
+from iacqa.model import Finding, Options
 from iacqa.testsuite.discover import discover
 from iacqa.testsuite.judge import judge
 
@@ -51,17 +52,16 @@ class TestStageResult:
     __test__ = False
 
 
-def _limits(options: dict[str, Any]) -> dict[str, Any]:
-    return {"tests_timeout": float(options.get("tests_timeout", 300)),
-            "test_timeout": float(options.get("test_timeout", 60)),
-            "integration_test_timeout": float(options.get("integration_test_timeout", 20)),
-            "tests_memory_mb": int(options.get("tests_memory_mb", 2048))}
+def _limits(options: Options) -> dict[str, Any]:
+    return {"tests_timeout": float(options.tests_timeout), "test_timeout": float(options.test_timeout),
+            "integration_test_timeout": float(options.integration_test_timeout),
+            "tests_memory_mb": int(options.tests_memory_mb)}
 
 
-def run(project: Any, options: dict[str, Any] | None = None, emulation: Any = None,
+def run(project: Any, options: Options | Mapping[str, Any] | None = None, emulation: Any = None,
         graph: Any = None) -> TestStageResult:
     """Judge and run the tests of `project` (an ingest Project, or anything with `.root`)."""
-    options = dict(options or {})
+    options = Options.of(options)
     t0 = time.monotonic()
     root = Path(project.root)
     limits = _limits(options)
@@ -89,23 +89,23 @@ def run(project: Any, options: dict[str, Any] | None = None, emulation: Any = No
             if u.coverage:
                 summ = runmod.summary(u.coverage)
                 res.coverage = summ
-                threshold = float(options.get("coverage_threshold", 90))
+                threshold = float(options.coverage_threshold)
                 res.findings += runmod.coverage_findings(u.coverage, summ, threshold)
                 t = summ["total"]
                 details.append(f"coverage {u.coverage['totals'].get('percent_covered_display')}% "
                                f"(lines {t['lines']['pct']}%, branches {t['branches']['pct']}%, functions "
                                f"{t['functions']['pct']}%; threshold {threshold:g}%)")
-                if options.get("write_coverage_summary", True):
+                if options.write_coverage_summary is not False:  # None (direct callers): write it
                     p = runmod.write_summary(root, summ)
                     res.summary_path = str(p) if p else None
-        if py_int and options.get("tests_integration", True):
+        if py_int and options.tests_integration:
             status, detail = _integration(root, py_int, base, limits, options, emulation, graph, res)
             details.append(detail)
             statuses.append(status)
         elif py_int:
             details.append("integration: not run (tests_integration off)")
         js = [f for f in files if f.language == "js"]
-        if js and options.get("jest", True):
+        if js and options.jest:
             from iacqa.testsuite import jest
 
             status, detail, tests, found, cov = jest.run(root, js, base, limits, options)
@@ -133,11 +133,11 @@ def run(project: Any, options: dict[str, Any] | None = None, emulation: Any = No
     return res
 
 
-def _integration(root: Path, files: list[str], base: Path, limits: dict[str, Any], options: dict[str, Any],
+def _integration(root: Path, files: list[str], base: Path, limits: dict[str, Any], options: Options,
                  emulation: Any, graph: Any, res: TestStageResult) -> tuple[str, str]:
     from iacqa.testsuite.integration import emulated, run_integration
 
-    endpoint = options.get("endpoint_url") or getattr(emulation, "endpoint_url", None)
+    endpoint = options.endpoint_url or getattr(emulation, "endpoint_url", None)
     if endpoint:
         outputs = dict(getattr(emulation, "outputs", None) or {}) or _project_outputs(root)
         r = run_integration(root, files, base, limits, endpoint, outputs)

@@ -14,26 +14,27 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from iacqa.catalog.tests import SuiteStopped, UnitTestFails
-from iacqa.model import Finding, Location
+from iacqa.model import Finding, Location, Options
 from iacqa.testsuite.discover import TestFile
 from iacqa.testsuite.launcher import Scratch, child_env, launch
 
 PACKAGES = ["jest@29", "ts-jest@29", "typescript@5", "@types/jest@29", "@types/node@20"]
 
 
-def cache_dir(options: dict[str, Any]) -> Path:
-    return Path(options.get("jest_cache") or Path.home() / ".cache" / "iacqa" / "node").expanduser()
+def cache_dir(options: Options | Mapping[str, Any] | None = None) -> Path:
+    return Path(Options.of(options).jest_cache or Path.home() / ".cache" / "iacqa" / "node").expanduser()
 
 
 def _jest_bin(cache: Path) -> Path:
     return cache / "node_modules" / "jest" / "bin" / "jest.js"
 
 
-def ensure(options: dict[str, Any]) -> str | None:
+def ensure(options: Options | Mapping[str, Any] | None = None) -> str | None:
     """None when jest can run, else why not."""
     node = shutil.which("node")
     if not node:
@@ -41,7 +42,7 @@ def ensure(options: dict[str, Any]) -> str | None:
     cache = cache_dir(options)
     if _jest_bin(cache).exists() and (cache / "node_modules" / "ts-jest").exists():
         return None
-    if not options.get("jest_install", False):
+    if not Options.of(options).jest_install:
         return f"jest is not in {cache} (set jest_install to install it from the npm registry)"
     npm = shutil.which("npm")
     if not npm:
@@ -69,7 +70,7 @@ def _no_network_prefix() -> list[str]:
 
 
 def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
-        options: dict[str, Any]) -> tuple[str, str, list[dict], list[Finding], dict | None]:
+        options: Options) -> tuple[str, str, list[dict], list[Finding], dict | None]:
     unit = [f.path for f in files if f.kind == "unit"]
     n_int = sum(1 for f in files if f.kind == "integration")
     tail = f"; {n_int} TS integration file(s): static judgment only" if n_int else ""

@@ -14,6 +14,7 @@ import ast
 import importlib.util
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, inline_origin
 from iacqa.frontends.cdk_py.synth import EntryPoint, SynthResult, find_entry, synth
 from iacqa.frontends.constructs import find_site
 from iacqa.frontends.pysource import keyword_lines
-from iacqa.model import Finding, Location, ResourceGraph, Severity
+from iacqa.model import Finding, Location, Options, ResourceGraph, Severity
 
 INSTALL_HINT = "aws-cdk-lib is not installed: pip install 'iacqa[cdk]'"
 
@@ -34,7 +35,8 @@ INSTALL_HINT = "aws-cdk-lib is not installed: pip install 'iacqa[cdk]'"
 class CdkFrontend:
     platform = "cdk"
 
-    def build(self, project: Any, options: dict) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         root = Path(project.root)
         files = list(getattr(project, "files", None) or [p.relative_to(root).as_posix() for p in root.rglob("*.py")])
         graph = ResourceGraph(platform="cdk")
@@ -55,10 +57,10 @@ class CdkFrontend:
             return FrontendResult(graph, findings, status="error",
                                   detail="no CDK app to run (cdk.json \"app\", app.py, tap.py, main.py, bin/*.py or "
                                   "lib/tap_stack.py with TapStack)")
-        if options.get("synth", True) is False:
+        if not options.synth:
             return FrontendResult(graph, findings, status="ok", detail=f"{static_note}; synth not requested")
-        result = synth(root, ep, timeout=float(options.get("timeout", 120)),
-                       memory_mb=int(options.get("memory_mb", 3072)))
+        timeout, memory_mb = options.limits(120, 3072)
+        result = synth(root, ep, timeout=timeout, memory_mb=memory_mb)
         try:
             return self._result(root, files, graph, findings, result, static_note)
         finally:

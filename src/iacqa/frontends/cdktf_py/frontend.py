@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdktf_py.patches import apply_continuations
 from iacqa.frontends.constructs import ConstructSite, construct_sites, find_site
-from iacqa.model import Finding, Location, ResourceGraph, Severity
+from iacqa.model import Finding, Location, Options, ResourceGraph, Severity
 
 
 def _unused_import_fix(root: Path, findings: list[Finding]) -> dict[str, str] | None:
@@ -95,7 +96,8 @@ def _drop_name(text: str, tree: ast.Module, name: str, module: str) -> str | Non
 class CdktfFrontend:
     platform = "cdktf"
 
-    def build(self, project: Any, options: dict) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         root: Path = project.root
         graph = ResourceGraph(platform="cdktf")
         from iacqa.frontends.cdktf_py import static_check
@@ -107,7 +109,7 @@ class CdktfFrontend:
         findings = static_check.check(root, files)
         critical = [f for f in findings if f.severity is Severity.CRITICAL]
         detail = f"static check: {len(findings)} finding(s)"
-        if not options.get("synth", True):
+        if not options.synth:
             return FrontendResult(graph, findings, "failed" if critical else "ok", detail + "; synth not requested")
         patch = _unused_import_fix(root, findings)
         if patch is None:
@@ -125,11 +127,10 @@ class CdktfFrontend:
                        f"removed) in {', '.join(sorted(patch))}")
         from iacqa.frontends.cdktf_py.synth import synth
 
-        result = synth(run_root, project.entry, timeout=float(options.get("timeout", 120)),
-                       memory_mb=int(options.get("memory_mb", 3072)))
+        timeout, memory_mb = options.limits(120, 3072)
+        result = synth(run_root, project.entry, timeout=timeout, memory_mb=memory_mb)
         try:
-            findings.extend(self._run_findings(result, project, (run_root, root),
-                                               float(options.get("timeout", 120)), int(options.get("memory_mb", 3072))))
+            findings.extend(self._run_findings(result, project, (run_root, root), timeout, memory_mb))
             detail += f"; synth {result.status} in {result.seconds:.1f} s, peak {result.peak_mb:.0f} MB" + (
                 "" if result.slim else " (full provider package)") + (f"; {result.detail}" if result.detail else "")
             if result.status != "ok" or not result.tf_json_paths:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cloudformation.graph import graph_from_template
 from iacqa.frontends.cloudformation.template import is_template, load_template
-from iacqa.model import Location, ResourceGraph
+from iacqa.model import Location, Options, ResourceGraph
 
 PREFERRED = ("lib/TapStack.yml", "lib/TapStack.yaml", "lib/TapStack.json", "template.yaml", "template.yml",
              "template.json")
@@ -37,7 +38,8 @@ def find_templates(root: Path, files: list[str]) -> list[str]:
 class CloudFormationFrontend:
     platform = "cfn"
 
-    def build(self, project: Any, options: dict) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         root: Path = project.root
         templates = find_templates(root, list(project.files))
         graph = ResourceGraph(platform="cfn")
@@ -57,9 +59,9 @@ class CloudFormationFrontend:
                 ) for line, msg in loaded.errors[:3])
                 continue
             g, resolved = graph_from_template(loaded.template, root, file=rel, platform="cfn", locate=loaded.locate,
-                                              parameters=options.get("parameters"))
+                                              parameters=options.parameters)
             findings.extend(resolved)
-            if options.get("cfn_lint", True):
+            if options.cfn_lint:
                 from iacqa.linters.cfnlint_template import run
 
                 # One report per unresolved reference: resolution already said it, with CloudFormation's words.

@@ -8,6 +8,7 @@ package data) stands in for the provider's own validation.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from iacqa.frontends.terraform.config import to_config
 from iacqa.frontends.terraform.graph import graph_from_module
 from iacqa.frontends.terraform.hcl_files import load_module_dir, tfvars
 from iacqa.frontends.terraform.model import locator
-from iacqa.model import Finding, Location, ResourceGraph
+from iacqa.model import Finding, Location, Options, ResourceGraph
 
 SKIP = {".terraform", "node_modules", ".git", "cdktf.out", "cdk.out"}
 
@@ -118,7 +119,8 @@ def structure_findings(module: Any) -> list[Finding]:
 class TerraformFrontend:
     platform = "tf"
 
-    def build(self, project: Any, options: dict) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         root: Path = project.root
         rd = run_dir(root, list(project.files))
         if rd is None:

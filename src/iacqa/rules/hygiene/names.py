@@ -52,7 +52,7 @@ SUFFIX_KEYS = ("environmentsuffix", "environment_suffix", "env", "environment", 
 
 def suffixes(ctx: RuleContext) -> set[str]:
     """The environment suffix the stack was built with: the run's option, and the config value the program read."""
-    out = {str(ctx.option("environment_suffix", "dev"))}
+    out = {str(ctx.options.environment_suffix or "dev")}
     for key, value in ctx.graph.config_needs.items():
         if key.replace(".", ":").rsplit(":", 1)[-1].lower() in SUFFIX_KEYS and isinstance(value, str) and value:
             out.add(value)

@@ -65,7 +65,7 @@ class KmsKeyNotUsable(Rule):
         yield from self._producers(ctx)
 
     def _log_groups(self, ctx: RuleContext) -> Iterator[Finding]:
-        region = str(ctx.option("region", "us-east-1") or "us-east-1")
+        region = str(ctx.options.region or "us-east-1")
         who = f"logs.{region}.amazonaws.com"
         for lg in ctx.graph.of_type("AWS::Logs::LogGroup"):
             key = kms_key(ctx.graph, lg.get("KmsKeyId"))

@@ -291,7 +291,7 @@ class DeprecatedRuntime(Rule):
     resource_types = ("AWS::Lambda::Function", "AWS::Lambda::LayerVersion")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        today = ctx.option("today") or date.today().isoformat()
+        today = ctx.options.today or date.today().isoformat()
         life = lambda_runtimes()
         for r in self.resources(ctx):
             runtimes = r.get("CompatibleRuntimes") if r.type == "AWS::Lambda::LayerVersion" else [r.get("Runtime")]

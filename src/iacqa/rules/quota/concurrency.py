@@ -53,10 +53,10 @@ class ReservedConcurrencyQuota(Rule):
     resource_types = ("AWS::Lambda::Function",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        profile = str(ctx.option("quota_profile", DEFAULT_PROFILE) or DEFAULT_PROFILE).lower()
+        profile = str(ctx.options.quota_profile or DEFAULT_PROFILE).lower()
         if profile not in PROFILES:
             profile = DEFAULT_PROFILE
-        override = as_int(ctx.option("account_concurrency"))
+        override = as_int(ctx.options.account_concurrency)
         limit = override if override is not None and override > 0 else PROFILES[profile]
         reservers = []
         for fn in self.resources(ctx):

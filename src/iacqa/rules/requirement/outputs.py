@@ -29,7 +29,7 @@ class NoStackOutputs(Rule):
     title = "stack exports no outputs"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        if ctx.option("graph_status") != "ok" or ctx.graph.outputs or len(ctx.graph) == 0:
+        if ctx.graph_status != "ok" or ctx.graph.outputs or len(ctx.graph) == 0:
             return
         interesting = [r for r in ctx.graph if r.type in (
             "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::DynamoDB::Table", "AWS::SQS::Queue",
@@ -37,7 +37,7 @@ class NoStackOutputs(Rule):
             "AWS::RDS::DBCluster", "AWS::RDS::DBInstance")]
         if not interesting:
             return
-        entry = ctx.option("entry")
+        entry = ctx.entry
         lines = ctx.lines(entry)
         # Point at the statement that creates the stack: that is where the exports belong.
         line = next((i for i, ln in enumerate(lines, 1) if "Stack(" in ln and not ln.lstrip().startswith(("#", "class"))),
