@@ -37,6 +37,7 @@ Running the program and synth (front ends)
 - `isolation` ["auto"]: how children are sandboxed: `auto` (the strongest the machine allows), `strict` (fail
   rather than run unconfined), `process` (a forked child with limits only).
 - `synth` [True]: run the CDK/CDKTF app (False: static checks only). `cfn_lint` [True]: cfn-lint on templates/graph.
+- `tsc` [True]: type-check TypeScript projects with the real compiler before running them.
 - `checkov` [False]: run checkov in the security stage.
 
 Emulator
@@ -95,6 +96,7 @@ class Options:
     isolation: str = "auto"
     synth: bool = True
     cfn_lint: bool = True
+    tsc: bool = True
     checkov: bool = False
     # emulator
     endpoint_url: str | None = None
