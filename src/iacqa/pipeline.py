@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from iacqa import frontends, profiles
 from iacqa.catalog.internal import InternalError
+from iacqa.catalog.sandbox import StageOverBudget
 from iacqa.engine import suppress
 from iacqa.engine.run import run_rules
 from iacqa.engine.selection import Selection
@@ -29,6 +30,9 @@ from iacqa.ingest.task import InputError, Project, load
 from iacqa.model import Category, Finding, ResourceGraph, StageResult, TaskInfo, TaskResult
 from iacqa.model.options import STAGES, Options
 from iacqa.rules.context import RuleContext
+from iacqa.sandbox import budget
+from iacqa.sandbox import policy as isolation
+from iacqa.sandbox.logs import StageLog, stage_log
 
 ALL_STAGES = STAGES
 DEFAULT_STAGES = STAGES
@@ -87,15 +91,25 @@ class _Runner:
             return None
         t0 = time.monotonic()
         out: S | None
+        log = StageLog()
         try:
-            out = fn(*args)
+            # Children and libraries print into the stage's log, never on stdout (which carries the report);
+            # a stage still running when the task's budget is spent is interrupted.
+            with stage_log() as log, budget.task_deadline(self.started + self.options.timeout_total):
+                out = fn(*args)
             status, detail = out.status, out.detail
             self.result.findings.extend(out.findings)
+        except budget.BudgetExceeded:
+            out = None
+            status = "stopped"
+            detail = f"did not finish within the task's time budget ({self.options.timeout_total:g} s)"
+            self.result.findings.append(StageOverBudget.make(name, self.options.timeout_total))
         except Exception as exc:  # a crashing stage becomes a finding; the task goes on
             out = None
             status, detail = "error", f"{type(exc).__name__}: {exc}"
             self.result.findings.append(InternalError.crash(f"stage {name}", exc, name))
-        self.result.stages.append(StageResult(name, status, round(time.monotonic() - t0, 3), detail))
+        self.result.stages.append(StageResult(name, status, round(time.monotonic() - t0, 3), detail,
+                                              log_tail=log.tail))
         return out
 
 
@@ -114,6 +128,10 @@ def run(path: str | Path, response: str | None = None, stages: tuple[str, ...] |
         keep: bool = False) -> Analysis:
     """`analyze`, also returning the project and the graph (the project directory is removed unless `keep`)."""
     opts = Options.of(options)
+    isolation.apply(opts.isolation)
+    refused = isolation.strict_problem()
+    if refused:  # --isolation strict on a machine without namespaces: no foreign code runs
+        raise InputError(refused)
     chosen = profiles.select(opts.profile, Path(path))
     opts = opts.replace(**profiles.option_defaults(chosen, opts))
     wanted = tuple(stages or opts.stages or STAGES)
@@ -125,7 +143,7 @@ def run(path: str | Path, response: str | None = None, stages: tuple[str, ...] |
     result = TaskResult(task=TaskInfo(
         path=str(Path(path)), platform=project.platform, language=project.language, response=project.response,
         response_file=str(project.response_file) if project.response_file else None,
-        project_dir=str(project.root), files=list(project.files)))
+        project_dir=str(project.root), files=list(project.files)), isolation=isolation.current())
     graph = ResourceGraph(platform=project.platform)
     try:
         result.stages.append(StageResult("ingest", "ok", round(time.monotonic() - t0, 3),

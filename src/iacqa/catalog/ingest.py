@@ -45,3 +45,64 @@ class NoCode(Entry):
     stage = "ingest"
 
 
+
+class UnsafePath(Entry):
+    """A file label that would place the file outside the project.
+
+    What it finds: a code block labelled with a path that leaves the project once resolved (`..` anywhere, an
+    absolute or drive path, backslash separators hiding `..`), e.g. `lib/../../../../tmp/x/pwned.py`.
+    Why it breaks: the file cannot be part of the project: writing it would change a file outside the repository
+    (iacqa never does); the code that imports it does not find it.
+    Bad: `## File: lib/../../../etc/cron.d/job`.
+    Good: `## File: lib/handlers/job.py` (a path inside the project, without `..`).
+    What AWS says: nothing: the file is never deployed; the program that needs it fails to import it.
+    References: https://owasp.org/www-community/attacks/Path_Traversal
+    """
+
+    id = "SYN005"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "file path leaves the project"
+    emitters = ("iacqa.ingest.task",)
+    stage = "ingest"
+
+
+class SymlinkNotFollowed(Entry):
+    """A symbolic link in the task or project, not followed.
+
+    What it finds: a symlink among the task's files (a scaffold file such as tap.py, or a file of the project
+    analyzed as it is) pointing outside the project.
+    Why it breaks: the repository stores the link, not the file: in CI the link points at nothing (or at whatever
+    the runner has at that path), and iacqa never runs or copies what it points to.
+    Bad: `tap.py -> /home/me/other/tap.py`.
+    Good: the file itself, committed in the project.
+    What AWS says: nothing: `python tap.py` fails with FileNotFoundError, or runs a different program.
+    References: https://git-scm.com/docs/git-config#Documentation/git-config.txt-coresymlinks
+    """
+
+    id = "SYN006"
+    category = Category.PACKAGING
+    severity = Severity.HIGH
+    title = "symlink not followed"
+    emitters = ("iacqa.ingest.task",)
+    stage = "ingest"
+
+
+class PathClash(Entry):
+    """Two files of a response claim one path as a file and as a directory.
+
+    What it finds: labels such as `lib/a.py` and `lib/a.py/b.py` in one response.
+    Why it breaks: a path cannot be a file and a directory at once: one of the two files cannot exist in the
+    project; the code that needs it fails.
+    Bad: `## File: lib/stack.py` then `## File: lib/stack.py/handler.py`.
+    Good: `lib/stack.py` and `lib/stack/handler.py`.
+    What AWS says: nothing is deployed from the missing file; `git add` refuses the pair.
+    References: https://docs.python.org/3/reference/import.html#packages
+    """
+
+    id = "SYN007"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "file and directory with the same path"
+    emitters = ("iacqa.ingest.task",)
+    stage = "ingest"

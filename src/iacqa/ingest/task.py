@@ -7,14 +7,16 @@ metadata.json); when the response brings no entry point, the task's is used, els
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iacqa.catalog.ingest import NoCode, TruncatedResponse
+from iacqa.catalog.ingest import NoCode, PathClash, SymlinkNotFollowed, TruncatedResponse, UnsafePath
 from iacqa.ingest import markdown as md
+from iacqa.ingest.paths import PathClashError, UnsafePathError, symlinks, write_inside
 from iacqa.ingest.platform import from_metadata, read_metadata, sniff
 from iacqa.model import Finding, Location
 
@@ -52,7 +54,7 @@ class Project:
 
 def _scaffold_files(task: Path) -> list[Path]:
     """Root-level files of a task (tap.py, Pulumi.yaml, metadata.json, cdktf.json...), never its lib/ code."""
-    return [p for p in task.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return [p for p in task.iterdir() if p.is_file() and not p.is_symlink() and not p.name.startswith(".")]
 
 
 def _list_files(root: Path) -> list[str]:
@@ -61,7 +63,7 @@ def _list_files(root: Path) -> list[str]:
         rel = p.relative_to(root)
         if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
             continue
-        if p.is_file() and p.suffix in CODE_SUFFIXES and not p.name.endswith(".md"):
+        if p.is_file() and not p.is_symlink() and p.suffix in CODE_SUFFIXES and not p.name.endswith(".md"):
             out.append(rel.as_posix())
     return out
 
@@ -104,6 +106,9 @@ def _from_code(root: Path) -> Project:
     proj = Project(root=root, source=root, response="code", files=files)
     _platform(proj, read_metadata(root), {f: _read(root / f) for f in files if f.endswith((".py", ".tf", ".yml", ".yaml", ".json"))})
     proj.entry = _find_entry(root, proj.platform)
+    proj.findings.extend(_symlink_findings(root, "the project"))
+    if proj.entry and (root / proj.entry).is_symlink():
+        proj.entry = None  # never run what a link points to
     proj.prompt = _read(root / "lib" / "PROMPT.md") or None
     return proj
 
@@ -131,15 +136,18 @@ def _from_response(md_file: Path, workdir: Path | None, response: str, task_dir:
     meta = read_metadata(task_dir) if task_dir else {}
     if task_dir:
         for f in _scaffold_files(task_dir):
-            shutil.copy2(f, root / f.name)
+            shutil.copy2(f, root / f.name, follow_symlinks=False)
+        proj.findings.extend(_symlink_findings(task_dir, "the task", top_only=True))
         proj.prompt = _read(task_dir / "lib" / "PROMPT.md") or None
     contents = {f.path: f.text for f in ex.files.values()}
     _platform(proj, meta, contents)
     placed = place_files(ex, proj.platform, has_scaffold_entry=any((root / n).exists() for n in ENTRY_NAMES))
     for rel, ef in placed.items():
-        dest = root / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(ef.text)
+        try:
+            write_inside(root, rel, ef.text)
+        except (UnsafePathError, PathClashError, OSError) as exc:
+            proj.findings.append(_unplaced(rel, ef, exc))
+            continue
         proj.md_starts[rel] = ef.md_start
         if ef.truncated:
             proj.findings.append(_truncated(md_file, rel, ef))
@@ -187,6 +195,38 @@ def _imported_from_lib(name: str, files: dict[str, md.ExtractedFile]) -> bool:
     stem = re.escape(name[:-3])
     pattern = re.compile(rf"^\s*(from\s+lib\.{stem}\s+import|import\s+lib\.{stem}\b)", re.M)
     return any(pattern.search(ef.text) for ef in files.values())
+
+
+def _unplaced(rel: str, ef: md.ExtractedFile, exc: Exception) -> Finding:
+    """A response file iacqa did not write: its path leaves the project, or clashes with another file's."""
+    where = Location(None, None, md_line=ef.md_start)
+    if isinstance(exc, PathClashError):
+        return PathClash.finding(f"{rel} cannot be written: {exc}", location=where, error=str(exc),
+                                 fix="give the file and the directory different names (lib/stack.py and "
+                                 "lib/stack/handler.py)")
+    if isinstance(exc, UnsafePathError):
+        return UnsafePath.finding(f"the response labels a file {rel!r}, which leaves the project ({exc}); the "
+                                  "file was not written", location=where, error=str(exc),
+                                  fix="label the file with a path inside the project, without '..' "
+                                  "(lib/handlers/app.py)")
+    return PathClash.finding(f"{rel} cannot be written: {exc}", location=where, error=str(exc),
+                             fix="give every file a distinct, valid path inside the project")
+
+
+def _symlink_findings(base: Path, what: str, top_only: bool = False) -> list[Finding]:
+    links = [(p.name, os.readlink(p)) for p in base.iterdir() if p.is_symlink()] if top_only else \
+        symlinks(base, SKIP_DIRS)
+    real = os.path.realpath(base)
+    # A link to a sibling inside the project works wherever the repository is checked out: not reported.
+    links = [(rel, t) for rel, t in links if top_only or not _inside_dir(os.path.realpath(base / rel), real)]
+    return [SymlinkNotFollowed.finding(
+        f"{rel} in {what} is a symlink to {target}: iacqa does not follow it (not copied, not run)",
+        location=Location(rel if not top_only else None, None), error=f"symlink -> {target}",
+        fix=f"commit the file itself at {rel}, not a link") for rel, target in links]
+
+
+def _inside_dir(path: str, root: str) -> bool:
+    return path == root or path.startswith(root + os.sep)
 
 
 def _truncated(md_file: Path, rel: str, ef: md.ExtractedFile) -> Finding:

@@ -24,6 +24,14 @@ def set_mode(mode: str) -> None:
     os.environ[ENV] = mode
 
 
+def apply(option: str) -> None:
+    """The configured mode (`isolation` option / --isolation). `auto`, the default, does not override a mode
+    already set in the environment (IACQA_ISOLATION=process forces the fallback for tests and benches)."""
+    if option == "auto" and os.environ.get(ENV) in MODES:
+        return
+    set_mode(option)
+
+
 def mode() -> str:
     m = os.environ.get(ENV, "auto")
     return m if m in MODES else "auto"

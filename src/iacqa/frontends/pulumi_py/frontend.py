@@ -175,8 +175,10 @@ class PulumiFrontend:
             out.append(ProgramMemory.make(Location(entry, None), limits.memory_mb))
         elif outcome.status in ("exit", "killed"):
             out.append(ProgramExited.make(Location(entry, None),
-                                          f"the process ended on its own (exit code {outcome.exit_code}) before "
-                                          "the program finished"))
+                                          "the process ended on its own ("
+                                          + (f"signal {outcome.signal}" if getattr(outcome, "signal", None)
+                                             else f"exit code {outcome.exit_code}")
+                                          + ") before the program finished"))
         return out
 
 
