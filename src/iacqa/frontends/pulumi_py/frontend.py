@@ -39,9 +39,9 @@ def stack_config(root: Path, project: str, stack: str = "dev") -> dict[str, Any]
     cfg: dict[str, Any] = {f"{project}:{k}": v for k, v in TAP_DEFAULTS.items()}
     cfg["aws:region"] = "us-east-1"
     try:
-        import yaml
+        from iacqa.ingest.safeload import load_yaml  # an alias bomb is refused, not expanded
 
-        data = yaml.safe_load((root / f"Pulumi.{stack}.yaml").read_text()) or {}
+        data = load_yaml((root / f"Pulumi.{stack}.yaml").read_text()) or {}
         for k, v in (data.get("config") or {}).items():
             key = k if ":" in k else f"{project}:{k}"
             cfg[key] = v if isinstance(v, str) else json.dumps(v)

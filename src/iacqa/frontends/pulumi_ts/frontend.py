@@ -66,9 +66,9 @@ def config_for(root: Path, project: str) -> dict[str, str]:
     cfg = {f"{project}:{k}": v for k, v in TAP_DEFAULTS.items()}
     cfg["aws:region"] = "us-east-1"
     try:
-        import yaml
+        from iacqa.ingest.safeload import load_yaml  # an alias bomb is refused, not expanded
 
-        data = yaml.safe_load((root / "Pulumi.dev.yaml").read_text()) or {}
+        data = load_yaml((root / "Pulumi.dev.yaml").read_text()) or {}
         for k, v in (data.get("config") or {}).items():
             key = k if ":" in k else f"{project}:{k}"
             cfg[key] = v if isinstance(v, str) else json.dumps(v)
