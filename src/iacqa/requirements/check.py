@@ -21,6 +21,7 @@ from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, O
 from iacqa.requirements.view import view
 
 STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
+_NESTED = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
 _EXISTENCE_ONLY = ("exists", "count", "none")
 
 
@@ -107,6 +108,9 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
         return Outcome(NOT_CHECKABLE, reason=f"knowledge base error in {c.id}: {exc}")
     if c.id.startswith("tagging.") and out.status in (NOT_MET, PARTLY) and platform in ("tf", "pulumi", "cdktf"):
         out = _provider_tags(check, graph, params, out)
+    if out.status in (NOT_MET, PARTLY) and any(r.type in _NESTED for r in graph):
+        return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
+                       reason="the template uses nested stacks, whose resources are not in the graph")
     if out.status in (NOT_MET, PARTLY):
         skipped = _skipped_by_condition(graph, check, c.id)
         if skipped:

@@ -51,6 +51,7 @@ _ENV_ONLY = re.compile(r"\b(only (for|in|on) (the )?(dev|development|staging|pro
                        r"(for|in) (the )?(dev|development|staging|prod|production)( environment)?( only)?\b|"
                        r"(dev|development|staging|prod|production)( environment)?\s*[:(]|per environment|"
                        r"environment-specific|environment specific|vary by environment|by environment|"
+                       r"\b(production|prod|dev|development|staging) (uses|gets|has|runs|requires|only)\b|"
                        r"(dev|development|staging|prod|production)\s*\(|based on (the )?environment)", re.I)
 
 # Sentences that describe the current or a later state rather than ask ("right now everything is in one AZ",
