@@ -49,6 +49,8 @@ Emulator
 
 Tests stage
 - `tests_timeout` [300.0], `test_timeout` [60.0], `integration_test_timeout` [20.0], `tests_memory_mb` [2048].
+- `tests_budget` [120.0]: seconds for the whole tests stage (unit, integration, jest); each run gets at most what
+  is left, and a phase that cannot start or finish says so in the stage's detail.
 - `coverage_threshold` [90.0]: required coverage in percent.
 - `write_coverage_summary` [None = when the project is a materialized copy or `write_outputs`].
 - `tests_integration` [True], `jest` [True]: run the integration tests / the JavaScript tests.
@@ -108,6 +110,7 @@ class Options:
     write_outputs: bool = False
     # tests stage
     tests_timeout: float = 300.0
+    tests_budget: float = 120.0
     test_timeout: float = 60.0
     integration_test_timeout: float = 20.0
     tests_memory_mb: int = 2048

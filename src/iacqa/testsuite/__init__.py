@@ -65,6 +65,13 @@ def run(project: Any, options: Options | Mapping[str, Any] | None = None, emulat
     t0 = time.monotonic()
     root = Path(project.root)
     limits = _limits(options)
+    stage_deadline = t0 + float(options.tests_budget)
+
+    def budgeted() -> dict[str, Any]:
+        """The run limits clamped to what is left of the tests stage's budget."""
+        return {**limits, "tests_timeout": max(1.0, min(limits["tests_timeout"], stage_deadline - time.monotonic())),
+                "deadline": stage_deadline}
+
     files = discover(root)
     j = judge(root, files)
     res = TestStageResult("ok", "", list(j.findings), tests=[], cases=[c.to_dict() for c in j.cases],
@@ -81,7 +88,7 @@ def run(project: Any, options: Options | Mapping[str, Any] | None = None, emulat
         py_unit = [f.path for f in files if f.language == "python" and f.kind == "unit"]
         py_int = [f.path for f in files if f.language == "python" and f.kind == "integration"]
         if py_unit:
-            u = runmod.run_unit(root, py_unit, base, limits)
+            u = runmod.run_unit(root, py_unit, base, budgeted())
             res.tests += u.tests
             res.findings += u.findings
             details.append(u.detail)
@@ -98,8 +105,11 @@ def run(project: Any, options: Options | Mapping[str, Any] | None = None, emulat
                 if options.write_coverage_summary is not False:  # None (direct callers): write it
                     p = runmod.write_summary(root, summ)
                     res.summary_path = str(p) if p else None
-        if py_int and options.tests_integration:
-            status, detail = _integration(root, py_int, base, limits, options, emulation, graph, res)
+        if py_int and options.tests_integration and stage_deadline - time.monotonic() < 5:
+            details.append(f"integration: not run, the tests stage's budget ({options.tests_budget:g} s, "
+                           f"tests_budget) is spent: {len(py_int)} file(s) not run ({', '.join(py_int[:5])})")
+        elif py_int and options.tests_integration:
+            status, detail = _integration(root, py_int, base, budgeted(), options, emulation, graph, res)
             details.append(detail)
             statuses.append(status)
         elif py_int:
@@ -108,7 +118,7 @@ def run(project: Any, options: Options | Mapping[str, Any] | None = None, emulat
         if js and options.jest:
             from iacqa.testsuite import jest
 
-            status, detail, tests, found, cov = jest.run(root, js, base, limits, options)
+            status, detail, tests, found, cov = jest.run(root, js, base, budgeted(), options)
             res.tests += tests
             res.findings += found
             details.append(detail)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +62,9 @@ def _one_mode(project_root: Path, files: list[str], base: Path, limits: dict[str
                     test_timeout=limits.get("integration_test_timeout", limits["test_timeout"]))
     cmd = [python(), "-m", "pytest", *[a for n in deselect or [] for a in ("--deselect", n)],
            *pytest_args(scratch.project, files)]
-    ln = launch(cmd, scratch, env, timeout=limits["tests_timeout"], memory_mb=limits["tests_memory_mb"])
+    left = limits.get("deadline", float("inf")) - time.monotonic()  # the tests stage's budget
+    ln = launch(cmd, scratch, env, timeout=max(1.0, min(limits["tests_timeout"], left)),
+                memory_mb=limits["tests_memory_mb"])
     tests, findings = results("integration", ln, scratch, limits)
     for t in tests:
         t["mode"] = mode
@@ -88,7 +91,11 @@ def _one_mode(project_root: Path, files: list[str], base: Path, limits: dict[str
 def run_integration(project_root: Path, files: list[str], base: Path, limits: dict[str, Any], endpoint_url: str,
                     outputs: dict[str, Any], modes: tuple[str, ...] = ("outputs", "discovery")) -> RunOutcome:
     runs: list[RunOutcome] = []
+    not_run: list[str] = []
     for m in modes:
+        if limits.get("deadline", float("inf")) - time.monotonic() < 3:
+            not_run.append(m)  # the tests stage's budget is spent: said in the detail, not judged
+            continue
         slow = [t["nodeid"] for r in runs for t in r.tests if t.get("outcome") == "unverified"
                 and "still running" in (t.get("reason") or "")]
         runs.append(_one_mode(project_root, files, base, limits, endpoint_url, outputs if m == "outputs" else None,
@@ -121,5 +128,9 @@ def run_integration(project_root: Path, files: list[str], base: Path, limits: di
                  "deployment answered"), mode=t["mode"]))
     status = "stopped" if any(r.status == "stopped" for r in runs) else (
         "failed" if any(r.status == "failed" for r in runs) else "ok")
-    return RunOutcome("integration", status, "integration " + "; ".join(r.detail for r in runs), tests, findings,
-                      seconds=round(sum(r.seconds for r in runs), 3))
+    detail = "integration " + "; ".join(r.detail for r in runs)
+    if not_run:
+        detail += (f"; {', '.join(not_run)}: not run, the tests stage's budget is spent ({len(files)} file(s): "
+                   f"{', '.join(files[:5])})")
+        status = "skipped" if not runs else status
+    return RunOutcome("integration", status, detail, tests, findings, seconds=round(sum(r.seconds for r in runs), 3))
