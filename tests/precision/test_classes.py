@@ -19,6 +19,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "tf_policy_by_name": ("WIR004", STATIC, None),  # data aws_iam_policy resolves by name, whatever the path
     "sam_implicit": ("CFN003", STATIC, None),  # class 8: SAM's implicit role / api / event source mapping
     "cfn_stack_name": ("LIM001", STATIC, None),  # class 15: AWS::StackName is chosen at deploy time
+    "tf_provider_values": ("LIM001", STATIC, None),  # class 3: provider's -1 default, SecureString
+    "layer_runtimes": ("LIM002", STATIC, None),  # class 9: a layer's compatible runtimes are a filter
 }
 
 
@@ -42,3 +44,9 @@ def test_broken_twin_is_still_found(case: str) -> None:
     rule, stages, profile = CASES[case]
     found = _rules(FIXTURES / case / "bad", stages, profile)
     assert rule in found, found
+
+
+def test_deprecated_runtime_reported_once() -> None:
+    """Class 13: cfn-lint's E2531 (LIM003) repeated LIM002 on the same line and runtime."""
+    found = _rules(FIXTURES / "layer_runtimes" / "bad", STATIC, None)
+    assert len(found.get("LIM002", [])) == 1 and "LIM003" not in found, found

@@ -17,7 +17,9 @@ from iacqa.catalog.cfn import CfnLintValue
 from iacqa.model import Finding, Resource, ResourceGraph, Severity
 
 # cfn-lint rule ids whose findings are value facts about combinations (kept); everything else is dropped.
-KEEP = {"E3690", "W3690", "E3691", "W3691", "E3025", "E3029", "E3688", "W3689", "E3686", "E3687", "E2530", "E2531",
+# E2531 (deprecated runtime) is not kept: LIM002 reports the same runtime on the same line from the same lifecycle
+# table, and the same fact twice is noise.
+KEEP = {"E3690", "W3690", "E3691", "W3691", "E3025", "E3029", "E3688", "W3689", "E3686", "E3687", "E2530",
         "E3504", "E3503", "E3670", "E3671", "E3672"}
 RESERVED = re.compile(r"should not be valid under \{'enum'")
 

@@ -6,6 +6,7 @@ and one it rejects; tests/rules/limits/test_value_range.py turns each row into t
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterator
@@ -50,6 +51,17 @@ SAMPLES: tuple[tuple[str, str, Any, Any], ...] = (
     ("AWS::IAM::Role", "RoleName", "fn-role-dev", "fn role"),
 )
 
+# Where the Terraform AWS provider (also behind Pulumi and CDKTF) accepts what CloudFormation's schema does not, a
+# Terraform/Pulumi/CDKTF argument is judged by the provider's own default and validator, not by CloudFormation's.
+PROVIDER_PLATFORMS = ("tf", "pulumi", "cdktf")
+PROVIDER_RULES: dict[tuple[str, str], dict[str, Any]] = {
+    # resource_lambda_function.go: Default -1, validation.IntAtLeast(-1); -1 means "no reserved concurrency".
+    ("AWS::Lambda::Function", "ReservedConcurrentExecutions"): {
+        "min": -1, "note": "-1 is the provider's default: unreserved"},
+    # resource_ssm_parameter.go: ssm.ParameterType values; CloudFormation alone cannot create SecureString.
+    ("AWS::SSM::Parameter", "Type"): {"enum": ("String", "StringList", "SecureString"),
+                                      "note": "the provider's ParameterType values"},
+}
 _RANGE_ERROR = "expected {attr} to be in the range ({lo} - {hi}), got {value}"
 _ONE_OF_ERROR = "expected {attr} to be one of [{allowed}], got {value}"
 # Placeholders the front ends make up (mock outputs, lenient config, unresolved Outputs, interpolations).
@@ -158,6 +170,9 @@ class ValueOutOfRange(Rule):
                 c = lookup(r.type, path)
                 if c is None:
                     continue
+                if ctx.platform in PROVIDER_PLATFORMS and (r.type, strip_items(path)) in PROVIDER_RULES:
+                    c = dataclasses.replace(c, source="AWS provider validator",
+                                            **PROVIDER_RULES[(r.type, strip_items(path))])
                 f = self.check_value(ctx, r, path, value, c)
                 if f is not None and strip_items(path) not in seen:
                     seen.add(strip_items(path))
@@ -288,7 +303,9 @@ class DeprecatedRuntime(Rule):
     category = Category.AWS_LIMIT
     severity = Severity.CRITICAL
     title = "Lambda runtime no longer accepted"
-    resource_types = ("AWS::Lambda::Function", "AWS::Lambda::LayerVersion")
+    # Functions only: a layer's CompatibleRuntimes is a filter for the console and ListLayers, not a runtime any
+    # function runs on, and PublishLayerVersion accepts deprecated runtimes in it.
+    resource_types = ("AWS::Lambda::Function",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         today = ctx.options.today or date.today().isoformat()
@@ -303,11 +320,12 @@ class DeprecatedRuntime(Rule):
                 if info.get("create-block") and info["create-block"] <= today:
                     yield self.finding(
                         f"runtime {rt!r} can no longer be used to create functions (blocked since "
-                        f"{info['create-block']})", resource=r, attribute="Runtime",
+                        f"{info['create-block']}, as of {today} by the runtime lifecycle data of cfn-lint)",
+                        resource=r, attribute="Runtime",
                         error=f"InvalidParameterValueException: The runtime parameter of {rt} is no longer supported "
                         "for creating or updating AWS Lambda functions.", fix=f"use {succ}")
                 elif info.get("deprecated") and info["deprecated"] <= today:
                     yield self.finding(
                         f"runtime {rt!r} is deprecated since {info['deprecated']}; creation is blocked from "
-                        f"{info.get('create-block')}", resource=r, attribute="Runtime", severity=Severity.MEDIUM,
+                        f"{info.get('create-block')} (as of {today})", resource=r, attribute="Runtime", severity=Severity.MEDIUM,
                         error=f"runtime {rt} deprecated on {info['deprecated']}", fix=f"use {succ}")
