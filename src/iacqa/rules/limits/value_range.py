@@ -311,8 +311,7 @@ class DeprecatedRuntime(Rule):
         today = ctx.options.today or date.today().isoformat()
         life = lambda_runtimes()
         for r in self.resources(ctx):
-            runtimes = r.get("CompatibleRuntimes") if r.type == "AWS::Lambda::LayerVersion" else [r.get("Runtime")]
-            for rt in runtimes or []:
+            for rt in [r.get("Runtime")]:
                 info = life.get(rt) if isinstance(rt, str) else None
                 if not info:
                     continue
