@@ -66,6 +66,12 @@ def _clean_title(text: str) -> str:
     return text.strip(" :.-–—")[:160]
 
 
+def _paren(title: str) -> str:
+    """A trailing `(Category C - ...)` of a heading, which _clean_title drops and _category reads."""
+    m = re.search(r"\((?:category|severity|priority)[^)]*\)\s*$", title, re.IGNORECASE)
+    return m.group(0) if m else ""
+
+
 def _sections(text: str) -> _Section:
     root = _Section(0, "", 0)
     cur = root
@@ -184,16 +190,19 @@ def split_claims(text: str) -> list[Claim]:
     if numbered:
         for s in numbered:
             m = _NUMBERED_HEADING.match(_clean_title(s.title))
-            raw.append((s.line, m.group(2) if m else s.title, _body(s), s.parent.title if s.parent else ""))
+            raw.append((s.line, s.title if not m else f"{m.group(2)} {_paren(s.title)}", _body(s),
+                        s.parent.title if s.parent else ""))
     else:
         for s in [root, *every]:
-            if s.skipped or s.children:
+            if s.skipped:
                 continue
             items = _items(s)
             bold = [i for i in items if i[3]]
             plain_numbered = _numbered_items(s)
-            if bold:
+            if bold:  # bold-titled items count wherever they are (a preamble before the first heading too)
                 raw.extend((n, t, body, s.title) for n, t, body, _ in bold)
+            elif s.children:
+                continue
             elif len(plain_numbered) >= 2:
                 raw.extend((n, t, body, s.title) for n, t, body, _ in plain_numbered)
             elif s is not root and s.level >= 2 and "".join(t for _, t in s.lines).strip():

@@ -127,11 +127,11 @@ class LocalEngine:
         try:
             if slot.conn.poll():
                 return slot.conn.recv()
-        except (EOFError, OSError) as exc:
-            return Crash(f"lost the connection to {slot.name} ({type(exc).__name__})")
+        except (EOFError, OSError):
+            pass  # the worker is gone: its exit status below says how
         except Exception as exc:  # noqa: BLE001 - an unpicklable answer is the worker's failure, not the batch's
             return Crash(f"unreadable answer from {slot.name}: {type(exc).__name__}: {exc}")
-        slot.proc.join(timeout=0.5)
+        slot.proc.join(timeout=2.0)
         code = slot.proc.exitcode
         if code is not None and code < 0:
             try:

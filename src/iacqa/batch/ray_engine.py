@@ -12,6 +12,8 @@ absolute path (a shared file system); see docs/batch.md.
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from iacqa.batch.scheduler import Crash
@@ -72,6 +74,8 @@ class RayEngine:
         ray = _ray()
         self._ray = ray
         self.options, self.stages, self.markdown = options, stages, markdown
+        if address and address != "auto":
+            _reachable(address)
         try:
             if not ray.is_initialized():
                 kwargs: dict[str, Any] = {"log_to_driver": False, "include_dashboard": False,
@@ -79,6 +83,9 @@ class RayEngine:
                 if address:
                     ray.init(address=address, **{k: v for k, v in kwargs.items() if k != "include_dashboard"})
                 else:  # a private single-machine cluster on loopback, for trying the engine without a cluster
+                    # Ray resolves 127.0.0.1 to the machine's routable address unless told it is not a cluster.
+                    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+                    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
                     ray.init(_node_ip_address="127.0.0.1", num_cpus=workers or None, **kwargs)
         except Exception as exc:  # noqa: BLE001 - an unreachable cluster is a usage error, said in one line
             raise RayUnavailable(f"cannot connect to the Ray cluster at {address or 'a new local one'}: "
@@ -119,6 +126,17 @@ class RayEngine:
                 self._ray.shutdown()
             except Exception:  # noqa: BLE001 - best effort at exit
                 pass
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds, with the reason, when the head's port does not answer (ray.init itself retries for
+    minutes against a dead address)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        raise RayUnavailable(f"cannot connect to the Ray cluster at {address}: {exc} (is `ray start --head` "
+                             "running there?)") from exc
 
 
 def _first_line(exc: BaseException) -> str:

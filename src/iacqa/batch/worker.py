@@ -4,6 +4,7 @@ line with `error`, so one bad task never stops a batch."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -71,7 +72,9 @@ def run_one(task: str, response: str, options: Any = None, stages: tuple[str, ..
     data["batch"] = {"worker": f"{socket.gethostname()}:{os.getpid()}", "seconds": seconds}
     if md is not None:
         data[MARKDOWN_KEY] = md
-    return data
+    # Plain JSON values only: what goes back to the parent (a pipe, or Ray across machines) must pickle, and
+    # str subclasses made by parsers (cfn-lint's node strings, defined inside a function) do not.
+    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
 
 
 def _markdown(result: Any) -> str | None:

@@ -13,7 +13,6 @@ import pkgutil
 from functools import lru_cache
 
 from iacqa.catalog.base import Entry, registered
-from iacqa.model import Category
 
 
 @lru_cache(maxsize=1)
@@ -34,11 +33,3 @@ def get(rule_id: str) -> type[Entry] | None:
     """The entry of an id (case-insensitive), or None."""
     reg = entries()
     return reg.get(rule_id) or reg.get(rule_id.upper())
-
-
-def category(name: str) -> Category | None:
-    """The category named `name` (its public value, e.g. `sdk-api`), or None."""
-    try:
-        return Category(name.strip().lower())
-    except ValueError:
-        return None

@@ -24,7 +24,7 @@ RESPONSE_FILES = {"model": "lib/MODEL_RESPONSE.md", "ideal": "lib/IDEAL_RESPONSE
 SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", "cdktf.out", "cdk.out", ".terraform",
              ".pytest_cache", "coverage", "cfn-outputs"}
 ENTRY_NAMES = ("tap.py", "__main__.py", "main.py", "app.py")
-CODE_SUFFIXES = (".py", ".tf", ".tfvars", ".yml", ".yaml", ".json", ".ts", ".js", ".toml", ".txt", ".cfg", ".ini", ".sh")
+CODE_SUFFIXES = (".py", ".tf", ".tfvars", ".yml", ".yaml", ".json", ".ts", ".js", ".mjs", ".cjs", ".toml", ".txt", ".cfg", ".ini", ".sh")
 
 
 class InputError(Exception):
@@ -183,7 +183,7 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
             # modules/, lambda/, templates/ are read relative to lib/, where terraform runs
             dest = f"lib/{path}"
         elif (platform in ("pulumi", "cdktf", "cdk") and not has_root_entry
-              and not path.startswith(("lib/", "tests/", "test/", ".")) and not name.endswith(".md")):
+              and not path.startswith(("lib/", "tests/", "test/", "bin/", ".")) and not name.endswith(".md")):
             # Bare stack files move under lib/ (above); their sibling directories (lambda/, handlers/) go with them.
             dest = f"lib/{path}"
         out[dest] = ef

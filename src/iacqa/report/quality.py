@@ -244,7 +244,7 @@ def blockers(model: dict[str, Any], ideal: dict[str, Any], metadata: dict[str, A
     lang = str(metadata.get("language") or "").lower()
     want = _LANGS.get(lang, lang)
     fences = _language(ideal_text)
-    code = {k: v for k, v in fences.items() if k not in ("json", "yaml") or want in ("json", "yaml")}
+    code = Counter({k: v for k, v in fences.items() if k not in ("json", "yaml") or want in ("json", "yaml")})
     if want and code and want not in code:
         out.append({"blocker": "platform/language mismatch", "score": 3,
                     "evidence": f"metadata.json says {metadata.get('platform')}/{lang}; the IDEAL response's code "

@@ -96,14 +96,15 @@ class Outcome:
 # Properties that hold a resource's physical name, in the order they are looked up.
 NAME_PROPERTIES = ("FunctionName", "BucketName", "TableName", "QueueName", "TopicName", "RoleName", "GroupName",
                    "LogGroupName", "DBInstanceIdentifier", "DBClusterIdentifier", "ClusterName", "StreamName",
-                   "RepositoryName", "StateMachineName", "AlarmName", "DashboardName", "SecretName", "KeyName",
+                   "RepositoryName", "StateMachineName", "AlarmName", "DashboardName", "SecretName",
                    "ReplicationGroupId", "CacheClusterId", "LoadBalancerName", "TargetGroupName", "PolicyName",
                    "RuleName", "AliasName", "Name")
 # Types whose Tags reviewers do not expect (the schema allows them, templates rarely set them).
 TAG_EXEMPT = frozenset({"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::Events::Rule",
                         "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
                         "AWS::EC2::VPCEndpoint", "AWS::SNS::Subscription", "AWS::Lambda::Permission",
-                        "AWS::IAM::ManagedPolicy", "AWS::KMS::Alias", "AWS::EC2::SubnetRouteTableAssociation"})
+                        "AWS::IAM::ManagedPolicy", "AWS::KMS::Alias", "AWS::EC2::SubnetRouteTableAssociation",
+                        "AWS::ApplicationAutoScaling::ScalableTarget"})
 
 
 def resource_name(resource: Resource) -> str | None:
@@ -241,14 +242,16 @@ def _compare(op: str, actual: Any, expected: Any) -> bool | _Unknown:
         if isinstance(actual, list):
             return any(_eq(x, expected) for x in actual)
         return isinstance(actual, str) and str(expected).lower() in actual.lower()
-    if op == "startswith":
-        return isinstance(actual, str) and actual.lower().startswith(str(expected).lower())
+    if op == "startswith":  # "prod-env-data" starts with the prefix "ProdEnv": case and separators aside
+        return isinstance(actual, str) and _norm(actual).startswith(_norm(str(expected)))
     if op == "matches":
         return isinstance(actual, str) and re.search(str(expected), actual, re.I) is not None
     if op == "mentions":
-        text = actual if isinstance(actual, str) else json.dumps(actual, default=str)
+        text = (actual if isinstance(actual, str) else json.dumps(actual, default=str)).lower()
         needles = expected if isinstance(expected, list) else [expected]
-        return any(str(n).lower() in text.lower() for n in needles)
+        if any(str(n).lower() in text for n in needles):
+            return True
+        return UNKNOWN if "<unresolved" in text else False
     if op == "len_ge":
         n = _num(expected)
         return isinstance(actual, (list, dict, str)) and n is not None and len(actual) >= n

@@ -184,6 +184,11 @@ def view(graph: ResourceGraph) -> ResourceGraph:
             cfn = "AWS::EC2::SecurityGroupEgress" if kind == "egress" else "AWS::EC2::SecurityGroupIngress"
         if cfn is not None:
             twins[r.id] = _twin(r, cfn)
+    for r in graph:
+        # An alarm whose metric (or metric queries) the front end could not read: what it watches is unknown.
+        if r.type == "AWS::CloudWatch::Alarm" and not any(k in r.properties for k in ("MetricName", "Metrics")):
+            twin = twins.setdefault(r.id, _copy(r))
+            twin.properties["Metrics"] = "<unresolved:metric queries not in the graph>"
     buckets = [r for r in graph if r.type == "AWS::S3::Bucket"]
     parts = [r for r in graph if r.type in _S3_PARTS or (not r.mapped and _S3_NATIVE_PARTS.search(r.native_type))]
     for part in parts:

@@ -1,4 +1,7 @@
-"""What a rule may read: the graph, the project's files and the run's options. Nothing else."""
+"""What a rule may read: the graph, the project's files and the run's options. Nothing else.
+
+A rule does not compute `.md` lines or snippets: the pipeline attaches them to every finding (pipeline.locate).
+"""
 
 from __future__ import annotations
 
@@ -37,15 +40,3 @@ class RuleContext:
             except OSError:
                 self._lines[file] = []
         return self._lines[file]
-
-    def md_line(self, file: str | None, line: int | None) -> int | None:
-        if file is None or line is None or file not in self.md_starts:
-            return None
-        return self.md_starts[file] + line - 1
-
-    def snippet(self, file: str | None, line: int | None, context: int = 0) -> str | None:
-        lines = self.lines(file)
-        if not line or not lines or line > len(lines):
-            return None
-        lo, hi = max(1, line - context), min(len(lines), line + context)
-        return "\n".join(lines[lo - 1 : hi])

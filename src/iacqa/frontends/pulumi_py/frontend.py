@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from iacqa.frontends.identity import graph_outputs
 from iacqa.frontends.pulumi_py import harness
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.knowledge.naming import snake
-from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
+from iacqa.model import CodeArtifact, Finding, Location, Options, Resource, ResourceGraph
 from iacqa.sandbox import Limits, run_python
 
 # Keys whose values are user data (env var names, tag keys): never re-cased.
@@ -53,7 +54,8 @@ def stack_config(root: Path, project: str, stack: str = "dev") -> dict[str, Any]
 class PulumiFrontend:
     platform = "pulumi"
 
-    def build(self, project: Any, options: dict) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         root: Path = project.root
         entry = project.entry
         graph = ResourceGraph(platform="pulumi")
@@ -68,7 +70,8 @@ class PulumiFrontend:
                                   detail="pulumi / pulumi-aws are not installed: pip install 'iacqa[pulumi]'")
         name = harness.project_name(root)
         config = stack_config(root, name)
-        limits = Limits(timeout=float(options.get("timeout", 60)), memory_mb=int(options.get("memory_mb", 2048)))
+        timeout, memory_mb = options.limits(60, 2048)
+        limits = Limits(timeout=timeout, memory_mb=memory_mb)
         # A fresh interpreter in the sandbox (namespaces when available) working on a copy of the project.
         outcome = run_python("iacqa.frontends.pulumi_py.harness:run_program",
                              {"root": str(root), "entry": entry, "project": name, "stack": "dev", "config": config},

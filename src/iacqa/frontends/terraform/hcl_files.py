@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,13 @@ def load_module_dir(root: Path, rel_dir: str) -> Module:
             mod.errors.append((rel, None, f"cannot read: {exc}"))
             continue
         try:
-            body = parse_hcl(text, rel)
+            body = parse_hcl(normalize_heredocs(text), rel)
         except ParseError as exc:
-            mod.errors.append((rel, exc.line, str(exc)))
+            # One bad block must not drop every resource of the file: the others are read one by one.
+            saved, total = salvage(text, rel)
+            note = f" ({len(saved)} of {total} top-level blocks of this file were read on their own)" if total else ""
+            mod.errors.append((rel, exc.line, str(exc) + note))
+            mod.blocks.extend(saved)
             continue
         mod.blocks.extend(_top_blocks(body, rel))
     for path in sorted(d.glob("*.tf.json")):
@@ -34,6 +39,43 @@ def load_module_dir(root: Path, rel_dir: str) -> Module:
         except (OSError, ValueError) as exc:
             mod.errors.append((rel, getattr(exc, "lineno", None), f"invalid JSON: {exc}"))
     return mod
+
+
+_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_][A-Za-z0-9_-]*)\s*$")
+
+
+def normalize_heredocs(text: str) -> str:
+    """Heredoc closing markers as Terraform's scanner reads them: trailing whitespace after the marker is ignored
+    by Terraform but rejected by python-hcl2, so it is removed (same lines, same line numbers)."""
+    lines = text.split("\n")
+    marker: str | None = None
+    changed = False
+    for i, line in enumerate(lines):
+        if marker is None:
+            m = _HEREDOC.search(line.rstrip())
+            marker = m.group(1) if m else None
+        elif line.strip() == marker:
+            if line != line.rstrip():
+                lines[i] = line.rstrip()
+                changed = True
+            marker = None
+    return "\n".join(lines) if changed else text
+
+
+def salvage(text: str, file: str) -> tuple[list[Block], int]:
+    """The top-level blocks of a file that does not parse as a whole, each parsed on its own at its own line
+    numbers; returns (blocks read, top-level blocks found)."""
+    lines = normalize_heredocs(text).split("\n")
+    starts = [i for i, line in enumerate(lines) if re.match(r"^[A-Za-z_][\w-]*(\s+(\"[^\"]*\"|[\w-]+))*\s*\{", line)]
+    out: list[Block] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        chunk = "\n" * start + "\n".join(lines[start:end])
+        try:
+            out.extend(parse_hcl(chunk, file).blocks)
+        except ParseError:
+            continue
+    return out, len(starts)
 
 
 def _top_blocks(body: Any, file: str) -> list[Block]:
