@@ -22,7 +22,7 @@ pytest.importorskip("pulumi_aws")
 def _pulumi_task(root: Path, program: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "Pulumi.yaml").write_text("name: TapStack\nruntime: python\nmain: tap.py\n")
-    (root / "tap.py").write_text(program)
+    (root / "tap.py").write_text("import pulumi  # noqa: F401\n" + program)
     return root
 
 
