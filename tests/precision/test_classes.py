@@ -21,6 +21,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "cfn_stack_name": ("LIM001", STATIC, None),  # class 15: AWS::StackName is chosen at deploy time
     "tf_provider_values": ("LIM001", STATIC, None),  # class 3: provider's -1 default, SecureString
     "layer_runtimes": ("LIM002", STATIC, None),  # class 9: a layer's compatible runtimes are a filter
+    "tf_heredoc": ("SYN004", STATIC, None),  # class 2: heredoc closing marker followed by spaces
 }
 
 
@@ -50,3 +51,9 @@ def test_deprecated_runtime_reported_once() -> None:
     """Class 13: cfn-lint's E2531 (LIM003) repeated LIM002 on the same line and runtime."""
     found = _rules(FIXTURES / "layer_runtimes" / "bad", STATIC, None)
     assert len(found.get("LIM002", [])) == 1 and "LIM003" not in found, found
+
+
+def test_unparseable_file_keeps_its_other_resources() -> None:
+    """Class 2: the file with a broken heredoc still yields its other blocks (the queue's limit is found)."""
+    found = _rules(FIXTURES / "tf_heredoc" / "bad", STATIC, None)
+    assert "SYN004" in found and any("visibility_timeout_seconds" in m for m in found.get("LIM001", [])), found
