@@ -95,6 +95,11 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
         return Outcome(NOT_CHECKABLE, reason=c.offline)
     if req.conditional:
         return Outcome(NOT_CHECKABLE, reason="conditional requirement (depends on a parameter or a choice)")
+    valid = c.raw.get("valid_values")
+    stated = match.params.get("n")
+    if valid and stated is not None and not any(v in valid for v in (stated if isinstance(stated, list) else [stated])):
+        return Outcome(NOT_CHECKABLE, reason=f"AWS accepts only {', '.join(map(str, valid))} here: the value the "
+                       f"prompt states ({stated}) cannot be set")
     check = copy.deepcopy(c.check or {})
     if req.env_specific and not isinstance(match.params.get("n", match.params.get("value")), list):
         return Outcome(NOT_CHECKABLE, reason="depends on the environment deployed (dev/staging/prod)")

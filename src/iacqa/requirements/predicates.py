@@ -350,6 +350,9 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
             values: list[Any] = [resource.properties, resource.native_properties or {}]
         else:
             values = [v for v in _values_at(resource.properties, cond["path"]) if v is not None]
+            if not values and resource.native_properties:
+                # A mapping that dropped the argument (manage_master_user_password): read what the user wrote.
+                values = [v for v in _values_at(resource.native_properties, cond["path"]) if v is not None]
         if not values:
             values = [cond["default"]] if "default" in cond else [None]
         results = [_compare(op, v, expected) for v in values]
