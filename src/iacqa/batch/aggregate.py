@@ -211,8 +211,12 @@ def _pairs(results: dict[Job, dict[str, Any]], read_tasks: bool) -> tuple[list[d
             continue
         task = Path(path)
         meta = _read_json(task / "metadata.json") if read_tasks else {}
-        q = quality.score(m, i, meta, _read_text(task / "lib" / "IDEAL_RESPONSE.md") if read_tasks else None,
-                          _read_text(task / "lib" / "PROMPT.md") if read_tasks else None)
+        try:
+            q = quality.score(m, i, meta, _read_text(task / "lib" / "IDEAL_RESPONSE.md") if read_tasks else None,
+                              _read_text(task / "lib" / "PROMPT.md") if read_tasks else None)
+        except Exception as exc:  # noqa: BLE001 - one odd task (metadata of another shape) never stops the aggregate
+            q = {"score": None, "reason": f"not computable: {type(exc).__name__}: {exc}",
+                 "metadata_training_quality": quality.metadata_score(meta)}
         fixed = quality.fixed_findings(m, i) if not (m.get("error") or i.get("error")) else []
         pair = {"task": path, "platform": platform_of(m if not m.get("error") else i),
                 "model": status_of(m), "ideal": status_of(i),

@@ -5,7 +5,8 @@ The rubric, step by step, and what iacqa uses for each step:
 1. Base 8.
 2. Critical blockers set the score and skip the rest: platform/language mismatch (3: the IDEAL response's code is
    in another language than metadata.json says), missing >= 50 % of the task's services (4: metadata.json
-   `aws_services` against the services in the IDEAL resource graph), wrong region (5: the prompt names one region
+   `aws_services` against the services in the IDEAL resource graph, when the program built it to the end), wrong
+   region (5: the prompt names one region
    and the IDEAL stack is configured for another). Wrong account (3) cannot be seen offline and is never applied.
 3. Fix categories: every finding of the MODEL response that the IDEAL response no longer has is a fix; fixes are
    counted per rule (21 names without the environment suffix are one fix: the reviewer writes it once), and sorted
@@ -249,7 +250,10 @@ def blockers(model: dict[str, Any], ideal: dict[str, Any], metadata: dict[str, A
         out.append({"blocker": "platform/language mismatch", "score": 3,
                     "evidence": f"metadata.json says {metadata.get('platform')}/{lang}; the IDEAL response's code "
                                 f"blocks are {', '.join(f'{k} x{v}' for k, v in code.most_common())}"})
-    wanted = [(s, _meta_service(str(s))) for s in metadata.get("aws_services") or [] if isinstance(s, str)]
+    listed = metadata.get("aws_services")
+    listed = listed if isinstance(listed, list) else [x.strip() for x in listed.split(",")] \
+        if isinstance(listed, str) else []
+    wanted = [(s, _meta_service(str(s))) for s in listed if isinstance(s, str)]
     checkable = [(s, ns) for s, ns in wanted if ns and ns != "IAM"]
     if len(checkable) >= 2 and graph_services:
         missing = [s for s, ns in checkable if ns not in graph_services]
@@ -267,6 +271,13 @@ def blockers(model: dict[str, Any], ideal: dict[str, Any], metadata: dict[str, A
 
 def _has_graph(data: dict[str, Any]) -> bool:
     return bool((data.get("graph") or {}).get("resources")) and not data.get("error")
+
+
+def _complete_graph(data: dict[str, Any]) -> bool:
+    """A graph the program built to the end (a stopped program leaves a partial one: missing services there are
+    not missing from the stack)."""
+    stage = next((s for s in data.get("stages") or [] if s.get("name") == "graph"), {})
+    return _has_graph(data) and stage.get("status", "ok") == "ok"
 
 
 def metadata_score(metadata: dict[str, Any]) -> float | None:
@@ -292,9 +303,11 @@ def score(model: dict[str, Any], ideal: dict[str, Any], metadata: dict[str, Any]
         why = model.get("error") or ideal.get("error") or "no resource graph was built for either response"
         out.update(score=None, reason=f"not computable: {why}")
         return out
-    graph = (ideal if _has_graph(ideal) else model).get("graph") or {}
+    side = next((d for d in (ideal, model) if _complete_graph(d)), None) or (ideal if _has_graph(ideal) else model)
+    graph = side.get("graph") or {}
     cx = complexity(graph)
-    found_blockers = blockers(model, ideal, metadata, ideal_text, prompt_text, cx["services"])
+    found_blockers = blockers(model, ideal, metadata, ideal_text, prompt_text,
+                              cx["services"] if _complete_graph(ideal) else [])
     fixes: dict[str, list[dict[str, Any]]] = {"A": [], "B": [], "C": []}
     per_rule: dict[str, dict[str, Any]] = {}
     for f in fixed_findings(model, ideal) if not (model.get("error") or ideal.get("error")) else []:
@@ -311,8 +324,9 @@ def score(model: dict[str, Any], ideal: dict[str, Any], metadata: dict[str, Any]
     out["fixes"] = fixes
     out["complexity"] = cx
     out["blockers"] = found_blockers
-    if not _has_graph(ideal):
-        out["note"] = "the IDEAL response has no resource graph: complexity is read from the MODEL graph"
+    if side is not ideal or not _complete_graph(side):
+        out["note"] = (f"complexity read from the {'IDEAL' if side is ideal else 'MODEL'} response's "
+                       f"{'complete' if _complete_graph(side) else 'partial'} resource graph")
     if found_blockers:
         worst = min(b["score"] for b in found_blockers)
         out.update(failures_adjustment=None, failures_rule="skipped (critical blocker)", raw=worst, score=worst)
