@@ -111,9 +111,13 @@ def _sandboxed(graph: ResourceGraph, root: Path, options: Any, prompt: str | Non
     inp.write_bytes(pickle.dumps((graph, str(root), options, prompt)))
     url = urlparse(getattr(options, "endpoint_url", None) or "")
     ports = [url.port] if url.hostname in ("127.0.0.1", "localhost", "::1") and url.port else []
+    from iacqa.toolchain import node as toolchain
+
+    tc = toolchain.find()  # Node.js handlers run with the toolchain's AWS SDK v3 (emulate/node_runner.py)
     return run_python("iacqa.emulate:_emulate_entry", {"inputs": str(inp), "workdir": str(work / "run")},
                       project=root, timeout=limits.timeout, memory_mb=limits.memory_mb, copy=False, rlimit_as=False,
-                      readable=[root, work], ports=ports, work=work / "run")
+                      readable=[root, work, *([tc.root] if tc else [])], ports=ports, work=work / "run",
+                      env_extra={"IACQA_NODE_HOME": str(tc.root.parent)} if tc else None)
 
 
 def run(graph: ResourceGraph, root: Path, options: Options | Mapping[str, Any] | None = None,

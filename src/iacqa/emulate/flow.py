@@ -23,7 +23,7 @@ from typing import Any
 from iacqa.emulate import events as ev
 from iacqa.emulate import fixes as fx
 from iacqa.emulate.deploy import Deployment, FunctionSpec
-from iacqa.emulate.runner import invoke
+from iacqa.emulate.runner import invoke, lambda_env
 from iacqa.model import Finding, Options, ResourceGraph
 
 ENTRY_ORDER = {"api-rest": 0, "api-http": 0, "url": 0, "s3": 1, "eventbridge": 2, "direct": 3, "schedule": 4}
@@ -216,15 +216,24 @@ class Emulation:
                                "kind": d.trigger.kind, "variant": d.variant, "depth": d.depth, "cause": d.cause,
                                "event": _summary(d.event)}
         self.ran.add(spec.rid)
-        if spec.code_dir is None or not str(spec.runtime).startswith("python"):
+        from iacqa.emulate import node_runner  # Node.js handlers: the same record, run by node
+
+        is_node = node_runner.supported(str(spec.runtime))
+        if spec.code_dir is None or not (str(spec.runtime).startswith("python") or is_node):
             hop.update(status="unchecked", detail=("no code" if spec.code_dir is None else
                                                    f"runtime {spec.runtime or '?'} is not run by iacqa yet"))
             self.trace.append(hop)
             return hop
-        attempts = fx.run_with_fixes(lambda fixes: invoke(spec, d.event, self.backend.url, fixes,
-                                                          timeout_cap=self.timeout_cap,
-                                                          base_rss_mb=self._base_rss))
+        if is_node:
+            attempts = [node_runner.invoke(spec, d.event, self.backend.url, lambda_env(spec, str(spec.code_dir)),
+                                           timeout_cap=self.timeout_cap)]
+        else:
+            attempts = fx.run_with_fixes(lambda fixes: invoke(spec, d.event, self.backend.url, fixes,
+                                                              timeout_cap=self.timeout_cap,
+                                                              base_rss_mb=self._base_rss))
         found = fx.findings_for(self, spec, d, attempts)
+        if is_node:
+            found = node_runner.adjust_findings(self, spec, attempts, found)
         for f in found:
             if f.fingerprint not in self._seen_findings:
                 self._seen_findings.add(f.fingerprint)

@@ -51,7 +51,7 @@ def invoke(spec: Any, event: Any, endpoint_url: str, env_extra: dict[str, str], 
         (base / "ctx.json").write_text(json.dumps({"name": spec.name, "arn": spec.arn, "memory": spec.memory,
                                                    "timeout": timeout}))
         events_file = base / "events.jsonl"
-        smithy = tc.node_modules / "@smithy" / "smithy-client"
+        smithy = tc.node_modules
         env = {**env_extra, "IACQA_EVENTS": str(events_file), "IACQA_SMITHY_CLIENTS": str(smithy),
                "LAMBDA_TASK_ROOT": str(task), "AWS_ENDPOINT_URL": endpoint_url,
                "AWS_LAMBDA_FUNCTION_TIMEOUT": str(int(timeout))}
@@ -92,6 +92,9 @@ def _record(events: list[dict], r: noderun.NodeRun, timeout: float, spec: Any) -
     res = of("result")
     if res:
         rec["result"] = res[0]["value"]
+    env_missing = {e["name"]: e.get("frame") for e in of("env-missing")}
+    if env_missing:
+        rec["env_missing"] = env_missing
     if r.status == "timeout":
         rec["status"], rec["timeout"] = "timeout", timeout
     elif r.status == "memory":
@@ -101,3 +104,42 @@ def _record(events: list[dict], r: noderun.NodeRun, timeout: float, spec: Any) -
         rec["failure"] = {"type": "Crash", "message": f"the Node runtime process ended ({r.status}, exit "
                           f"{r.exit_code}): {r.stderr.strip()[-500:]}", "frames": []}
     return rec
+
+
+def adjust_findings(em: Any, spec: Any, attempts: list[dict], found: list) -> list:
+    """The shared findings, in Node's words: Node's error texts and fixes, and a handler that failed after reading
+    an environment variable the function does not set reported as that (Python's KeyError has no Node twin)."""
+    from iacqa.catalog.runtime import EnvVarNotSet
+    from iacqa.emulate import fixes as fx
+    from iacqa.model import Location
+
+    a = attempts[0] if attempts else {}
+    fail = a.get("failure") or {}
+    out = []
+    for f in found:
+        if f.rule == EnvVarNotSet.id:
+            out.append(f)
+            continue
+        if a.get("status") == "import-error" and f.symbol:
+            f = f.with_(error=f"Runtime.ImportModuleError: Error: Cannot find module '{f.symbol}'",
+                        fix=(f"`{f.symbol}` (the AWS SDK v2) is not in the {spec.runtime} runtime: use the v3 clients "
+                             "(`@aws-sdk/client-*`, provided) or bundle v2 with the function")
+                        if f.symbol == "aws-sdk" else f"bundle `{f.symbol}` with the function (its node_modules or an "
+                        "esbuild bundle) or use a layer")
+        elif "removeUndefinedValues" in (f.error or ""):
+            f = f.with_(fix="create the DocumentClient with `DynamoDBDocumentClient.from(client, { marshallOptions: "
+                        "{ removeUndefinedValues: true } })`, or drop undefined attributes before writing the item")
+        elif a.get("status") == "error" and a.get("env_missing") and f.rule == "RTE001":
+            continue  # replaced below by the missing variable it comes from
+        out.append(f)
+    if a.get("status") == "error" and a.get("env_missing"):
+        res = em.graph.resources[spec.rid]
+        for var, frame in a["env_missing"].items():
+            loc = fx.location(spec, [frame], res.location) if frame else res.location
+            out.insert(0, EnvVarNotSet.finding(
+                f"{spec.rid} reads environment variable `{var}`, which the function does not set; the handler then "
+                f"fails: {fail.get('type')}: {str(fail.get('message'))[:200]}", resource=res,
+                location=loc if isinstance(loc, Location) else None, symbol=var,
+                error=f"process.env.{var} is undefined -> {fail.get('type')}: {str(fail.get('message'))[:300]}",
+                fix=f"add `{var}` to the function's environment variables"))
+    return out

@@ -104,6 +104,20 @@ def cache_root() -> Path:
     return Path(base) / "iacqa" / "node"
 
 
+def _roots() -> list[Path]:
+    """Where an install may be: the configured root, then the account's own cache (sandboxed children run with a
+    throw-away HOME, and must still find the toolchain the user installed)."""
+    out = [cache_root()]
+    if not os.environ.get("IACQA_NODE_HOME"):
+        try:
+            import pwd
+
+            out.append(Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "iacqa" / "node")
+        except (ImportError, KeyError):
+            pass
+    return list(dict.fromkeys(out))
+
+
 @dataclass
 class Toolchain:
     """A ready install: where its node_modules are and the versions it holds."""
@@ -132,13 +146,17 @@ def node_binary() -> str | None:
 
 def find() -> Toolchain | None:
     """The installed toolchain (the current spec's first, else the newest ready one), or None. Never installs."""
-    root = cache_root()
-    if not node_binary() or not root.is_dir():
+    if not node_binary():
         return None
-    wanted = [root / spec_hash(spec()), root / spec_hash(spec(native=False))]
-    others = sorted((p for p in root.iterdir() if p.is_dir() and p not in wanted),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for cand in wanted + others:
+    cands: list[Path] = []
+    for root in _roots():
+        if not root.is_dir():
+            continue
+        wanted = [root / spec_hash(spec()), root / spec_hash(spec(native=False))]
+        others = sorted((p for p in root.iterdir() if p.is_dir() and p not in wanted),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        cands += wanted + others
+    for cand in cands:
         ready = cand / READY_FILE
         if ready.is_file():
             try:

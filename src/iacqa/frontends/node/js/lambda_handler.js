@@ -19,9 +19,12 @@ const PREFIX = { 'dynamodb': 'dynamodb', 'sqs': 'sqs', 'sns': 'sns', 's3': 's3',
   'cloudwatch': 'monitoring', 'cloudwatchlogs': 'logs', 'kinesis': 'kinesis', 'kms': 'kms', 'sts': 'sts',
   'firehose': 'firehose', 'sesv2': 'ses', 'ses': 'ses', 'dynamodbstreams': 'dynamodb', 'xray': 'xray' };
 const SERVICE = { 'events': 'events', 'states': 'stepfunctions', 'monitoring': 'cloudwatch' };
-// lib-dynamodb's commands marshal and then call the DynamoDB client, whose call is the one recorded.
-const DOC_COMMANDS = new Set(['PutCommand', 'GetCommand', 'UpdateCommand', 'DeleteCommand', 'QueryCommand',
-  'ScanCommand', 'BatchGetCommand', 'BatchWriteCommand', 'TransactGetCommand', 'TransactWriteCommand']);
+// lib-dynamodb's commands marshal the item and run the DynamoDB operation through the document client's own send:
+// recorded under the DynamoDB operation they perform (what IAM and the emulator see).
+const DOC_COMMANDS = { PutCommand: 'PutItem', GetCommand: 'GetItem', UpdateCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem', QueryCommand: 'Query', ScanCommand: 'Scan', BatchGetCommand: 'BatchGetItem',
+  BatchWriteCommand: 'BatchWriteItem', TransactGetCommand: 'TransactGetItems',
+  TransactWriteCommand: 'TransactWriteItems' };
 
 function frames(stack) {
   const out = [];
@@ -61,15 +64,14 @@ function patchClient(modPath) {
   const orig = proto.send;
   proto.send = function (command, ...rest) {
     const name = command && command.constructor ? command.constructor.name : 'Command';
-    if (DOC_COMMANDS.has(name) && this.config && this.config.translateConfig !== undefined) {
-      return orig.call(this, command, ...rest);
-    }
     const sid = String((this.config && this.config.serviceId) || '').toLowerCase().replace(/[^a-z0-9]/g, '');
     const prefix = PREFIX[sid] || sid;
     const params = {};
     for (const [k, x] of Object.entries((command && command.input) || {})) if (KEEP.has(k)) params[k] = jsonable(x);
     const fr = frames(new Error().stack);
-    const rec = { kind: 'call', service: SERVICE[prefix] || prefix, prefix, operation: name.replace(/Command$/, ''),
+    const doc = Object.prototype.hasOwnProperty.call(DOC_COMMANDS, name) && prefix === 'dynamodb';
+    const rec = { kind: 'call', service: SERVICE[prefix] || prefix, prefix,
+                  operation: doc ? DOC_COMMANDS[name] : name.replace(/Command$/, ''),
                   params, frame: fr.length ? fr[fr.length - 1].slice(0, 2) : null };
     const p = orig.call(this, command, ...rest);
     if (!p || typeof p.then !== 'function') { emit(rec); return p; }
@@ -89,7 +91,27 @@ function patchClient(modPath) {
   };
   proto.__iacqaPatched = true;
 }
-for (const p of (process.env.IACQA_SMITHY_CLIENTS || '').split(path.delimiter)) if (p) patchClient(p);
+// The SDK's Client class: @smithy/core/client in current releases, @smithy/smithy-client before.
+for (const dir of (process.env.IACQA_SMITHY_CLIENTS || '').split(path.delimiter)) {
+  if (!dir) continue;
+  for (const spec of ['@smithy/core/client', '@smithy/smithy-client']) {
+    try { patchClient(require.resolve(spec, { paths: [dir] })); } catch (e) { /* not in this SDK generation */ }
+  }
+}
+
+// -- environment variables the code reads and the function does not set ---------------------------------------
+const ENV_IGNORED = /^(AWS_|NODE_|LAMBDA_|_X_AMZN|_HANDLER$|TZ$|LANG$|PATH$|HOME$|TMPDIR$|IACQA_|DEBUG$|CI$|TS_NODE|FORCE_COLOR|NO_COLOR|TERM)/;
+const realEnv = process.env;
+process.env = new Proxy(realEnv, {
+  get(target, key) {
+    const v = target[key];
+    if (v === undefined && typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key) && !ENV_IGNORED.test(key)) {
+      const fr = frames(new Error().stack);
+      if (fr.length) emit({ kind: 'env-missing', name: key, frame: fr[fr.length - 1].slice(0, 2) });
+    }
+    return v;
+  },
+});
 
 // -- logs ------------------------------------------------------------------------------------------------------
 let nLogs = 0;
