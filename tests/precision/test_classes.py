@@ -57,3 +57,24 @@ def test_unparseable_file_keeps_its_other_resources() -> None:
     """Class 2: the file with a broken heredoc still yields its other blocks (the queue's limit is found)."""
     found = _rules(FIXTURES / "tf_heredoc" / "bad", STATIC, None)
     assert "SYN004" in found and any("visibility_timeout_seconds" in m for m in found.get("LIM001", [])), found
+
+
+def test_lint_is_grouped_and_never_high_without_a_gate() -> None:
+    """Classes 18-19: lint is low/medium, one finding per code and file, embedded code shared by two functions is
+    linted once; under the aws profile (a plain project) no lint finding is high."""
+    r = analyze(FIXTURES / "lint_groups" / "good", "code", stages=("ingest", "graph", "lint"))
+    lint = [f for f in r.findings if f.category.value == "lint"]
+    assert r.profile["name"] == "aws"
+    g004 = [f for f in lint if f.rule == "LNT-G004"]
+    own = [f for f in g004 if not f.extra.get("embedded")]
+    assert len(own) == 1 and own[0].extra["count"] == 2 and own[0].extra["lines"] == [16, 21], g004
+    assert len([f for f in g004 if f.extra.get("embedded")]) == 1, g004  # two functions, one code string
+    assert all(f.severity.value in ("low", "medium") for f in lint), lint
+
+
+def test_tap_lint_gate_fails_once() -> None:
+    """The same code in the TAP layout: the profile is tap (and says why) and its pylint gate fails, once."""
+    r = analyze(FIXTURES / "lint_groups" / "bad", "code", stages=("ingest", "graph", "lint"))
+    assert r.profile["name"] == "tap" and "metadata.json" in r.profile["reason"]
+    gate = [f for f in r.findings if f.rule == "LNT001"]
+    assert len(gate) == 1 and gate[0].severity.value == "high" and "W1203" in gate[0].message, gate

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from iacqa.catalog.lint import rule_for
 from iacqa.model import Location, ResourceGraph
-from iacqa.model.findings import Finding
+from iacqa.model.findings import Finding, Severity
 
 # The lint gate of the TAP pipeline (pylint W1203, C0301 at 120, W0622) plus correctness rules.
 SELECT = ["G004", "E501", "A001", "A002", "F401", "F811", "F821", "F841", "F632", "F7", "B006", "B008", "E711",
@@ -59,7 +59,32 @@ def lint(root: Path, files: list[str], graph: ResourceGraph | None = None) -> li
            _run(binary, root, [f for f in files if f.endswith(".py")])]
     if graph is not None:
         out.extend(_inline(binary, graph))
-    return [f for f in out if f is not None]
+    return group([f for f in out if f is not None])
+
+
+# Lint is never a deploy blocker: correctness codes (a path that fails when it runs) are medium, style low. Only a
+# profile's lint gate turns lint into a high finding (profiles/tap.toml, LNT001).
+MEDIUM_CODES = frozenset({"F821", "F632", "F811", "B006", "E722"})
+
+
+def group(findings: list[Finding]) -> list[Finding]:
+    """One finding per code and file (the first line, with the count and every line in the message and `extra`),
+    at low or medium severity: a gate counts messages, a reader needs each kind once."""
+    groups: dict[tuple[str, str | None, bool], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule, f.file, bool(f.extra.get("embedded"))), []).append(f)
+    out = []
+    for (_, _, _), items in groups.items():
+        items.sort(key=lambda f: f.line or 0)
+        first = items[0]
+        code = first.symbol or first.rule.removeprefix("LNT-")
+        sev = Severity.MEDIUM if code in MEDIUM_CODES or code.startswith("F7") else Severity.LOW
+        lines = [f.line for f in items if f.line]
+        msg = first.message if len(items) == 1 else (
+            f"{first.message} (and {len(items) - 1} more in this file: lines {', '.join(map(str, lines[1:12]))}"
+            + (", ..." if len(lines) > 12 else "") + ")")
+        out.append(first.with_(severity=sev, message=msg, extra={**first.extra, "count": len(items), "lines": lines}))
+    return out
 
 
 def _inline(binary: list[str], graph: ResourceGraph) -> list[Finding | None]:
@@ -67,15 +92,18 @@ def _inline(binary: list[str], graph: ResourceGraph) -> list[Finding | None]:
     out: list[Finding | None] = []
     with tempfile.TemporaryDirectory(prefix="iacqa-ruff-") as tmp:
         targets: dict[str, tuple[str, str]] = {}
+        seen: set[tuple[str, int | None, str]] = set()
         for rid, art in graph.code.items():
-            if art.kind != "inline":
-                continue
+            res = graph.resources.get(rid)
+            if art.kind != "inline" or (res is not None and res.native_properties.get("__provided_by")):
+                continue  # code the framework ships (aws-cdk-lib's own handlers) is not the user's to lint
             for name, text in art.files.items():
                 if not name.endswith(".py"):
                     continue
                 loc = art.origin.get(name)
-                if loc is None or not loc.file:
-                    continue
+                if loc is None or not loc.file or (loc.file, loc.line, text) in seen:
+                    continue  # the same embedded code used by two functions is linted once
+                seen.add((loc.file, loc.line, text))
                 rel = f"{len(targets)}/{name}"
                 p = Path(tmp) / rel
                 p.parent.mkdir(parents=True, exist_ok=True)
@@ -97,5 +125,6 @@ def _finding(d: dict, loc: Location, embedded: str | None = None) -> Finding | N
         return None
     where = f" (Lambda code of {embedded.split(':')[0]}, embedded in this file)" if embedded else ""
     fix = (d.get("fix") or {}).get("message") or rule.fix
-    return rule.finding(f"{d.get('message')}{where}", location=loc, error=f"{d.get('code')}: {d.get('message')}",
-                        fix=fix, symbol=d.get("code"))
+    f = rule.finding(f"{d.get('message')}{where}", location=loc, error=f"{d.get('code')}: {d.get('message')}",
+                     fix=fix, symbol=d.get("code"))
+    return f.with_(extra={**f.extra, "embedded": embedded}) if embedded else f
