@@ -500,7 +500,9 @@ def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any
 
 
 def _plural(types: tuple[str, ...]) -> str:
-    return "/".join(t.split("::")[-1] for t in types)
+    """AWS::CodeCommit::Repository -> CodeCommit::Repository (the service keeps 'Repository' unambiguous)."""
+    shown = ["::".join(t.split("::")[-2:]) if t.startswith("AWS::") else t.lstrip("$") for t in types]
+    return "/".join(shown[:4]) + ("/..." if len(shown) > 4 else "")
 
 
 def _empty(check: dict[str, Any], types: tuple[str, ...]) -> Outcome:
