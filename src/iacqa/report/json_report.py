@@ -93,14 +93,14 @@ def jsonable(value: Any) -> Any:
     """Plain JSON values: enums by value, paths and unknown objects as text, sets as sorted lists, no NaN."""
     if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, Enum):  # before str/int: Severity and Category are str enums, written by value
+        return jsonable(value.value)
     if isinstance(value, str):  # plain str: cfn-lint's decoder hands out str subclasses that do not pickle
         return str(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, Enum):
-        return jsonable(value.value)
     if isinstance(value, PurePath):
         return value.as_posix()
     if isinstance(value, dict):
