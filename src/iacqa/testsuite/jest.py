@@ -27,7 +27,17 @@ PACKAGES = ["jest@29", "ts-jest@29", "typescript@5", "@types/jest@29", "@types/n
 
 
 def cache_dir(options: Options | Mapping[str, Any] | None = None) -> Path:
-    return Path(Options.of(options).jest_cache or Path.home() / ".cache" / "iacqa" / "node").expanduser()
+    """jest_cache when set; else the toolchain of `iacqa setup typescript` (jest, ts-jest and the SDKs the tests
+    import); else the old default."""
+    configured = Options.of(options).jest_cache
+    if configured:
+        return Path(configured).expanduser()
+    from iacqa.toolchain import node as toolchain
+
+    tc = toolchain.find()
+    if tc is not None:
+        return tc.root
+    return Path.home() / ".cache" / "iacqa" / "node"
 
 
 def _jest_bin(cache: Path) -> Path:
@@ -94,6 +104,12 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
         "testTimeout": int(limits["test_timeout"] * 1000) or 60000,
         "cacheDirectory": str(scratch.home / "jest-cache"),
         "watchman": False,
+        # Coverage as the pipeline's `jest --coverage` writes it (coverage/coverage-summary.json).
+        "collectCoverage": True,
+        "coverageReporters": ["json-summary"],
+        "coverageDirectory": str(scratch.root / "coverage"),
+        "collectCoverageFrom": ["lib/**/*.ts", "lib/**/*.mjs", "lib/**/*.js", "!lib/lambda/**", "!**/*.d.ts",
+                                "!**/*.test.ts", "!**/node_modules/**"],
     }
     cfg = scratch.root / "jest.config.json"
     cfg.write_text(json.dumps(config))
@@ -140,12 +156,37 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
             if outcome == "failed":
                 findings.append(UnitTestFails.finding(f"{rel}::{name} fails: {reason}",
                                                       location=Location(rel, line), error=reason))
+    cov = _coverage(scratch.root / "coverage" / "coverage-summary.json", scratch.project, root, options)
     passed = sum(1 for t in tests if t["outcome"] == "passed")
     failed = sum(1 for t in tests if t["outcome"] in ("failed", "error"))
     detail = f"jest: {passed} passed, {failed} failed in {ln.seconds:.1f}s"
     if unchecked:
         detail += f", {unchecked} file(s) not checked (packages not in the jest cache)"
-    return ("failed" if failed else "ok"), detail + tail, tests, findings, None
+    if cov:
+        t = cov["total"]
+        detail += (f"; coverage lines {t['lines']['pct']}%, branches {t['branches']['pct']}%, functions "
+                   f"{t['functions']['pct']}%")
+    return ("failed" if failed else "ok"), detail + tail, tests, findings, cov
+
+
+def _coverage(path: Path, scratch_project: Path, root: Path, options: Options) -> dict | None:
+    """jest's coverage-summary.json, with paths relative to the project; written to the project's
+    coverage/coverage-summary.json (the pipeline's shape) when the analysis works on a copy."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or "total" not in data:
+        return None
+    out = {"total": data["total"]}
+    for k, v in data.items():
+        if k != "total":
+            out[os.path.relpath(k, scratch_project) if os.path.isabs(k) else k] = v
+    if Options.of(options).write_coverage_summary:
+        from iacqa.testsuite.unit import write_summary
+
+        write_summary(root, out)
+    return out
 
 
 def _first_line(msg: str) -> str:

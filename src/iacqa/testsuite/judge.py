@@ -574,6 +574,14 @@ _JS_PLACEHOLDER = re.compile(
     r"throw new Error\(\s*['\"`](TODO|not implemented|implement)", re.I)
 
 
+# Assertions without expect(): node's assert module, and the CDK assertions library's Template/Annotations
+# methods, which throw when the template does not match (`template.hasResourceProperties('AWS::S3::Bucket', {...})`).
+_JS_ASSERTS = re.compile(
+    r"\bassert(\.\w+)?\s*\(|\.rejects|\.resolves|toThrow|\.(hasResourceProperties|hasResource|resourceCountIs|"
+    r"resourcePropertiesCountIs|hasOutput|hasMapping|hasCondition|hasParameter|templateMatches|allResources|"
+    r"allResourcesProperties|hasError|hasWarning|hasInfo|hasNoError|hasNoWarning|hasNoInfo)\s*\(")
+
+
 def _judge_js(tf: TestFile, text: str, j: Judgment) -> None:
     lines = text.splitlines()
     for m in _JS_CALL.finditer(text):
@@ -599,7 +607,7 @@ def _judge_js(tf: TestFile, text: str, j: Judgment) -> None:
             case.verdict, case.why = "placeholder", f"`{ph.group(0).strip()}` always fails"
         elif inner.strip() in ("", "{}") or not inner.strip("{} \n\t;"):
             case.verdict, case.why = "placeholder", "its body is empty"
-        elif not expects and not re.search(r"\bassert\w*\s*\(|\.rejects|\.resolves|toThrow", body):
+        elif not expects and not _JS_ASSERTS.search(body):
             case.verdict, case.why = "no-assert", "no expect() or assertion"
         elif expects and all("existsSync" in body[e.end():_match(body, e.end() - 1, "(", ")")] for e in expects):
             case.verdict, case.why = "exists-only", "only checks that a file exists"
