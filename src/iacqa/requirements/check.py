@@ -11,6 +11,7 @@ criteria) is checked once; the repeats point at the first.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +114,8 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
         return Outcome(NOT_CHECKABLE, reason=f"knowledge base error in {c.id}: {exc}")
     if c.id.startswith("tagging.") and out.status in (NOT_MET, PARTLY) and platform in ("tf", "pulumi", "cdktf"):
         out = _provider_tags(check, graph, params, out)
+    if out.status == NOT_MET and out.resource is not None:
+        out.resource = _closest(out.resource, graph, req.text)
     if out.status in (NOT_MET, PARTLY) and any(r.type in _NESTED for r in graph):
         return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
                        reason="the template uses nested stacks, whose resources are not in the graph")
@@ -123,6 +126,28 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
                            reason="the template creates " + ", ".join(skipped[:3]) + " only under a condition that "
                            "is false with the default parameters")
     return out
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower())} - _STOP
+
+
+_STOP = {"the", "and", "for", "with", "all", "dev", "prod", "stack", "resource", "aws", "must", "should", "enabled",
+         "enable", "use", "using", "create", "configure", "set", "bucket", "table", "function", "queue", "topic"}
+
+
+def _closest(first: Resource, graph: ResourceGraph, text: str) -> Resource:
+    """Of the resources of the same type, the one whose name shares most words with the requirement ("Data
+    bucket with CRR" -> the data bucket, not the CloudTrail one); the check's own pick on a tie."""
+    want = _words(text)
+    best, best_score = first, len(want & _words(first.id))
+    for r in graph:
+        if r.type != first.type:
+            continue
+        score = len(want & (_words(r.id) | _words(str(r.properties.get("BucketName") or r.properties.get("Name") or ""))))
+        if score > best_score:
+            best, best_score = r, score
+    return best
 
 
 def _provider_tags(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any], out: Outcome) -> Outcome:
