@@ -78,3 +78,14 @@ def test_tap_lint_gate_fails_once() -> None:
     assert r.profile["name"] == "tap" and "metadata.json" in r.profile["reason"]
     gate = [f for f in r.findings if f.rule == "LNT001"]
     assert len(gate) == 1 and gate[0].severity.value == "high" and "W1203" in gate[0].message, gate
+
+
+def test_declared_package_is_not_checkable_not_broken() -> None:
+    """Class 14: a package requirements.txt declares but iacqa cannot install is "not checkable offline" (low); the
+    same import with nothing declaring it stays a critical failure of the program."""
+    good = analyze(FIXTURES / "declared_package" / "good", "code", stages=STATIC)
+    bad = analyze(FIXTURES / "declared_package" / "bad", "code", stages=STATIC)
+    g = [f for f in good.findings if f.rule == "SDK004"]
+    b = [f for f in bad.findings if f.rule == "SDK004"]
+    assert g and all(f.severity.value == "low" and "not checkable offline" in f.message for f in g), g
+    assert b and b[0].severity.value == "critical" and b[0].extra.get("evidence"), b

@@ -96,13 +96,15 @@ def option_defaults(profile: Profile, options: Any) -> dict[str, Any]:
     return {k: v for k, v in profile.options.items() if get(k) is None}
 
 
-def judge(profile: Profile, findings: list[Finding], platform: str,
-          today: str | None = None) -> tuple[list[Finding], dict[str, Any]]:
-    """The pipeline's one call after the stages: the profile applied, every critical given its authority
+def judge(profile: Profile, findings: list[Finding], platform: str, today: str | None = None,
+          root: Path | None = None) -> tuple[list[Finding], dict[str, Any]]:
+    """The pipeline's one call after the stages: failures caused only by a declared package iacqa cannot install
+    re-rated as not checkable (profiles/declared.py), the profile applied, every critical given its authority
     (`extra["evidence"]`), and the report's `profile` section (name, title, why, what it left out)."""
     from iacqa.knowledge.evidence import authority
+    from iacqa.profiles.declared import reclassify
 
-    kept, dropped = apply(profile, findings)
+    kept, dropped = apply(profile, reclassify(findings, root))
     out = []
     for f in kept:
         if f.severity is Severity.CRITICAL and not f.extra.get("evidence"):
