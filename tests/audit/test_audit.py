@@ -94,3 +94,18 @@ def test_cli_json_from_a_results_file(tmp_path: Path, capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert [c["status"] for c in out["claims"]] == ["present", "fixed-in-ideal", "absent", "not-checkable"]
     assert main(["audit", str(tmp_path)]) == 2  # no MODEL_FAILURES.md there
+
+
+def test_paraphrased_claim_confirmed_by_a_located_finding_is_present(tmp_path: Path) -> None:
+    task = write_task(tmp_path, failures="# Failures\n\n### 1. Retention too short\n\nThe MessageRetentionPeriod of "
+                                         "the orders queue is below the minimum SQS accepts.\n\n"
+                                         "### 2. Pulumi runtime mocks\n\nTests could not use the Pulumi runtime.\n")
+    f = finding("LIM001", "aws-limit", "critical", True, resource="OrdersQueue", attribute="MessageRetentionPeriod",
+                md_line=_md_line("MessageRetentionPeriod: 30"), fingerprint="fp-retention")
+    f2 = finding("LIM002", "aws-limit", "medium", False, resource="Fn", attribute="runtime", md_line=3,
+                 fingerprint="fp-runtime", title="Lambda runtime no longer accepted")
+    got = audit(task, result(str(task), "model", findings=[f, f2]))
+    c1, c2 = got["claims"]
+    assert (c1["status"], c1["confirmed_by"]) == ("present", ["fp-retention"])
+    assert c1["evidence"].startswith("iacqa finds this failure in the response")
+    assert (c2["status"], c2["confirmed_by"]) == ("not-checkable", [])  # "runtime" as a plain word is no match

@@ -114,7 +114,7 @@ def _body(sec: _Section) -> str:
 
 def code_blocks(body: str) -> list[tuple[str, str]]:
     """Fenced code blocks with the text just before each (which says whether it is the bad or the fixed code)."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, int]] = []
     lines = body.splitlines()
     i = 0
     while i < len(lines):
@@ -122,13 +122,15 @@ def code_blocks(body: str) -> list[tuple[str, str]]:
         if not m:
             i += 1
             continue
-        ctx = " ".join(x.strip() for x in lines[max(0, i - 3):i] if x.strip())[-200:]
+        # what introduces the block: the text since the previous block, at most six lines back
+        start = max(0, i - 6, out[-1][2] if out else 0)
+        ctx = " ".join(x.strip() for x in lines[start:i] if x.strip())[-300:]
         j = i + 1
         while j < len(lines) and not (lines[j].strip().startswith(m.group(1)[0] * 3)):
             j += 1
-        out.append((ctx, "\n".join(lines[i + 1:j])))
+        out.append((ctx, "\n".join(lines[i + 1:j]), j + 1))
         i = j + 1
-    return out
+    return [(c, code) for c, code, _ in out]
 
 
 def _category(title: str, body: str, section: str) -> str:

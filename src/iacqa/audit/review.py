@@ -34,10 +34,21 @@ def audit(task_dir: str | Path, model: dict[str, Any] | None) -> dict[str, Any]:
     confirmed: set[str] = set()
     for claim in split_claims(doc or ""):
         v = verify(claim, model_text, ideal_text)
-        by = [f["fingerprint"] for f in findings if f.get("fingerprint") and confirms(f, claim, v)]
+        hits = [f for f in findings if f.get("fingerprint") and confirms(f, claim, v)]
+        by = [f["fingerprint"] for f in hits]
         confirmed.update(by)
+        status, evidence = v.status, v.evidence
+        located = [f for f in hits if f.get("md_line") or f.get("line")]
+        if status in ("absent", "not-checkable") and located:
+            # The text check found nothing literal (the analysis paraphrased), but iacqa found this very failure
+            # at a place in the model response: the claim holds.
+            f = located[0]
+            where = f"MODEL_RESPONSE.md:{f['md_line']}" if f.get("md_line") else f"{f.get('file')}:{f.get('line')}"
+            status = "present"
+            evidence = (f"iacqa finds this failure in the response ({len(hits)} finding(s), e.g. {f.get('rule')} at "
+                        f"{where}); the text check alone: {v.evidence}")
         claims_out.append({"index": claim.index, "title": claim.title, "category": claim.category,
-                           "status": v.status, "confirmed_by": by, "evidence": v.evidence})
+                           "status": status, "confirmed_by": by, "evidence": evidence})
     missed = [f for f in findings if f.get("blocking") and f.get("fingerprint") not in confirmed
               and not mentioned(f, doc or "")]
     return {"task": str(task), "claims": claims_out, "missed_blockers": missed}

@@ -26,13 +26,15 @@ from typing import Any
 from iacqa.audit.claims import Claim
 
 _FIX_CTX = re.compile(r"\b(after|ideal|fix|fixed|fixes|correct|corrected|correction|solution|should|updated|added|"
-                      r"good|resolution|proper|now|replace|replaced|remediat|recommended|instead)", re.IGNORECASE)
-_ISSUE_CTX = re.compile(r"\b(before|model|original|erroneous|incorrect|wrong|problem|issue|current|bad|broken|"
-                        r"failing|faulty|had|was|error|invalid|missing|generated)", re.IGNORECASE)
-_FIX_LINE = re.compile(r"^\W*(fix|fixed|fixes|solution|resolution|after|ideal|correct|corrected|correction|how we "
+                      r"good|resolution|proper|now|replace|replaced|remediat|recommended|instead|implemented|"
+                      r"resolved|expected)", re.IGNORECASE)
+_ISSUE_CTX = re.compile(r"\b(before|model|original|erroneous|incorrect|wrong|problem|issue|bad|broken|failing|"
+                        r"faulty|error|invalid|actual)", re.IGNORECASE)
+_FIX_LINE = re.compile(r"^\W*(our (?:solution|fix|approach)|expected|desired|fix|fixed|fixes|solution|resolution|after|ideal|correct|corrected|correction|how we "
                        r"fixed|changed|updated|added|remediation|recommend|should|resolved|the fix|we )",
                        re.IGNORECASE)
-_ISSUE_LINE = re.compile(r"^\W*(problem|issue|before|model|impact|error|erroneous|symptom|current|failure|"
+_ISSUE_LINE = re.compile(r"^\W*(problem|issue|before|model|actual|observed|impact|error|erroneous|symptom|current|"
+                         r"failure|"
                          r"root cause|what was wrong|original)", re.IGNORECASE)
 _MISSING_TITLE = re.compile(r"^\W*(missing|no|lack|lacks|lacking|absent|add|added|adding|without|not|insufficient|"
                             r"incomplete|omitted|undefined)\b", re.IGNORECASE)
@@ -42,6 +44,7 @@ _QUOTED = re.compile(r"[\"“']([A-Za-z0-9][^\"”'\n]{2,60})[\"”']")
 _FROM_TO = re.compile(r"\bfrom\s+(`[^`]+`|\S+)\s+to\s+(`[^`]+`|\S+)", re.IGNORECASE)
 _INSTEAD = re.compile(r"(`[^`]+`|\S+)\s*\)?\s+instead of\s+(`[^`]+`|\S+)", re.IGNORECASE)
 _NOT_PROBES = re.compile(r"^(MODEL_RESPONSE|IDEAL_RESPONSE|MODEL_FAILURES|PROMPT)(\.md)?$|^https?:|\.md$|^e\.g|"
+                         r"^(CI/CD|I/O|N/A|and/or|read/write|on/off|yes/no|TCP/IP)$|"
                          r"^i\.e|^etc\.|^vs\.|^[\d.]+$|^(true|false|none|null|yes|no|and|or|the)$", re.IGNORECASE)
 _SOURCE_PATH = re.compile(r"^[\w./-]+\.(py|ts|js|tf|json|yaml|yml|txt)$")
 _COMMENT = re.compile(r"\s+(#|//)\s.*$|^\s*(#|//).*$")
@@ -74,6 +77,7 @@ class Probe:
     text: str
     side: str  # issue | fix | unknown
     kind: str  # code | token
+    block: int = -1  # which code block of the claim (code probes)
 
 
 @dataclass
@@ -144,19 +148,33 @@ def _token_ok(tok: str) -> bool:
     return bool(re.search(r"[^A-Za-z ]", tok)) or bool(re.search(r"[a-z][A-Z]", tok)) or len(tok) >= 8
 
 
+_PROSE_LINE = re.compile(r"^\s*[A-Z][\w ()/-]{1,30}:\s+\S+(\s+\S+){3,}")
+
+
+def _prose_like(code: str) -> bool:
+    """A fenced block of sentences (`Error: Security group allows SSH from 0.0.0.0/0`), not of code."""
+    lines = [x for x in code.splitlines() if x.strip()]
+    return bool(lines) and sum(1 for x in lines if _PROSE_LINE.match(x)) * 10 >= 6 * len(lines)
+
+
 def probes(claim: Claim) -> list[Probe]:
     """The checkable things a claim quotes or names, each with the side it belongs to."""
     out: list[Probe] = []
     missing = bool(_MISSING_TITLE.search(claim.title))
-    for ctx, code in claim.code:
+    prose_blocks = []
+    for b, (ctx, code) in enumerate(claim.code):
+        if _prose_like(code):
+            prose_blocks.append(code)  # "Error: ... / Impact: ... / Fix Applied: ..." fenced as code: read as text
+            continue
         side = _side_of_context(ctx)
         for line in code.splitlines():
             if _significant(line):
-                out.append(Probe(line, side, "code"))
-    prose = re.sub(r"```.*?(```|$)", "", claim.body, flags=re.DOTALL)
+                out.append(Probe(line, side, "code", b))
+    prose = re.sub(r"```.*?(```|$)", "", claim.body, flags=re.DOTALL) + "\n" + "\n".join(prose_blocks)
     side = "issue"
     seen: set[str] = set()
     for line in [claim.title, *prose.splitlines()]:
+        line = re.sub(r"\*\*|__|~~", "", line)  # emphasis markers are not part of any quoted value
         if _FIX_LINE.search(line):
             side = "fix"
         elif _ISSUE_LINE.search(line):
@@ -197,11 +215,12 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
     fix_old: list[tuple[str, int]] = []
     checked_issue: list[str] = []
     # code blocks: judged per block side, by the share of their lines found
-    blocks: dict[tuple[str, str], list[Probe]] = {}
+    blocks: dict[int, list[Probe]] = {}
     for p in ps:
         if p.kind == "code":
-            blocks.setdefault((p.side, "code"), []).append(p)
-    for (side, _), lines in blocks.items():
+            blocks.setdefault(p.block, []).append(p)
+    for lines in blocks.values():
+        side = lines[0].side
         in_model = [(p.text, model.find_code(p.text)) for p in lines]
         found = [(t, n) for t, n in in_model if n]
         if side in ("issue", "unknown") and found and len(found) * 2 >= len(lines):
@@ -294,7 +313,10 @@ def confirms(f: dict[str, Any], claim: Claim, verdict: Verdict) -> bool:
     res_hit = bool(res) and _mentions(text, res.split(".")[-1].split("/")[-1]) and len(res.split(".")[-1]) >= 4
     subj = [str(f.get(k)).split(".")[-1] for k in ("attribute", "symbol") if f.get(k)]
     subj_hit = any(len(s) >= 4 and _mentions(text, s) for s in subj)
-    return (subj_hit and (res_hit or keyword)) or (res_hit and keyword)
+    # A plain word ("runtime", "policy", "name") in prose says nothing; a property name does (billing_mode).
+    distinctive = any(_mentions(text, s) and (len(s) >= 10 or "_" in s or re.search(r"[a-z][A-Z]", s))
+                      for s in subj)
+    return (subj_hit and res_hit) or (distinctive and keyword) or (res_hit and keyword)
 
 
 def mentioned(f: dict[str, Any], document: str) -> bool:
