@@ -2,10 +2,10 @@
 
 Each stage is a function from what earlier stages handed over to a typed record (`Stage` or a subclass carrying
 its product: the graph, the emulation, the coverage). The runner records its status and seconds, keeps its
-findings, and turns its crash into a finding; a failing stage never stops the task, and a stage that would start
-after `options.timeout_total` is skipped. `finish` then treats every finding once, in this order:
-deduplicate, mark inline suppressions (and report the unused ones), apply `select`/`ignore`/`per_file_ignores`,
-attach the `.md` line and the source line, sort.
+findings, and turns its crash into a finding; a failing stage never stops the task; a stage that would start
+after `options.timeout_total` is skipped, one still running then is stopped. `finish` then treats every finding
+once, in this order: deduplicate, mark inline suppressions (and report the unused ones), apply the precision
+profile, apply `select`/`ignore`/`per_file_ignores`, attach the `.md` line and the source line, sort.
 
 `analyze` returns the TaskResult every report is made from; `run` also returns the project and the graph, for the
 callers that keep working on them (`iacqa emulate --serve`).
@@ -168,8 +168,8 @@ def run(path: str | Path, response: str | None = None, stages: tuple[str, ...] |
 
         result.flows = list(emulated.flows) if emulated else []
         result.graph = _graph_summary(graph, tested.coverage if tested else None)
-        result.findings, result.profile = profiles.judge(chosen, result.findings, project.platform, opts.today)
-        result.findings = finish(result.findings, project, opts, {s.name: s.status for s in result.stages})
+        result.findings, result.profile = finish(result.findings, project, opts, chosen,
+                                                 {s.name: s.status for s in result.stages})
     finally:
         if not keep:
             project.cleanup()
@@ -302,18 +302,22 @@ def _tests(project: Project, graph: ResourceGraph, options: Options, emulation: 
 # ---- after the stages ---------------------------------------------------------------------------------------
 
 
-def finish(findings: list[Finding], project: Project, options: Options, stages: dict[str, str]) -> list[Finding]:
-    """Every finding once through: dedupe, suppress, select, locate in the .md, sort."""
+def finish(findings: list[Finding], project: Project, options: Options, profile: profiles.Profile,
+           stages: dict[str, str]) -> tuple[list[Finding], dict[str, Any]]:
+    """Every finding once through, in this order: dedupe; inline suppressions, on every finding found (so an ignore
+    comment whose finding the profile then drops is not reported unused); the precision profile; select/ignore/
+    per-file ignores; `.md` line and snippet; sort. Returns the findings and the report's profile section."""
     findings = _dedupe(findings)
     if options.suppress:
         directives = suppress.scan(project.root, project.files)
         outcome = suppress.apply(findings, directives, suppress.decidable_in(stages))
         findings = outcome.findings + [suppress.unused_finding(d) for d in outcome.unused]
+    findings, described = profiles.judge(profile, findings, project.platform, options.today, project.root)
     selection = selection_of(options)
     findings = [f for f in findings if selection.allows(f)]
     findings = locate(findings, project)
     findings.sort(key=lambda f: (-f.severity.rank, f.file or "", f.line or 0, f.rule))
-    return findings
+    return findings, described
 
 
 def selection_of(options: Options) -> Selection:

@@ -93,10 +93,19 @@ def test_yaml_comments_and_the_unused_one(tmp_path: Path) -> None:
     assert "ignore[LIM002]" in unused.message and "no LIM002 finding on line 9" in unused.message
 
 
-def test_python_comments(tmp_path: Path) -> None:
-    result = analyze(_project(tmp_path, "lib/handler.py", PY), stages=("ingest", "lint"))
-    assert _by_line(result, "LNT-G004") == {7: "we want this", 9: NO_REASON, 10: None}
-    assert [(f.file, f.line) for f in result.findings if f.rule == "HYG100"] == [("lib/handler.py", 11)]
+def test_python_comments_on_a_grouped_lint_finding(tmp_path: Path) -> None:
+    """Lint reports one finding per code and file (lines in extra): a comment suppresses its own lines only."""
+    _project(tmp_path, "lib/handler.py", PY)
+    _project(tmp_path, "lib/quiet.py", PY.replace('    logger.info(f"third {event}")\n', ""))
+    result = analyze(tmp_path, stages=("ingest", "lint"))
+    g004 = {f.file: f for f in result.findings if f.rule == "LNT-G004"}
+    partly = g004["lib/handler.py"]  # lines 7 and 9 suppressed, 10 not: the finding stays for line 10
+    assert partly.suppressed is None and partly.line == 10 and partly.extra["lines"] == [10]
+    assert partly.extra["suppressed_lines"] == [7, 9] and "more in this file" not in partly.message
+    assert partly.snippet == '    logger.info(f"third {event}")'
+    assert g004["lib/quiet.py"].suppressed == "we want this"  # every line covered
+    assert [(f.file, f.line) for f in result.findings if f.rule == "HYG100"] == [
+        ("lib/handler.py", 11), ("lib/quiet.py", 10)]
 
 
 def test_unused_is_not_reported_when_the_stage_that_emits_the_id_did_not_run(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ Syntax (ruff's `# noqa: X` and checkov's `#checkov:skip=X:reason` in one form):
 - The reason is the rest of the line; it becomes `Finding.suppressed` (JSON `suppressed`, SARIF `suppressions`).
   Without a reason the finding is still suppressed, with the text "no reason given".
 - A trailing comment covers findings on its own line; a comment alone on its line covers the next line (the
-  statement under it). A comment in a response `.md` code block is in the materialized project file, so it works
+  statement under it). A finding that groups several lines of one file (lint: one finding per code and file) is
+  suppressed when every one of its lines is covered; otherwise it stays for the lines that are not. A comment in a response `.md` code block is in the materialized project file, so it works
   the same for `--response model|ideal`, and the finding keeps its `md_line`.
 
 A suppressed finding stays in the report, marked; it does not count for `--fail-on`, the verdict or the totals.
@@ -128,17 +129,47 @@ def apply(findings: list[Finding], directives: list[Directive],
         if f.suppressed or not f.file or not f.line:
             out.append(f)
             continue
-        hit = next((d for d in by_place.get((f.file, f.line), ()) if matches(d.selectors, f)), None)
-        if hit is None:
+        occurrences = _occurrences(f)
+        hits = {}
+        for line in occurrences:
+            hit = next((d for d in by_place.get((f.file, line), ()) if matches(d.selectors, f)), None)
+            if hit is not None:
+                hits[line] = hit
+        used.update(hits.values())
+        if not hits:
             out.append(f)
-            continue
-        used.add(hit)
-        out.append(f.with_(suppressed=hit.justification))
+        elif len(hits) == len(occurrences):
+            out.append(f.with_(suppressed=hits[occurrences[0]].justification))
+        else:  # some occurrences of a grouped finding are suppressed: it stays, for the others only
+            out.append(_without(f, [line for line in occurrences if line not in hits], sorted(hits)))
     unused = [d for d in directives if d not in used and (d.bad or all(decidable(s) for s in d.selectors))]
     return Outcome(out, unused)
 
 
 
+
+
+# A finding that stands for several lines of one file (the lint adapter groups one code per file) lists them in
+# extra["lines"], and its message ends with "(and N more in this file: lines a, b)".
+_MORE = re.compile(r" \(and \d+ more in this file: lines [^)]*\)$")
+
+
+def _occurrences(f: Finding) -> list[int]:
+    lines = f.extra.get("lines") if isinstance(f.extra, dict) else None
+    if isinstance(lines, list) and lines and all(isinstance(x, int) for x in lines) and f.line in lines:
+        return list(lines)
+    return [f.line] if f.line else []
+
+
+def _without(f: Finding, left: list[int], suppressed: list[int]) -> Finding:
+    """A grouped finding for its unsuppressed lines only (first line, count, message tail follow)."""
+    message = _MORE.sub("", f.message)
+    if len(left) > 1:
+        message += f" (and {len(left) - 1} more in this file: lines {', '.join(map(str, left[1:12]))}" + (
+            ", ..." if len(left) > 12 else "") + ")"
+    extra = {**f.extra, "lines": left, "count": len(left), "suppressed_lines": suppressed}
+    return f.with_(line=left[0], message=message, extra=extra, snippet=f.snippet if left[0] == f.line else None,
+                   md_line=f.md_line if left[0] == f.line else None)
 
 
 # Statuses after which a stage has looked at everything it could: "skipped" means there was nothing to look at
