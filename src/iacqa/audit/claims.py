@@ -124,7 +124,7 @@ def code_blocks(body: str) -> list[tuple[str, str]]:
             continue
         # what introduces the block: the text since the previous block, at most six lines back
         start = max(0, i - 6, out[-1][2] if out else 0)
-        ctx = " ".join(x.strip() for x in lines[start:i] if x.strip())[-300:]
+        ctx = "\n".join(x.strip() for x in lines[start:i] if x.strip())[-400:]
         j = i + 1
         while j < len(lines) and not (lines[j].strip().startswith(m.group(1)[0] * 3)):
             j += 1

@@ -100,6 +100,7 @@ class Text:
         self.raw = text or ""
         self.lines = [_norm(x) for x in self.raw.splitlines()]
         self.raw_lines = self.raw.splitlines()
+        self.squashed = [" ".join(x.split()) for x in self.raw_lines]
 
     def find_code(self, line: str) -> int | None:
         n = _norm(line)
@@ -111,14 +112,15 @@ class Text:
         return None
 
     def find_token(self, token: str) -> int | None:
+        token = " ".join(token.split())  # `alarm_actions = []` matches `alarm_actions       = []`
         pat = re.compile(r"(?<![\w])" + re.escape(token) + r"(?![\w])") if re.match(r"\w", token[-1]) and \
             re.match(r"\w", token[0]) else re.compile(re.escape(token))
-        for i, x in enumerate(self.raw_lines, 1):
+        for i, x in enumerate(self.squashed, 1):
             if pat.search(x):
                 return i
         q = token.replace("'", '"')
         if q != token:
-            for i, x in enumerate(self.raw_lines, 1):
+            for i, x in enumerate(self.squashed, 1):
                 if q in x.replace("'", '"'):
                     return i
         return None
@@ -130,6 +132,17 @@ def _significant(line: str) -> bool:
 
 
 def _side_of_context(ctx: str) -> str:
+    """Which side a code block shows, from the text that introduces it: the nearest line that says so decides
+    ("**IDEAL_RESPONSE Fix**:" right above the block wins over "MODEL_RESPONSE Issue" three lines up)."""
+    lines = [x for x in ctx.splitlines() if x.strip()]
+    for k in range(len(lines) - 1, -1, -1):
+        side = _side_of_text(lines[k])
+        if side != "unknown":
+            return side
+    return _side_of_text(" ".join(lines))
+
+
+def _side_of_text(ctx: str) -> str:
     fix, issue = len(_FIX_CTX.findall(ctx)), len(_ISSUE_CTX.findall(ctx))
     if re.search(r"\b(erroneous|before|from MODEL_RESPONSE|MODEL_RESPONSE\.md|model response|original)\b", ctx,
                  re.IGNORECASE):
@@ -143,6 +156,8 @@ def _token_ok(tok: str) -> bool:
     tok = tok.strip()
     if len(tok) < 3 or _NOT_PROBES.search(tok):
         return False
+    if re.fullmatch(r"[A-Za-z]+(/[A-Za-z]+)+", tok):
+        return False  # "Cost/Security/Performance", "dev/staging/prod": prose, not a value
     if _SOURCE_PATH.match(tok) and "/" in tok or tok.endswith((".py", ".ts", ".tf")) and " " not in tok:
         return False  # a file the analysis points at, not what is in it
     return bool(re.search(r"[^A-Za-z ]", tok)) or bool(re.search(r"[a-z][A-Z]", tok)) or len(tok) >= 8
