@@ -44,7 +44,7 @@ _ASK = re.compile(
     r"schedule|send|route|place|put|integrate|enforce|follow|support|protect|track|monitor|set|establish|"
     r"associate|allocate|generate|install|retain|run|accept|capture|collect|write|orchestrate|wire|give|"
     r"distribute|scale|replicate|span|spread|turn on|lock|install)\b", re.I)
-_CONDITIONAL = re.compile(r"^(if|when|where|in case|unless)\b|\b(where|if|as) (needed|required|applicable|appropriate|necessary)\b|(assume|assuming) (it'?s|it is|they are)? ?provided|\bavailable for\b|\bif (you|it|they|the|a|an|any|task|needed|required|"
+_CONDITIONAL = re.compile(r"^(if|when|where|in case|unless|prefer|preferably|recommended)\b|\b(where|if|as) (needed|required|applicable|appropriate|necessary)\b|(assume|assuming) (it'?s|it is|they are)? ?provided|\bavailable for\b|\bif (you|it|they|the|a|an|any|task|needed|required|"
                           r"provided|enabled|set)\b|\bwhen (provided|enabled|set|required)\b|=\s*true\b", re.I)
 _ENV_WORD = re.compile(r"\b(dev(elopment)?|staging|prod(uction)?|test(ing)?)\b(?!-)", re.I)
 _ENV_ONLY = re.compile(r"\b(only (for|in|on) (the )?(dev|development|staging|prod|production)|"
@@ -56,7 +56,7 @@ _ENV_ONLY = re.compile(r"\b(only (for|in|on) (the )?(dev|development|staging|pro
 
 # Sentences that describe the current or a later state rather than ask ("right now everything is in one AZ",
 # "the next step is deploying the EC2 instances").
-_DESCRIPTIVE = re.compile(r"\b(right now|currently|current (setup|system|infrastructure|state)|was originally|"
+_DESCRIPTIVE = re.compile(r"^(correct|wrong|bad|good|example|examples|e\.g\.)\s*:|\b(right now|currently|current (setup|system|infrastructure|state)|was originally|"
                           r"at the moment|next step|in phase 2|phase 2|later on|in the future|future enhancement|"
                           r"the flow is|we're seeing|struggles?|has been (running|working)|have been running|"
                           r"already (exists?|deployed)|pre-existing|existing (VPC|ALB|Application Load Balancer|"
@@ -172,8 +172,8 @@ def extract(prompt: str) -> list[Requirement]:
         body = body.lstrip("> ").strip()
         if not body:
             continue
-        if body.endswith(":") and len(body) < 160 and not is_item:
-            lead = body  # "The configuration must:", "Here's what we need:"
+        if body.endswith(":") and len(body) < 160:
+            lead = body  # "The configuration must:", "Here's what we need:", "- Examples:"
             continue
         in_list_section = bool(_LIST_SECTION.search(section) or _LIST_SECTION.search(lead) or lead)
         inline_lead = ""
@@ -191,7 +191,7 @@ def extract(prompt: str) -> list[Requirement]:
                 continue
             if _DESCRIPTIVE.search(plain):
                 continue
-            options = bool(re.search(r"\d+\+|\b(such as|e\.g\.|for example|one of|any of)\b", lead, re.I)
+            options = bool(re.search(r"\d+\+|\b(such as|e\.g\.|for example|examples?|one of|any of)\b", lead, re.I)
                            or re.search(r"\b(etc\.?|e\.g\.)", plain, re.I))
             req = Requirement(
                 text=plain, line=lineno, section=section, list_item=is_item,
