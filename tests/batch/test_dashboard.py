@@ -108,3 +108,18 @@ def test_dashboard_of_a_real_batch_run_links_its_reports(tmp_path: Path) -> None
     (tmp_path / "r.reports").mkdir()
     (tmp_path / "r.reports" / "x.md").write_text("x")
     assert '<a href="r.reports/x.md">' in dashboard.render(res, tmp_path / "r.html")
+
+
+def test_audit_section_from_the_audit_file(tmp_path: Path) -> None:
+    import json
+
+    res = _dataset(tmp_path)
+    task = json.loads(res.read_text().splitlines()[0])["task"]["path"]
+    audit = {"task": task, "claims": [
+        {"index": 1, "title": "a", "category": "", "status": "absent", "confirmed_by": [], "evidence": "x"},
+        {"index": 2, "title": "b", "category": "", "status": "present", "confirmed_by": ["fp"], "evidence": "y"}],
+        "missed_blockers": [finding("LIM001", "aws-limit", "critical", True)]}
+    (tmp_path / "out.audit.jsonl").write_text(json.dumps(audit) + "\n")
+    html = dashboard.render(res, tmp_path / "r.html", tmp_path / "out.audit.jsonl")
+    section = html.split("<h2>Audit of the failure analyses (MODEL_FAILURES.md)</h2>")[1].split("</section>")[0]
+    assert "<b>2</b><span>claims</span>" in section and "<b>1</b><span>blockers not mentioned</span>" in section

@@ -275,7 +275,8 @@ def _task_table(results: dict[tuple[str, str], dict[str, Any]], agg: dict[str, A
             f'<td class="n">{len(fs)}</td><td class="n">{len((d.get("verdict") or {}).get("blockers") or [])}</td>'
             f'<td class="n">{sev["critical"]}</td><td class="n">{sev["high"]}</td>'
             f'<td class="n">{float(d.get("batch_seconds") or 0):.1f}</td>'
-            f'<td class="n" title="iacqa / metadata.json">{qtxt if resp == "model" else ""}</td>'
+            f'<td class="n" title="{escape(_reason(q.get("quality_detail") or {}))}">'
+            f'{qtxt if resp == "model" else ""}</td>'
             f'<td><small>{escape(", ".join(rules[:8]))}{" ..." if len(rules) > 8 else ""}</small>'
             f'{f"<br><small class=muted>{err}</small>" if err else ""}</td><td>{link}</td></tr>')
     plats = sorted({platform_of(d) for d in results.values()})
