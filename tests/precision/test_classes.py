@@ -22,6 +22,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "tf_provider_values": ("LIM001", STATIC, None),  # class 3: provider's -1 default, SecureString
     "layer_runtimes": ("LIM002", STATIC, None),  # class 9: a layer's compatible runtimes are a filter
     "tf_heredoc": ("SYN004", STATIC, None),  # class 2: heredoc closing marker followed by spaces
+    # class 11: a call that names no resource (task token) is judged on "may the role call it at all"
+    "iam_unknown_resource": ("PRM101", (*STATIC, "emulate"), None),
 }
 
 

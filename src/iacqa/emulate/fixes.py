@@ -326,6 +326,10 @@ def iam_finding(em: Emulation, spec: FunctionSpec, c: dict[str, Any]) -> Finding
         arn = em.dep.synthetic(real_arn)
         if perms.allows(action, arn):
             continue
+        if (not arn or arn == "*") and _allowed_somewhere(perms, action):
+            # The call does not name its resource (SendTaskSuccess takes a task token; an unset name is ""), so
+            # the question is whether the role may make the call at all, not whether it may on every resource.
+            continue
         site = ""
         if c.get("frame") and spec.artifact is not None:
             loc = spec.artifact.map_line(c["frame"][0], int(c["frame"][1]))
@@ -339,6 +343,19 @@ def iam_finding(em: Emulation, spec: FunctionSpec, c: dict[str, Any]) -> Finding
             fix=f'add {{"Effect": "Allow", "Action": "{action}", "Resource": "{arn}"}} to the role\'s policy',
             function=spec.rid, action=action, resource_arn=arn, call_site=site.removeprefix(" at "))
     return None
+
+
+def _allowed_somewhere(perms: Any, action: str) -> bool:
+    """Whether an Allow statement grants `action` on some resource (and no Deny on every resource takes it back)."""
+    from iacqa.knowledge.iam import allows
+
+    for st in perms.statements:
+        if st.get("Effect") != "Allow":
+            continue
+        for res in st.get("Resource") or ["*"]:
+            if allows(perms.statements, action, str(res)):
+                return True
+    return False
 
 
 def policy_location(em: Emulation, role: Any) -> Location:
