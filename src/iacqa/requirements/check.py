@@ -119,6 +119,11 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
     if out.status in (NOT_MET, PARTLY) and any(r.type in _NESTED for r in graph):
         return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
                        reason="the template uses nested stacks, whose resources are not in the graph")
+    remote = [n.split(":", 1)[0] for n in graph.notes if "is not a local directory" in n]
+    if out.status in (NOT_MET, PARTLY) and remote:
+        return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
+                       reason=f"{', '.join(remote[:3])} come(s) from a registry or remote source whose resources "
+                       "are not in the graph")
     if out.status in (NOT_MET, PARTLY):
         skipped = _skipped_by_condition(graph, check, c.id)
         if skipped:
