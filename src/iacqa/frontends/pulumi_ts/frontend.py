@@ -66,7 +66,7 @@ def config_for(root: Path, project: str) -> dict[str, str]:
     cfg = {f"{project}:{k}": v for k, v in TAP_DEFAULTS.items()}
     cfg["aws:region"] = "us-east-1"
     try:
-        from iacqa.ingest.safeload import load_yaml  # an alias bomb is refused, not expanded
+        from iacqa.sandbox.safeload import load_yaml  # an alias bomb is refused, not expanded
 
         data = load_yaml((root / "Pulumi.dev.yaml").read_text()) or {}
         for k, v in (data.get("config") or {}).items():
