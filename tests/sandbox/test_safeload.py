@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from iacqa.ingest.safeload import LoadLimit, load_json, load_yaml
+from iacqa.sandbox.safeload import LoadLimit, load_json, load_yaml
 
 BOMB = "\n".join(["config:", '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'] +
                  [f"  {chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)] +

@@ -134,3 +134,23 @@ class CfnLintValue(Entry):
     title = "value AWS rejects in this combination"
     emitters = ("iacqa.linters.cfnlint_graph",)
     stage = "check"
+
+
+class TooManyResources(Entry):
+    """A CloudFormation template with more resources than a stack may have.
+
+    What it finds: a template whose `Resources` section declares more than 500 resources (the CloudFormation
+    quota per stack), reported as soon as the template is read, before any other check.
+    Why it breaks: CloudFormation rejects the whole template before creating anything.
+    Bad: one template with 600 queues and topics.
+    Good: split the stack (nested stacks, or one stack per service) so each template has at most 500 resources.
+    What AWS says: `Template format error: Number of resources, 600, is greater than maximum allowed, 500`.
+    References: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+    """
+
+    id = "CFN006"
+    category = Category.AWS_LIMIT
+    severity = Severity.CRITICAL
+    title = "template over the 500-resource limit"
+    emitters = ("iacqa.frontends.cloudformation.frontend",)
+    stage = "frontend"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.cfn import TooManyResources
 from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cloudformation.graph import graph_from_template
@@ -35,6 +36,9 @@ def find_templates(root: Path, files: list[str]) -> list[str]:
     return out
 
 
+MAX_RESOURCES = 500  # resources per CloudFormation stack (hard quota)
+
+
 class CloudFormationFrontend:
     platform = "cfn"
 
@@ -58,10 +62,22 @@ class CloudFormationFrontend:
                     fix="fix the YAML/JSON syntax; CloudFormation reads nothing from a template that does not parse",
                 ) for line, msg in loaded.errors[:3])
                 continue
+            n_resources = len(loaded.template.get("Resources") or {}) if isinstance(loaded.template, dict) else 0
+            if n_resources > MAX_RESOURCES:  # said at once: CloudFormation rejects the template before anything else
+                findings.append(TooManyResources.finding(
+                    f"{rel} declares {n_resources} resources; a CloudFormation stack may have at most "
+                    f"{MAX_RESOURCES}, so the whole template is rejected", location=loaded.locate(("Resources",))
+                    or Location(rel, None),
+                    error=f"Template format error: Number of resources, {n_resources}, is greater than maximum "
+                    f"allowed, {MAX_RESOURCES}", fix="split the stack (nested stacks, or one stack per service)"))
             g, resolved = graph_from_template(loaded.template, root, file=rel, platform="cfn", locate=loaded.locate,
                                               parameters=options.parameters)
             findings.extend(resolved)
-            if options.cfn_lint:
+            if options.cfn_lint and n_resources > MAX_RESOURCES:
+                # cfn-lint's cost grows faster than the template (250/500 resources: 28/152 s); the template is
+                # rejected whole anyway, so only iacqa's own checks (linear) run on it.
+                graph.notes.append(f"cfn-lint not run on {rel}: {n_resources} resources (over the 500 limit)")
+            elif options.cfn_lint:
                 from iacqa.linters.cfnlint_template import run
 
                 # One report per unresolved reference: resolution already said it, with CloudFormation's words.

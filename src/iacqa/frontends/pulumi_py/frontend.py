@@ -40,7 +40,7 @@ def stack_config(root: Path, project: str, stack: str = "dev") -> dict[str, Any]
     cfg: dict[str, Any] = {f"{project}:{k}": v for k, v in TAP_DEFAULTS.items()}
     cfg["aws:region"] = "us-east-1"
     try:
-        from iacqa.ingest.safeload import load_yaml  # an alias bomb is refused, not expanded
+        from iacqa.sandbox.safeload import load_yaml  # an alias bomb is refused, not expanded
 
         data = load_yaml((root / f"Pulumi.{stack}.yaml").read_text()) or {}
         for k, v in (data.get("config") or {}).items():
