@@ -23,7 +23,6 @@ from iacqa.requirements.view import view
 
 STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
 _NESTED = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
-_EXISTENCE_ONLY = ("exists", "count", "none")
 
 
 @dataclass
