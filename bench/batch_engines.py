@@ -131,6 +131,12 @@ def main() -> int:
     if secs:
         print(f"  job seconds: median {statistics.median(secs):.1f}, p95 {_pct(secs, 95):.1f}, max {max(secs):.1f}; "
               f"worker-seconds per analysis {wall * args.workers / n:.1f}")
+    done = sorted(float((d.get("batch") or {}).get("finished") or 0) for d in rows)
+    if len(done) > 2 and done[0]:
+        steady = (len(done) - 1) / (done[-1] - done[0]) * 60
+        print(f"  steady state (first to last result, start-up excluded): {steady:.2f} analyses/min = "
+              f"{steady / max(1, args.workers):.2f} per worker; start-up until the first result "
+              f"{done[0] - (time.time() - (time.monotonic() - t0)):.0f} s")
     if per_worker:
         print(f"  archive projection ({ARCHIVE} tasks, {2 * ARCHIVE} analyses) at {per_worker:.2f}/min per worker:")
         for w in (2, 8, 16, 32, 64, 128):

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,7 @@ def execute(engine: Engine, jobs: list[Job], out: Path, budget: float | None, ma
                 if markdown and md:
                     data.setdefault("batch", {})["markdown"] = _write_report(reports, ev.job, md)
                 data.setdefault("batch", {})["engine"] = engine.name
+                data["batch"]["finished"] = round(time.time(), 3)  # when the driver received it (throughput)
                 fh.write(json.dumps(data, default=str, ensure_ascii=False) + "\n")
                 fh.flush()
                 if on_result:
