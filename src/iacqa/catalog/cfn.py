@@ -1,4 +1,5 @@
-"""Ids the CloudFormation front end emits: cfn-lint matches (linters/cfnlint_template.py) grouped by category.
+"""cfn-lint's ids: its matches on a CloudFormation template (linters/cfnlint_template.py, CFN001-005) grouped by
+category, and its value rules run over the graph of any platform (linters/cfnlint_graph.py, LIM003).
 
 cfn-lint knows the CloudFormation resource schemas and the template language better than any hand-written check,
 so its matches are reported as they are (the cfn-lint rule id in `symbol`, its message as `error`) under one iacqa

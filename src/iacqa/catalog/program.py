@@ -1,4 +1,5 @@
-"""Ids emitted by ingest and by running the IaC program (not graph rules): syntax, program failures, sandbox."""
+"""Ids emitted while compiling, parsing and running the IaC program (the syntax stage, the front ends): SYN002,
+SYN004, SDK004, SDK005, PKG002."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Ids the emulator emits: handlers run on realistic events against the emulated deployment (stage `emulate`)."""
+"""Ids the emulator emits: handlers run on realistic events against the emulated deployment (stage `emulate`), and
+PKG001, which the graph rule rules/runtime/packages.py emits too."""
 
 from __future__ import annotations
 
