@@ -100,3 +100,8 @@ def test_markdown_follows_the_reporting_template() -> None:
     assert "**Final Score**: 10/10" in text or "**Final Score**: 9/10" in text
     for heading in ("### Scoring Breakdown", "### Category A Fixes (Significant)", "### Status: APPROVED"):
         assert heading in text
+
+
+def test_a_model_response_without_code_is_a_category_a_gap() -> None:
+    q = _score([_f("SYN003", "syntax", severity="critical", blocking=True)], by_type=THREE)
+    assert [f["rule"] for f in q["fixes"]["A"]] == ["SYN003"] and q["failures_adjustment"] == 1

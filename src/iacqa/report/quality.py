@@ -10,7 +10,8 @@ The rubric, step by step, and what iacqa uses for each step:
    and the IDEAL stack is configured for another). Wrong account (3) cannot be seen offline and is never applied.
 3. Fix categories: every finding of the MODEL response that the IDEAL response no longer has is a fix; fixes are
    counted per rule (21 names without the environment suffix are one fix: the reviewer writes it once), and sorted
-   into the rubric's categories by the failure taxonomy (FIX_CATEGORY below). A requirement the IDEAL response
+   into the rubric's categories by the failure taxonomy (FIX_CATEGORY below; a model response without code or cut
+   off is Category A: the ideal supplies the implementation). A requirement the IDEAL response
    meets and the MODEL response does not (the `requirements` array of the reports, when present) is a Category A
    fix ("complete features added"). Then: >= 2 A: +2; 1 A: +1; only B: 0; only C: >= 6: -2, 4-5: -1, 3: -3 (D),
    1-2: -4 (D); no fix at all: -4 (D, "model already competent").
@@ -54,6 +55,10 @@ FIX_CATEGORY: dict[str, str] = {
     "docs": "C",
     "tests-coverage": "C",
 }
+
+# Rules whose fix is not a small edit: a response without code (SYN003) or cut off mid-file (SYN001) leaves the
+# ideal response to supply the implementation itself, the rubric's "complete features added" (Category A).
+RULE_CATEGORY: dict[str, str] = {"SYN001": "A", "SYN003": "A"}
 
 _LINE_REFS = re.compile(r"(\bline\s+\d+|:\d+(:\d+)?\b)", re.IGNORECASE)
 
@@ -311,7 +316,7 @@ def score(model: dict[str, Any], ideal: dict[str, Any], metadata: dict[str, Any]
     fixes: dict[str, list[dict[str, Any]]] = {"A": [], "B": [], "C": []}
     per_rule: dict[str, dict[str, Any]] = {}
     for f in fixed_findings(model, ideal) if not (model.get("error") or ideal.get("error")) else []:
-        cat = FIX_CATEGORY.get(str(f.get("category")), "C")
+        cat = RULE_CATEGORY.get(str(f.get("rule"))) or FIX_CATEGORY.get(str(f.get("category")), "C")
         entry = per_rule.setdefault(str(f.get("rule")), {"rule": f.get("rule"), "category": f.get("category"),
                                                          "rubric": cat, "count": 0, "title": f.get("title"),
                                                          "example": _where(f)})
