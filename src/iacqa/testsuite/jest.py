@@ -100,7 +100,9 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
             "diagnostics": False, "isolatedModules": True,
             "tsconfig": {"esModuleInterop": True, "allowJs": True, "module": "commonjs", "target": "es2020",
                          "types": ["jest", "node"], "typeRoots": [str(cache / "node_modules" / "@types")]}}]},
-        "moduleDirectories": ["node_modules", mods],
+        # The toolchain is linked in as the project's node_modules, so packages resolve their own nested
+        # dependencies (aws-cdk-lib bundles minimatch 3; a second module directory would hand it the hoisted 10).
+        "moduleDirectories": ["node_modules"] if _link_modules(scratch.project, Path(mods)) else ["node_modules", mods],
         "testTimeout": int(limits["test_timeout"] * 1000) or 60000,
         "cacheDirectory": str(scratch.home / "jest-cache"),
         "watchman": False,
@@ -167,6 +169,17 @@ def run(root: Path, files: list[TestFile], base: Path, limits: dict[str, Any],
         detail += (f"; coverage lines {t['lines']['pct']}%, branches {t['branches']['pct']}%, functions "
                    f"{t['functions']['pct']}%")
     return ("failed" if failed else "ok"), detail + tail, tests, findings, cov
+
+
+def _link_modules(project: Path, mods: Path) -> bool:
+    link = project / "node_modules"
+    if link.exists() or link.is_symlink():
+        return link.resolve() == mods.resolve()
+    try:
+        link.symlink_to(mods, target_is_directory=True)
+    except OSError:
+        return False
+    return True
 
 
 def _coverage(path: Path, scratch_project: Path, root: Path, options: Options) -> dict | None:

@@ -121,6 +121,7 @@ class CdkTsFrontend:
         t0 = time.monotonic()
         run = program.run_program(ws, entry, env, timeout, memory)
         findings = findings + program.findings(run, ws, own, entry, "cdk synth", timeout, memory, findings)
+        detail += program.missing_note(run)
         templates = []
         for p in sorted(outdir.rglob("*.template.json")) if outdir.is_dir() else []:
             try:

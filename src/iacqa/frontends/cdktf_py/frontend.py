@@ -212,6 +212,7 @@ class CdktfFrontend:
                 merged.add(r)
             merged.code.update(graph.code)
             merged.outputs.update(graph.outputs)
+            merged.output_stacks.update({k: path.parent.name for k in graph.outputs})  # `cdktf output` nests by stack
             merged.config_needs.update(graph.config_needs)
             merged.notes.extend(graph.notes)
         return merged, findings

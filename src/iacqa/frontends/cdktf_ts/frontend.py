@@ -47,6 +47,7 @@ class CdktfTsFrontend:
         t0 = time.monotonic()
         run = program.run_program(ws, entry, env, timeout, memory)
         findings = findings + program.findings(run, ws, own, entry, "cdktf synth", timeout, memory, findings)
+        detail += program.missing_note(run)
         paths = sorted(outdir.glob("stacks/*/cdk.tf.json")) if outdir.is_dir() else []
         detail += (f"; synth {run.status} via {entry} in {time.monotonic() - t0:.1f} s, peak {run.peak_mb:.0f} MB "
                    f"({run.isolation}); {len(paths)} stack(s)")

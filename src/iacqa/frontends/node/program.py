@@ -27,6 +27,8 @@ class ProgramRun:
     stdout: str = ""
     stderr: str = ""
     isolation: str = ""
+    # packages the program imports that the pipeline installs (scaffold package.json) but the toolchain lacks
+    missing_packages: list[str] = field(default_factory=list)
 
 
 def argv_for(ws: Workspace, entry: str, preload: list[str] | None = None, main_script: str | None = None) -> list[str]:
@@ -107,6 +109,10 @@ def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: 
         first = " ".join(ln.strip() for ln in msg.splitlines() if ln.strip())[:600]
         if kind in ("exception", "rejection") and etype == "SyntaxError" and loc.file in unparsable:
             continue
+        pkg = _uninstalled_declared(first)
+        if kind in ("exception", "rejection") and pkg:
+            run.missing_packages.append(pkg)  # iacqa's gap, not the project's: no finding, the graph is partial
+            continue
         if kind in ("exception", "rejection"):
             what = "an unhandled promise rejection" if kind == "rejection" else f"{etype}"
             out.append(NodeProgramError.finding(
@@ -132,6 +138,25 @@ def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: 
                                             error=f"killed at {memory_mb} MB (whole process tree)",
                                             fix="find what allocates without bound"))
     return out
+
+
+def _uninstalled_declared(message: str) -> str | None:
+    m = re.search(r"Cannot find (?:module|package) '([^'./][^']*)'", message)
+    if not m:
+        return None
+    name = m.group(1)
+    pkg = "/".join(name.split("/")[:2]) if name.startswith("@") else name.split("/")[0]
+    from iacqa.toolchain.scaffold import DECLARED
+
+    return pkg if pkg in DECLARED else None
+
+
+def missing_note(run: ProgramRun) -> str:
+    if not run.missing_packages:
+        return ""
+    pkgs = ", ".join(sorted(set(run.missing_packages)))
+    return (f"; the program imports {pkgs}, which the pipeline installs (scaffold package.json) but iacqa's "
+            "toolchain does not hold: graph partial, not a finding")
 
 
 def _fix_for(etype: str, message: str, tool: str) -> str:

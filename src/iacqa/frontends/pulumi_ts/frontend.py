@@ -125,6 +125,7 @@ class PulumiTsFrontend:
         _camel_native(graph)
         errors = [e for e in run.events if e.get("kind") in ("exception", "rejection", "exit", "network")]
         findings = findings + program.findings(run, ws, own, entry, "pulumi preview", timeout, memory, findings)
+        detail += program.missing_note(run)
         findings += _config_findings(errors, ws, own, entry)
         n = len([r for r in graph if r.mapped])
         detail += (f"; program {run.status} under mocks via {entry} in {time.monotonic() - t0:.1f} s, peak "

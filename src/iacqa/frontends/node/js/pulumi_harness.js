@@ -46,35 +46,33 @@ function ask(msg) {
 const ASSET_SIG = 'c44067f5952c0a294b673a41bacd8c17';
 const ARCHIVE_SIG = '0def7320c3a5731c473e5ecbe6d01bc7';
 const SIG_KEY = '4dabf18193072939515e22adb298388d';
-function plain(v, depth = 0) {
+// Inputs as the Python harness records them. Assets and archives reach the mocks either serialized (the
+// signature key) or as SDK objects whose fields are promises (FileAsset.path, AssetArchive.assets...).
+async function plain(v, depth = 0) {
   if (depth > 40) return null;
-  if (v === null || v === undefined) return v === undefined ? null : v;
-  if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
+  if (v && typeof v.then === 'function') v = await v;
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return Promise.all(v.map((x) => plain(x, depth + 1)));
   if (typeof v === 'object') {
-    if (v[SIG_KEY] === ASSET_SIG) {
-      if ('text' in v) return { __asset: 'string', text: v.text };
-      if ('path' in v) return { __asset: 'file', path: v.path };
-      return { __asset: 'remote', uri: v.uri };
-    }
-    if (v[SIG_KEY] === ARCHIVE_SIG) {
-      if ('assets' in v) {
+    const sig = v[SIG_KEY];
+    const name = v.constructor && v.constructor.name;
+    const isAsset = sig === ASSET_SIG || /^(FileAsset|StringAsset|RemoteAsset)$/.test(name || '');
+    const isArchive = sig === ARCHIVE_SIG || /^(FileArchive|AssetArchive|RemoteArchive)$/.test(name || '');
+    if (isAsset || isArchive) {
+      const f = {};
+      for (const k of ['path', 'text', 'uri', 'assets']) if (k in v) f[k] = await v[k];
+      if (isArchive && f.assets) {
         const a = {};
-        for (const [k, x] of Object.entries(v.assets || {})) a[k] = plain(x, depth + 1);
+        for (const [k, x] of Object.entries(f.assets)) a[k] = await plain(x, depth + 1);
         return { __archive: 'assets', assets: a };
       }
-      if ('path' in v) return { __archive: 'file', path: v.path };
-      return { __archive: 'remote', uri: v.uri };
-    }
-    if (v.constructor && v.constructor.name && /Asset|Archive/.test(v.constructor.name)) {
-      const name = v.constructor.name;
-      const out = {};
-      for (const k of ['path', 'text', 'uri']) if (typeof v[k] === 'string') out[k] = v[k];
-      if (name === 'AssetArchive') return { __archive: 'assets', assets: {} };
-      if (name.endsWith('Archive')) return { __archive: 'file', ...out };
-      return { __asset: out.text !== undefined ? 'string' : 'file', ...out };
+      if (isArchive) return f.path !== undefined ? { __archive: 'file', path: f.path } : { __archive: 'remote', uri: f.uri };
+      if (f.text !== undefined) return { __asset: 'string', text: f.text };
+      if (f.path !== undefined) return { __asset: 'file', path: f.path };
+      return { __asset: 'remote', uri: f.uri };
     }
     const o = {};
-    for (const [k, x] of Object.entries(v)) o[k] = plain(x, depth + 1);
+    for (const [k, x] of Object.entries(v)) o[k] = await plain(x, depth + 1);
     return o;
   }
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
@@ -105,7 +103,7 @@ const pulumi = req('@pulumi/pulumi');
 const project = process.env.IACQA_PULUMI_PROJECT || 'TapStack';
 pulumi.runtime.setMocks({
   newResource: async (args) => {
-    const inputs = plain(args.inputs || {});
+    const inputs = await plain(args.inputs || {});
     const ans = (await ask({ op: 'resource', type: args.type, name: args.name, inputs })) || {};
     const id = ans.id || `${args.name}-id`;
     const state = ans.state || inputs;
@@ -114,7 +112,7 @@ pulumi.runtime.setMocks({
     return { id, state };
   },
   call: async (args) => {
-    const inputs = plain(args.inputs || {});
+    const inputs = await plain(args.inputs || {});
     emit({ kind: 'invoke', token: args.token });
     return (await ask({ op: 'invoke', token: args.token, args: inputs })) || {};
   },
