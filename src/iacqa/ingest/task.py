@@ -179,6 +179,15 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
             elif name.endswith(".py") and name not in ENTRY_NAMES and (not has_root_entry or _imported_from_lib(
                     name, files)) and platform in ("pulumi", "cdktf", "cdk"):
                 dest = f"lib/{name}"
+            elif name.endswith((".ts", ".mts", ".mjs", ".js")) and platform in ("pulumi", "cdktf", "cdk"):
+                # TAP layout for TypeScript/JavaScript: tests in test/, the app (`new App()`) in bin/, the rest lib/
+                if re.search(r"\.(test|spec)\.(ts|mjs|js)$", name):
+                    dest = f"test/{name}"
+                elif re.search(r"new\s+(cdk\.|cdktf\.)?App\s*\(", ef.text) and not re.search(
+                        r"\bclass\s+\w+\s+extends\b", ef.text):
+                    dest = f"bin/{name}"
+                else:
+                    dest = f"lib/{name}"
         elif platform == "tf" and not path.startswith(("lib/", "tests/", "test/", ".")):
             # modules/, lambda/, templates/ are read relative to lib/, where terraform runs
             dest = f"lib/{path}"
