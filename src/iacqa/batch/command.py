@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,7 @@ def main(args: argparse.Namespace, base_options: Any = None) -> int:
             sys.stderr.write(f"iacqa: {exc}\n")
             return EXIT_USAGE
         progress = make_progress(len(p.jobs), skipped=p.skipped, plain=True if args.plain else None)
+        previous = _stop_on_signals()
         try:
             for _ in execute(engine, p.jobs, out, budget_of(options),
                              not args.no_reports, progress.update):
@@ -110,6 +112,8 @@ def main(args: argparse.Namespace, base_options: Any = None) -> int:
             interrupted = True
         finally:
             progress.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         if interrupted:
             sys.stderr.write(f"iacqa: interrupted; every finished result is in {out}; run the same command again "
                              "to resume\n")
@@ -119,6 +123,22 @@ def main(args: argparse.Namespace, base_options: Any = None) -> int:
         return _finish(args, out, tasks) or (EXIT_INTERRUPTED if interrupted else EXIT_OK)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """SIGTERM (a scheduler, `kill`) and SIGHUP (the terminal closed) end the batch the way Ctrl-C does: every
+    worker tree ended, finished results kept. Without this the workers, in sessions of their own, would outlive it."""
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[sig] = signal.signal(sig, _interrupt)
+        except (ValueError, OSError):  # not the main thread
+            continue
+    return previous
 
 
 def _finish(args: argparse.Namespace, out: Path, tasks: list[Path]) -> int:
