@@ -35,7 +35,7 @@ def _dataset(tmp_path: Path) -> Path:
                                            finding("HYG001", "hygiene", n=2, resource="t"),
                                            finding("SEC001", "security", "medium", n=3, resource="k")],
                by_type=big, seconds=12.5, batch={"markdown": "out.reports/a.md"},
-               requirements=[{"id": "dlq", "status": "unmet"}, {"id": "kms", "status": "met"}]),
+               requirements=[{"id": "dlq", "status": "not met"}, {"id": "kms", "status": "met"}]),
         result(str(t1), "ideal", findings=[finding("SEC001", "security", "medium", n=3, resource="k")], by_type=big,
                seconds=8.0, requirements=[{"id": "dlq", "status": "met"}, {"id": "kms", "status": "met"}]),
         result(str(t2), "model", platform="tf", language="hcl", error="internal error: the worker died: boom"),

@@ -54,9 +54,11 @@ def test_a_finding_fixed_many_times_is_one_fix_and_shared_ones_are_not_fixes() -
 
 def test_single_service_penalty_and_requirement_fix() -> None:
     m = result("/t/x", "model", by_type={"AWS::S3::Bucket": 2},
-               requirements=[{"id": "versioning", "status": "unmet"}, {"id": "tags", "met": True}])
+               requirements=[{"id": "versioning", "status": "not met"}, {"id": "tags", "status": "met"},
+                             {"id": "tags2", "status": "not met", "duplicate_of": "tags"}])
     i = result("/t/x", "ideal", by_type={"AWS::S3::Bucket": 2, "AWS::S3::BucketPolicy": 1},
-               requirements=[{"id": "versioning", "status": "met"}, {"id": "tags", "met": True}])
+               requirements=[{"id": "versioning", "status": "met"}, {"id": "tags", "status": "met"},
+                             {"id": "tags2", "status": "met", "duplicate_of": "tags"}])
     q = quality.score(m, i, {})
     assert q["complexity"]["adjustment"] == -1
     assert [f["example"] for f in q["fixes"]["A"]] == ["versioning"]

@@ -192,6 +192,8 @@ def _requirements(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         seen = True
         key = f"{platform_of(d)} {(d.get('task') or {}).get('response')}"
         for r in reqs:
+            if isinstance(r, dict) and r.get("duplicate_of"):
+                continue  # the same ask repeated in the prompt counts once, as in the requirements report
             st = quality._req_status(r) if isinstance(r, dict) else None
             per[key]["met" if st else "unmet" if st is False else "unknown"] += 1
     if not seen:

@@ -143,11 +143,12 @@ def _req_status(r: dict[str, Any]) -> bool | None:
     for key in ("met", "satisfied", "ok", "passed"):
         if isinstance(r.get(key), bool):
             return r[key]
-    st = str(r.get("status") or "").lower()
+    st = " ".join(str(r.get("status") or "").lower().replace("-", " ").replace("_", " ").split())
     if st in ("met", "satisfied", "ok", "pass", "passed", "present", "covered", "yes"):
         return True
-    if st in ("unmet", "missing", "failed", "fail", "not-met", "absent", "violated", "no", "partial"):
-        return False
+    if st in ("unmet", "not met", "missing", "failed", "fail", "absent", "violated", "no", "partial", "partly met",
+              "partially met"):
+        return False  # the requirements report's "partly met" counts against coverage, as it does there
     return None
 
 
@@ -157,10 +158,12 @@ def _req_id(r: dict[str, Any]) -> str:
 
 def requirement_fixes(model: dict[str, Any], ideal: dict[str, Any]) -> list[dict[str, Any]]:
     """Requirements the IDEAL response meets and the MODEL response does not."""
-    model_req = {_req_id(r): _req_status(r) for r in model.get("requirements") or [] if isinstance(r, dict)}
+    model_req = {_req_id(r): _req_status(r) for r in model.get("requirements") or []
+                 if isinstance(r, dict) and not r.get("duplicate_of")}
     out = []
     for r in ideal.get("requirements") or []:
-        if isinstance(r, dict) and _req_status(r) is True and model_req.get(_req_id(r)) is False:
+        if isinstance(r, dict) and not r.get("duplicate_of") and _req_status(r) is True and \
+                model_req.get(_req_id(r)) is False:
             out.append({"requirement": _req_id(r), "text": r.get("text") or r.get("title") or _req_id(r)})
     return out
 
