@@ -25,19 +25,19 @@ class _Parser(argparse.ArgumentParser):
 def _option_flags(p: argparse.ArgumentParser, run_only: bool = False) -> None:
     """The flags shared by analyze (all) and emulate/batch (`run_only`: limits and endpoint, no report policy)."""
     if not run_only:
-        p.add_argument("--stages", help=f"comma-separated stages to run (default: all): {','.join(STAGES)}")
+        p.add_argument("--stages", metavar="LIST", help=f"comma-separated stages to run (default: all): {','.join(STAGES)}")
         p.add_argument("--fail-on", dest="fail_on", default=None, choices=[s.value for s in Severity],
                        help="exit 1 when an unsuppressed finding at or above this severity exists (default: critical)")
-        p.add_argument("--select", help="comma-separated rule ids, id prefixes or categories to report (SDK,LIM001,"
+        p.add_argument("--select", metavar="IDS", help="comma-separated rule ids, id prefixes or categories to report (SDK,LIM001,"
                        "sdk-api); default: all")
-        p.add_argument("--ignore", help="comma-separated rule ids, id prefixes or categories not to report")
+        p.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids, id prefixes or categories not to report")
         p.add_argument("--no-suppress", dest="suppress", action="store_const", const=False, default=None,
                        help="ignore inline '# iacqa: ignore[ID] reason' comments: report every finding as unsuppressed")
         p.add_argument("--profile", choices=PROFILES, default=None,
                        help="precision profile: tap (TAP grading pipeline) or aws (plain account); default: auto")
-        p.add_argument("--account-concurrency", dest="account_concurrency", type=int, default=None,
+        p.add_argument("--account-concurrency", dest="account_concurrency", type=int, default=None, metavar="N",
                        help="the account's Lambda concurrency limit used by the quota rules")
-        p.add_argument("--quota-profile", dest="quota_profile", default=None,
+        p.add_argument("--quota-profile", dest="quota_profile", default=None, metavar="NAME",
                        help="account quota profile: tap (default), standard, low (see `iacqa rule QTA001`)")
         p.add_argument("--prompt", metavar="FILE", default=None,
                        help="the task prompt, for requirement checks (default: the task's own)")
@@ -45,18 +45,18 @@ def _option_flags(p: argparse.ArgumentParser, run_only: bool = False) -> None:
                        help="also run checkov over the graph (security stage; adds ~3 s of checkov start-up per task)")
         p.add_argument("--no-checkov", dest="checkov", action="store_const", const=False,
                        help=argparse.SUPPRESS)  # the default; kept for scripts
-        p.add_argument("--coverage-threshold", dest="coverage_threshold", type=float, default=None,
+        p.add_argument("--coverage-threshold", dest="coverage_threshold", type=float, default=None, metavar="PCT",
                        help="required coverage in percent (default 90)")
-    p.add_argument("--timeout", type=float, default=None,
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
                    help="seconds allowed for running the program (default 60; CDK/CDKTF synth 120)")
-    p.add_argument("--memory-mb", dest="memory_mb", type=int, default=None,
+    p.add_argument("--memory-mb", dest="memory_mb", type=int, default=None, metavar="MB",
                    help="memory allowed for running the program (default 2048; CDK/CDKTF synth 3072)")
-    p.add_argument("--timeout-total", dest="timeout_total", type=float, default=None,
+    p.add_argument("--timeout-total", dest="timeout_total", type=float, default=None, metavar="S",
                    help="seconds for the whole task; stages not started by then are skipped (default 600)")
     p.add_argument("--isolation", choices=ISOLATIONS, default=None,
                    help="sandbox of the children: auto (default: the strongest available), strict (refuse to run "
                    "unconfined), process (forked child with limits only)")
-    p.add_argument("--endpoint-url", dest="endpoint_url", default=None,
+    p.add_argument("--endpoint-url", dest="endpoint_url", default=None, metavar="URL",
                    help="deploy into this running AWS-compatible endpoint (LocalStack, moto server) instead of the "
                    "embedded moto")
 
