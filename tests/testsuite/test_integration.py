@@ -48,7 +48,9 @@ def test_faulty_integration_tests_fail_without_the_outputs_file(emulator, tmp_pa
                         {"table_name": "transactions-dev"})
     assert r.status == "failed"
     (f,) = r.findings
-    assert f.rule == "TST021" and f.category is Category.TESTS_INTEGRATION
+    # Passing with the outputs file the pipeline writes and failing without it is the file's design issue (no
+    # discovery fallback): one TST020 per file at medium, not a TST021 per test (issue 11, class 16).
+    assert f.rule == "TST020" and f.category is Category.TESTS_INTEGRATION and f.severity.value == "medium"
     assert "FileNotFoundError: Stack outputs not found at cfn-outputs/flat-outputs.json" in f.message
     assert f.extra["mode"] == "discovery"
     assert f.file == "tests/integration/test_webhook.py"
@@ -72,7 +74,7 @@ def test_stage_deploys_the_graph_into_its_own_emulator(copy_fixture) -> None:
     res = run(SimpleNamespace(root=root), {"jest": False}, graph=graph)
     rules = {(f.file, f.line, f.rule) for f in res.findings if f.rule in ("TST020",)}
     assert rules == {m for m in marks(root) if m[2] == "TST020"}
-    assert [f.rule for f in res.findings if f.rule == "TST021"] == ["TST021"]
+    assert [f.rule for f in res.findings if f.rule == "TST021"] == []  # the judge's TST020 already says it
     assert {(t["mode"], t["outcome"]) for t in res.tests if t["kind"] == "integration"} == {
         ("outputs", "passed"), ("discovery", "error")}
     fixed = run(SimpleNamespace(root=copy_fixture("integration/fixed")), {"jest": False}, graph=graph)

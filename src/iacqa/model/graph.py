@@ -106,6 +106,7 @@ class ResourceGraph:
     outputs: dict[str, Any] = field(default_factory=dict)
     code: dict[str, CodeArtifact] = field(default_factory=dict)  # resource id -> code
     config_needs: dict[str, Any] = field(default_factory=dict)  # config keys the program read, with the value used
+    output_stacks: dict[str, str] = field(default_factory=dict)  # output key -> stack (CDKTF: outputs file nesting)
     notes: list[str] = field(default_factory=list)
 
     def add(self, resource: Resource) -> Resource:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from iacqa.catalog.tests import IntegrationTestFails
+from iacqa.catalog.tests import IntegrationNoDiscovery, IntegrationTestFails
 from iacqa.model import Finding, Location
 from iacqa.testsuite.launcher import Scratch, child_env, launch, python
 from iacqa.testsuite.unit import RunOutcome, _counts, pytest_args, results
@@ -49,6 +49,19 @@ def emulated(graph: Any, workdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         yield backend.url, outputs(graph, dep)
     finally:
         backend.stop()
+
+
+def outputs_file(graph: Any, flat: dict[str, Any]) -> dict[str, Any]:
+    """What the pipeline writes to cfn-outputs/flat-outputs.json after deploy, per platform: the flat key -> value
+    map (CloudFormation, CDK, Pulumi, Terraform), or for CDKTF `cdktf output --outputs-file`'s shape, nested by
+    stack name ({"TapStackdev": {"bucketName": ...}})."""
+    stacks = getattr(graph, "output_stacks", None) or {}
+    if getattr(graph, "platform", "") != "cdktf" or not stacks:
+        return flat
+    nested: dict[str, dict[str, Any]] = {}
+    for k, v in flat.items():
+        nested.setdefault(stacks.get(k, next(iter(stacks.values()))), {})[k] = v
+    return nested
 
 
 def _one_mode(project_root: Path, files: list[str], base: Path, limits: dict[str, Any], endpoint_url: str,
@@ -110,12 +123,18 @@ def run_integration(project_root: Path, files: list[str], base: Path, limits: di
                 seen.add(key)
                 findings.append(f)
     failed_first: dict[str, str] = {}
+    no_fallback: dict[str, list[dict[str, Any]]] = {}
     for t in tests:
         if t.get("outcome") not in ("failed", "error"):
             continue
         reason = (t.get("reason") or "").strip()
         prev = failed_first.get(t["nodeid"])
         if prev is not None and prev == reason:
+            continue
+        if t["mode"] == "discovery" and t["nodeid"] not in failed_first:
+            # Passes with the outputs file the pipeline always writes, fails without it: a design issue of the
+            # test file (no discovery fallback), reported once per file at medium, not once per test at high.
+            no_fallback.setdefault(t.get("file") or "", []).append(t)
             continue
         failed_first.setdefault(t["nodeid"], reason)
         where = ("with the outputs file written" if t["mode"] == "outputs" else
@@ -126,6 +145,15 @@ def run_integration(project_root: Path, files: list[str], base: Path, limits: di
             fix=("read the outputs file when present and otherwise discover the deployment, or skip with a reason"
                  if t["mode"] == "discovery" else "make the test and the stack agree: the error is what the "
                  "deployment answered"), mode=t["mode"]))
+    for file, ts in no_fallback.items():
+        first = min(ts, key=lambda t: t.get("line") or 0)
+        findings.append(IntegrationNoDiscovery.finding(
+            f"{len(ts)} integration test(s) of this file pass with {OUTPUTS_FILE} and fail without it: they have no "
+            f"discovery fallback ({', '.join(t['nodeid'].rsplit('::', 1)[-1] for t in ts[:6])}"
+            f"{', ...' if len(ts) > 6 else ''}; first error: {(first.get('reason') or '').strip()[:200]})",
+            location=Location(file or None, first.get("line")), error=(first.get("reason") or "")[:300] or None,
+            fix="read the outputs file when present and otherwise discover the deployment (environment, stack "
+            "outputs, names with the environment suffix), or skip with a reason", mode="discovery", tests=len(ts)))
     status = "stopped" if any(r.status == "stopped" for r in runs) else (
         "failed" if any(r.status == "failed" for r in runs) else "ok")
     detail = "integration " + "; ".join(r.detail for r in runs)

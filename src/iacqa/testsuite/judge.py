@@ -87,6 +87,7 @@ def judge(root: Path, files: list[TestFile]) -> Judgment:
                "add integration tests that read the stack outputs (with discovery as fallback) and drive the "
                "deployed flow with the AWS SDK")
         j.findings.append(rule.finding(msg, fix=fix))
+    j.findings = group_per_file(j.findings)
     return j
 
 
@@ -604,7 +605,7 @@ def _judge_js(tf: TestFile, text: str, j: Judgment) -> None:
         if m.group(2) == ".todo":
             case.verdict, case.why = "placeholder", "test.todo"
         elif ph:
-            case.verdict, case.why = "placeholder", f"`{ph.group(0).strip()}` always fails"
+            case.verdict, case.why = "placeholder", _js_placeholder_why(ph)
         elif inner.strip() in ("", "{}") or not inner.strip("{} \n\t;"):
             case.verdict, case.why = "placeholder", "its body is empty"
         elif not expects and not _JS_ASSERTS.search(body):
@@ -626,6 +627,45 @@ def _judge_js(tf: TestFile, text: str, j: Judgment) -> None:
         j.cases.append(case)
     if tf.kind == "integration":
         j.findings.extend(_integration_common(tf, text, lines))
+
+
+def _js_placeholder_why(ph: re.Match[str]) -> str:
+    """`expect(true).toBe(true)` always passes (it checks nothing); `expect(false).toBe(true)` and `fail(` fail."""
+    if ph.group(1) and ph.group(3):
+        if ph.group(1).lower() == ph.group(3).lower():
+            return f"`{ph.group(0).strip()}` always passes and checks nothing"
+        return f"`{ph.group(0).strip()}` always fails"
+    return f"`{ph.group(0).strip()}` fails unconditionally"
+
+
+# Test-quality findings that describe one test each are reported once per file (34 placeholders are one fact).
+_PER_FILE = ("TST003", "TST004", "TST005")
+
+
+def group_per_file(findings: list[Finding]) -> list[Finding]:
+    """One TST003/TST004/TST005 finding per rule and file: the first test's place, every test named."""
+    groups: dict[tuple[str, str | None], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.rule in _PER_FILE:
+            if (f.rule, f.file) not in groups:
+                out.append(f)  # placeholder for the group, replaced below
+            groups.setdefault((f.rule, f.file), []).append(f)
+        else:
+            out.append(f)
+    merged = []
+    for f in out:
+        items = groups.get((f.rule, f.file)) if f.rule in _PER_FILE else None
+        if items and len(items) > 1:
+            items.sort(key=lambda x: x.line or 0)
+            first = items[0]
+            f = first.with_(message=f"{len(items)} tests of this file: {first.message}; also "
+                            + "; ".join(x.message.split(" is a placeholder")[0].split(" asserts")[0]
+                                        .split(" only checks")[0] for x in items[1:8])
+                            + ("; ..." if len(items) > 8 else ""),
+                            extra={**first.extra, "tests": len(items), "lines": [x.line for x in items]})
+        merged.append(f)
+    return merged
 
 
 def _line_of(text: str, start: int, end: int, needle: str) -> int | None:
