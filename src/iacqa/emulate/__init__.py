@@ -13,6 +13,7 @@ deployment and the flow live there; each handler runs in a child of that child w
 from __future__ import annotations
 
 import json
+import pickle
 import tempfile
 import time
 from collections.abc import Mapping
@@ -97,18 +98,31 @@ def _emulate_entry(sink: EventSink, inputs: str, workdir: str) -> None:
     _emulate_child(sink, graph, Path(root), options, prompt, Path(workdir))
 
 
+class _PlainPickler(pickle.Pickler):
+    """Values decoded by cfn-lint are str/dict/list subclasses defined inside a function (they carry positions):
+    they cannot be pickled by reference, and the emulator child needs only their plain value."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        t = type(obj)
+        if "<locals>" in getattr(t, "__qualname__", ""):
+            for base in (str, bytes, dict, list, tuple, int, float):
+                if isinstance(obj, base):
+                    return base, (base(obj),)
+        return NotImplemented
+
+
 def _sandboxed(graph: ResourceGraph, root: Path, options: Any, prompt: str | None, work: Path,
                limits: Limits) -> Any:
     """The moto server, the deployment and every handler run in one sandbox (same network namespace: handlers
     reach the emulator on its loopback port and nothing else)."""
-    import pickle
     from urllib.parse import urlparse
 
     from iacqa.sandbox import run_python
 
     (work / "run").mkdir()
     inp = work / "input.pickle"
-    inp.write_bytes(pickle.dumps((graph, str(root), options, prompt)))
+    with open(inp, "wb") as fh:
+        _PlainPickler(fh).dump((graph, str(root), options, prompt))
     url = urlparse(getattr(options, "endpoint_url", None) or "")
     ports = [url.port] if url.hostname in ("127.0.0.1", "localhost", "::1") and url.port else []
     from iacqa.toolchain import node as toolchain

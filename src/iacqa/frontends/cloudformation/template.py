@@ -7,6 +7,7 @@ rather than a YAML loader with hand-written tag constructors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,9 @@ def load_template(path: Path, root: Path | None = None) -> LoadedTemplate:
 
     root = root if root is not None else path.parent
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    large = _load_large(path, rel)
+    if large is not None:
+        return large
     try:
         template, matches = decode(str(path))
     except Exception as exc:  # noqa: BLE001 - the decoder on hostile input: report, do not crash
@@ -78,6 +82,60 @@ def load_template(path: Path, root: Path | None = None) -> LoadedTemplate:
         return LoadedTemplate(None, rel, errors or [(1, "the file is not a template (no top-level mapping)")])
     loaded = LoadedTemplate(template, rel, errors)
     _index(template, (), rel, loaded.positions)
+    return loaded
+
+
+LARGE = 500  # resources: past the per-stack quota, cfn-lint's decoder (quadratic in a mapping's keys) is skipped
+_TYPE_LINE = re.compile(r"""["']?\bType["']?\s*:\s*["']?AWS::""")
+
+
+def _load_large(path: Path, rel: str) -> LoadedTemplate | None:
+    """A template with more than LARGE resources, decoded in linear time (cfn-lint's decoders check duplicate keys
+    with a scan per key: 2k/20k resources take 5/200 s). Positions: the line of each resource's logical id only.
+    None for ordinary templates (cfn-lint's decoder, with every position, is used)."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return None
+    if len(_TYPE_LINE.findall(text)) <= LARGE:
+        return None
+    from iacqa.sandbox.safeload import load_json
+
+    try:
+        if text.lstrip().startswith("{"):
+            template = load_json(text)
+        else:
+            import yaml
+
+            class _CfnLoader(yaml.SafeLoader):
+                pass
+
+            def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+                if isinstance(node, yaml.ScalarNode):
+                    value: Any = loader.construct_scalar(node)
+                elif isinstance(node, yaml.SequenceNode):
+                    value = loader.construct_sequence(node, deep=True)
+                else:
+                    value = loader.construct_mapping(node, deep=True)
+                if suffix == "GetAtt" and isinstance(value, str):
+                    value = value.split(".", 1)
+                return {suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}": value}
+
+            _CfnLoader.add_multi_constructor("!", _tag)
+            template = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    except Exception as exc:  # noqa: BLE001 - hostile input (LoadLimit included): report, do not crash
+        return LoadedTemplate(None, rel, [(None, f"{type(exc).__name__}: {exc}")])
+    if not isinstance(template, dict):
+        return LoadedTemplate(None, rel, [(1, "the file is not a template (no top-level mapping)")])
+    loaded = LoadedTemplate(template, rel, [])
+    names = set((template.get("Resources") or {}) if isinstance(template.get("Resources"), dict) else ())
+    key = re.compile(r"""^\s*["']?([A-Za-z0-9]+)["']?\s*:""")
+    for i, line in enumerate(text.splitlines(), 1):
+        m = key.match(line)
+        if m and m.group(1) in names and ("Resources", m.group(1)) not in loaded.positions:
+            loaded.positions[("Resources", m.group(1))] = Location(rel, i)
+        elif m and m.group(1) == "Resources" and ("Resources",) not in loaded.positions:
+            loaded.positions[("Resources",)] = Location(rel, i)
     return loaded
 
 
