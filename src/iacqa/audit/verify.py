@@ -100,7 +100,8 @@ class Text:
         self.raw = text or ""
         self.lines = [_norm(x) for x in self.raw.splitlines()]
         self.raw_lines = self.raw.splitlines()
-        self.squashed = [" ".join(x.split()) for x in self.raw_lines]
+        # for values quoted in prose: spacing and markdown emphasis ignored (**Resource Count:** 22 resources)
+        self.squashed = [" ".join(re.sub(r"\*\*|__", "", x).split()) for x in self.raw_lines]
 
     def find_code(self, line: str) -> int | None:
         n = _norm(line)
