@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script, prepare
-from iacqa.model import Finding, Location, ResourceGraph
+from iacqa.model import Finding, Location, Options, ResourceGraph
 from iacqa.sandbox.env import FAKE_ACCOUNT, REGION
 from iacqa.toolchain import node as toolchain
 
@@ -33,7 +34,7 @@ def language_of(project: Any) -> str:
     return "ts" if any(f.endswith(".ts") for f in files) else "js"
 
 
-def static_phase(project: Any, platform: str, options: Any) -> tuple[Workspace | None, list[dict], list[Finding],
+def static_phase(project: Any, platform: str, options: Options) -> tuple[Workspace | None, list[dict], list[Finding],
                                                                        str, str | None]:
     """Shared by the three TS front ends: workspace, sites, tsc findings, a detail line; (None, ...) when the
     toolchain is missing (the reason is the last item)."""
@@ -47,10 +48,10 @@ def static_phase(project: Any, platform: str, options: Any) -> tuple[Workspace |
     records = sites.raw_sites(ws.root, src)
     findings: list[Finding] = []
     detail = ""
-    if lang == "ts" and _opt(options, "tsc", True):
+    if lang == "ts" and options.tsc:
         from iacqa.linters import tsc
 
-        res = tsc.check(ws.root, tc.node_modules, timeout=float(_opt(options, "timeout", None) or 180))
+        res = tsc.check(ws.root, tc.node_modules, timeout=float(options.timeout or 180))
         test_records = sites.raw_sites(ws.root, [f for f in ws.files if f.startswith(("test/", "tests/"))])
         findings = tsc.findings(res, ws.root, records + test_records, own, declared_modules=_declared(),
                                 installed=set(tc.versions) | _installed(tc))
@@ -58,14 +59,6 @@ def static_phase(project: Any, platform: str, options: Any) -> tuple[Workspace |
     if ws.notes:
         detail += ("; " if detail else "") + "; ".join(ws.notes)
     return ws, records, findings, detail, None
-
-
-def _opt(options: Any, name: str, default: Any) -> Any:
-    if options is None:
-        return default
-    if isinstance(options, dict):
-        return options.get(name, default)
-    return getattr(options, name, default)
 
 
 def _declared() -> set[str]:
@@ -92,7 +85,8 @@ def _installed(tc: toolchain.Toolchain) -> set[str]:
 class CdkTsFrontend:
     platform = "cdk"
 
-    def build(self, project: Any, options: Any) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         graph = ResourceGraph(platform="cdk")
         ws, records, findings, detail, missing = static_phase(project, "cdk", options)
         if ws is None:
@@ -103,21 +97,20 @@ class CdkTsFrontend:
             ws.cleanup()
 
     def _synth(self, project: Any, ws: Workspace, records: list[dict], findings: list[Finding], detail: str,
-               options: Any, graph: ResourceGraph) -> FrontendResult:
+               options: Options, graph: ResourceGraph) -> FrontendResult:
         entry = entry_script(ws.root, "cdk")
         own = set(ws.files) - set(ws.added)
         if entry is None:
             return FrontendResult(graph, findings, "failed", detail + "; no CDK app to run (cdk.json \"app\", "
                                   "bin/tap.ts or bin/tap.mjs)")
-        if not _opt(options, "synth", True):
+        if not options.synth:
             return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
         from iacqa.frontends.cdk_py.synth import annotations, context_for
 
         outdir = ws.root.parent / "cdk.out"
         env = {"CDK_OUTDIR": str(outdir), "CDK_CONTEXT_JSON": json.dumps(context_for(ws.root)),
                "CDK_DEFAULT_ACCOUNT": FAKE_ACCOUNT, "CDK_DEFAULT_REGION": REGION, "CDK_DEBUG": "true"}
-        timeout = float(_opt(options, "timeout", None) or 120)
-        memory = int(_opt(options, "memory_mb", None) or 3072)
+        timeout, memory = options.limits(120, 3072)
         t0 = time.monotonic()
         run = program.run_program(ws, entry, env, timeout, memory)
         findings = findings + program.findings(run, ws, own, entry, "cdk synth", timeout, memory, findings)

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
-from iacqa.frontends.cdk_ts.frontend import _opt, static_phase
+from iacqa.frontends.cdk_ts.frontend import static_phase
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script
-from iacqa.model import Finding, Location, ResourceGraph
+from iacqa.model import Finding, Location, Options, ResourceGraph
 
 
 class CdktfTsFrontend:
     platform = "cdktf"
 
-    def build(self, project: Any, options: Any) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         graph = ResourceGraph(platform="cdktf")
         ws, records, findings, detail, missing = static_phase(project, "cdktf", options)
         if ws is None:
@@ -30,20 +32,19 @@ class CdktfTsFrontend:
         finally:
             ws.cleanup()
 
-    def _synth(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Any,
+    def _synth(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Options,
                graph: ResourceGraph) -> FrontendResult:
         entry = entry_script(ws.root, "cdktf")
         own = set(ws.files) - set(ws.added)
         if entry is None:
             return FrontendResult(graph, findings, "failed", detail + "; no CDKTF app to run (cdktf.json \"app\" or "
                                   "bin/tap.ts)")
-        if not _opt(options, "synth", True):
+        if not options.synth:
             return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
         outdir = ws.root / _output_dir(ws.root)
         env = {"CDKTF_OUTDIR": str(outdir), "CDKTF_CONTEXT_JSON": json.dumps({"environmentSuffix": "dev"}),
                "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1"}
-        timeout = float(_opt(options, "timeout", None) or 120)
-        memory = int(_opt(options, "memory_mb", None) or 3072)
+        timeout, memory = options.limits(120, 3072)
         t0 = time.monotonic()
         run = program.run_program(ws, entry, env, timeout, memory)
         findings = findings + program.findings(run, ws, own, entry, "cdktf synth", timeout, memory, findings)

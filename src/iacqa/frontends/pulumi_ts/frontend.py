@@ -16,14 +16,15 @@ import socketserver
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
-from iacqa.frontends.cdk_ts.frontend import _camel_native, _opt, static_phase
+from iacqa.frontends.cdk_ts.frontend import _camel_native, static_phase
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script
-from iacqa.model import Finding, Location, ResourceGraph
+from iacqa.model import Finding, Location, Options, ResourceGraph
 
 TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", "environment_suffix": "dev"}
 
@@ -80,7 +81,8 @@ def config_for(root: Path, project: str) -> dict[str, str]:
 class PulumiTsFrontend:
     platform = "pulumi"
 
-    def build(self, project: Any, options: Any) -> FrontendResult:
+    def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
+        options = Options.of(options)
         graph = ResourceGraph(platform="pulumi")
         ws, records, findings, detail, missing = static_phase(project, "pulumi", options)
         if ws is None:
@@ -90,7 +92,7 @@ class PulumiTsFrontend:
         finally:
             ws.cleanup()
 
-    def _run(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Any,
+    def _run(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Options,
              graph: ResourceGraph) -> FrontendResult:
         entry = entry_script(ws.root, "pulumi")
         own = set(ws.files) - set(ws.added)
@@ -103,8 +105,7 @@ class PulumiTsFrontend:
         server = _Server(str(sock), _Handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        timeout = float(_opt(options, "timeout", None) or 60)
-        memory = int(_opt(options, "memory_mb", None) or 2048)
+        timeout, memory = options.limits(60, 2048)
         events_file = ws.root.parent / "events.jsonl"
         env = {"IACQA_PULUMI_OUT": str(events_file), "IACQA_PULUMI_SOCK": str(sock),
                "IACQA_PULUMI_PROJECT": name, "IACQA_PULUMI_STACK": "dev",
