@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from iacqa.model import Finding, ResourceGraph
+from iacqa.model import Finding, Options, ResourceGraph
 
 
 @dataclass
@@ -19,4 +19,4 @@ class FrontendResult:
 class Frontend(Protocol):
     platform: str
 
-    def build(self, project: object, options: dict) -> FrontendResult: ...
+    def build(self, project: object, options: Options) -> FrontendResult: ...  # tests may pass a mapping
