@@ -24,6 +24,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "tf_heredoc": ("SYN004", STATIC, None),  # class 2: heredoc closing marker followed by spaces
     # class 11: a call that names no resource (task token) is judged on "may the role call it at all"
     "iam_unknown_resource": ("PRM101", (*STATIC, "emulate"), None),
+    "hyg_random_suffix": ("HYG001", STATIC, "tap"),  # class 21: a random suffix makes the name unique
 }
 
 

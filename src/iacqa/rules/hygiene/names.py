@@ -71,6 +71,22 @@ def autonames(graph: ResourceGraph) -> set[str]:
     return out
 
 
+# The stack id CloudFormation assigns at create (frontends/cloudformation/graph.py uses this synthetic uuid): names
+# built from `!Select [2, !Split ["/", !Ref AWS::StackId]]` or its last group are unique per deployment.
+_STACK_UUID = ("00000000-0000-4000-8000-000000000000", "000000000000")
+
+
+def per_deployment_values(graph: ResourceGraph) -> set[str]:
+    """Values that differ on every deployment: outputs of random resources (random_id, random_string, Pulumi
+    random.*) and the stack id CloudFormation assigns. A name that contains one does not collide."""
+    out = set(_STACK_UUID)
+    for r in graph:
+        native = (r.native_type or "").lower()
+        if native.startswith(("random:", "random_")) or r.type.startswith(("Random::", "random")):
+            out.update(v for v in r.outputs.values() if isinstance(v, str) and len(v) >= 4)
+    return out
+
+
 class NameWithoutSuffix(Rule):
     """A resource is given a fixed physical name without the environment suffix.
 
@@ -98,11 +114,12 @@ class NameWithoutSuffix(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         wanted = suffixes(ctx)
         generated = autonames(ctx.graph)
+        unique = per_deployment_values(ctx.graph)
         for r in self.resources(ctx):
             prop = NAME_PROPS[r.type]
             name = r.get(prop)
-            if not isinstance(name, str) or not name or "<unresolved" in name or "${" in name \
-                    or name.startswith("mock-"):
+            if not isinstance(name, str) or not name or "<unresolved" in name or "${" in name or "mock-" in name \
+                    or any(part in name for part in unique):
                 continue  # unresolved parts (a random suffix, a value known only at deploy) may well be unique
             low = name.lower()
             if any(s.lower() in low for s in wanted) or any(g in name for g in generated):
