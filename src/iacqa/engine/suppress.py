@@ -14,8 +14,9 @@ Syntax (ruff's `# noqa: X` and checkov's `#checkov:skip=X:reason` in one form):
   Without a reason the finding is still suppressed, with the text "no reason given".
 - A trailing comment covers findings on its own line; a comment alone on its line covers the next line (the
   statement under it). A finding that groups several lines of one file (lint: one finding per code and file) is
-  suppressed when every one of its lines is covered; otherwise it stays for the lines that are not. A comment in a response `.md` code block is in the materialized project file, so it works
-  the same for `--response model|ideal`, and the finding keeps its `md_line`.
+  suppressed when every one of its lines is covered; otherwise it stays for the lines that are not.
+- A comment in a response `.md` code block is in the materialized project file, so it works the same for
+  `--response model|ideal`, and the finding keeps its `md_line`.
 
 A suppressed finding stays in the report, marked; it does not count for `--fail-on`, the verdict or the totals.
 A directive that suppresses nothing is itself reported (HYG100, low, hygiene: like ruff's RUF100 unused-noqa), but
@@ -35,8 +36,9 @@ from iacqa.catalog.suppression import UnusedSuppression
 from iacqa.engine.selection import Selection
 from iacqa.model import Category, Finding, Location
 
-# The comment marker must come first so `"#iacqa: ignore[...]"` inside a string literal needs a quote before it to
-# be taken for code: rare enough, and a false match can only hide a finding on its own line.
+# Searched anywhere in a line, without tokenizing each language: a `# iacqa: ignore[...]` written inside a string
+# literal would be taken for a comment. Rare, and such a false match can only hide findings of the ids it names on
+# that line.
 _DIRECTIVE = re.compile(r"(?P<marker>#|//)\s*iacqa\s*:\s*ignore\s*\[(?P<ids>[^\]]*)\]\s*(?P<reason>.*)$",
                         re.IGNORECASE)
 _SELECTOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
