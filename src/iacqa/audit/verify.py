@@ -12,9 +12,10 @@ Status:
 - present: failure-side code or a named value is in MODEL_RESPONSE.md;
 - fixed-in-ideal: nothing of the failure side is in MODEL, but fix-side code is in IDEAL_RESPONSE.md and not in
   MODEL (the analysis describes a real change);
-- absent: the claim quotes or names something checkable and none of it is in MODEL (or its "fix" was already in
-  MODEL): a generic checklist item, another turn's code, a different response;
-- not-checkable: nothing quoted or named that a text can show (architecture advice, deploy-time events).
+- absent: the claim quotes or names, as the failure, something checkable and none of it is in MODEL: a generic
+  checklist item, another turn's code, a different response;
+- not-checkable: nothing quoted or named that a text can show (architecture advice, deploy-time events), or only
+  the fix is quoted and it is already in MODEL (a fix by deletion cannot be told from a claim that does not hold).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _FIX_LINE = re.compile(r"^\W*(our (?:solution|fix|approach)|expected|desired|fix
 _ISSUE_LINE = re.compile(r"^\W*(problem|issue|before|model|actual|observed|impact|error|erroneous|symptom|current|"
                          r"failure|"
                          r"root cause|what was wrong|original)", re.IGNORECASE)
+_WHERE_LINE = re.compile(r"^\W*(location|locations|file|files|where|path|lines?|affected (?:files?|resources?)|"
+                         r"resource|component|module|method|function)\s*:", re.IGNORECASE)
 _MISSING_TITLE = re.compile(r"^\W*(missing|no|lack|lacks|lacking|absent|add|added|adding|without|not|insufficient|"
                             r"incomplete|omitted|undefined)\b", re.IGNORECASE)
 _SPAN = re.compile(r"`([^`\n]{2,200})`")
@@ -191,6 +194,8 @@ def probes(claim: Claim) -> list[Probe]:
     seen: set[str] = set()
     for line in [claim.title, *prose.splitlines()]:
         line = re.sub(r"\*\*|__|~~", "", line)  # emphasis markers are not part of any quoted value
+        if _WHERE_LINE.match(line):
+            continue  # "Location: `_create_api_gateway()` method" says where, not what
         if _FIX_LINE.search(line):
             side = "fix"
         elif _ISSUE_LINE.search(line):
@@ -229,6 +234,7 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
     issue_hits: list[tuple[str, int]] = []
     fix_new: list[tuple[str, int]] = []
     fix_old: list[tuple[str, int]] = []
+    fix_old_tokens: list[tuple[str, int]] = []  # a name alone: present somewhere is not present where meant
     checked_issue: list[str] = []
     # code blocks: judged per block side, by the share of their lines found
     blocks: dict[int, list[Probe]] = {}
@@ -267,19 +273,25 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
             elif m and not i:
                 issue_hits.append((f"`{p.text}` (changed by the ideal response)", m))
             elif m and _MISSING_TITLE.search(claim.title):
-                fix_old.append((f"`{p.text}`", m))
+                fix_old_tokens.append((f"`{p.text}`", m))
     if issue_hits:
         what = ", ".join(f"{t} (MODEL_RESPONSE.md:{n})" for t, n in issue_hits[:3])
         return Verdict("present", f"in the response: {what}", sorted({n for _, n in issue_hits}))
     if fix_new:
         what = ", ".join(f"{t} (IDEAL_RESPONSE.md:{n})" for t, n in fix_new[:3])
         return Verdict("fixed-in-ideal", f"not in MODEL_RESPONSE.md, added by the ideal response: {what}")
-    if fix_old:
-        what = ", ".join(f"{t} (MODEL_RESPONSE.md:{n})" for t, n in fix_old[:3])
-        return Verdict("absent", f"what the claim says is missing is already in the response: {what}",
-                       sorted({n for _, n in fix_old}))
     if checked_issue:
         return Verdict("absent", "none of " + ", ".join(checked_issue[:5]) + " is in MODEL_RESPONSE.md")
+    if fix_old:
+        # The "fixed" code is already in the response: the fix may be a deletion around unchanged lines, or the
+        # claim may not hold; the text cannot tell which.
+        what = ", ".join(f"{t} (MODEL_RESPONSE.md:{n})" for t, n in fix_old[:3])
+        return Verdict("not-checkable", f"the code the claim gives as the fix is already in the response ({what}): "
+                       "a fix by deletion, or a claim that does not hold")
+    if fix_old_tokens:
+        what = ", ".join(f"{t} (MODEL_RESPONSE.md:{n})" for t, n in fix_old_tokens[:3])
+        return Verdict("not-checkable", f"what the claim says is missing is named in the response ({what}); "
+                       "whether it is missing where the claim means cannot be told from the text")
     return Verdict("not-checkable", "what the claim names (" + ", ".join(f"`{p.text}`" for p in ps[:4])
                    + ") is in neither response")
 
