@@ -52,7 +52,7 @@ def effective() -> str:
 
 def refusal(why: str | None = None) -> str:
     why = why if why is not None else bwrap.probe()
-    return (f"iacqa: --isolation strict: foreign code is not run without namespaces ({why}); install bubblewrap "
+    return (f"--isolation strict: foreign code is not run without namespaces ({why}); install bubblewrap "
             "(apt-get install bubblewrap) or use --isolation auto")
 
 
