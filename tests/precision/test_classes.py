@@ -25,6 +25,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     # class 11: a call that names no resource (task token) is judged on "may the role call it at all"
     "iam_unknown_resource": ("PRM101", (*STATIC, "emulate"), None),
     "hyg_random_suffix": ("HYG001", STATIC, "tap"),  # class 21: a random suffix makes the name unique
+    # class 11: a KeyError about a variable the function's code never names is a library's own lookup
+    "library_keyerror": ("RTE002", (*STATIC, "emulate"), None),
 }
 
 

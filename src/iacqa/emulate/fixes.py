@@ -185,8 +185,15 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
         etype, emsg = fail.get("type", "Error"), fail.get("message", "")
         error = f"{etype}: {emsg}"
         loc = location(spec, fail.get("frames"), fn_loc)
+        var = emsg.strip("'\"")
+        if (etype == "KeyError" and re.fullmatch(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+", var)
+                and not re.search(rf"\b{re.escape(var)}\b", "\n".join(em.sources(spec).values()))):
+            # A KeyError about a name the function's code never mentions is raised inside a library (botocore looks
+            # up AWS_CREDENTIAL_FILE and catches the KeyError itself): not the user's environment variable.
+            em.notes.append(f"{spec.rid}: KeyError {var!r} raised inside a library, not by the function's code "
+                            "(an environment iacqa's sandbox does not reproduce); not reported")
+            return None
         if etype == "KeyError" and fail.get("frames") and "environ" in str(fail["frames"][-1][2]):
-            var = emsg.strip("'\"")
             return EnvVarNotSet.finding(
                 f"{spec.rid} reads environment variable `{var}`, which the function does not set",
                 resource=res, location=loc, symbol=var, error=error,
