@@ -130,6 +130,14 @@ class Text:
         return None
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _distinctive(name: str) -> bool:
+    """A name that identifies code (serverSideEncryptionConfiguration, force_destroy), not an everyday word."""
+    return len(name) >= 6 and ("_" in name.strip("_") or bool(re.search(r"[a-z][A-Z]", name)) or len(name) >= 12)
+
+
 def _significant(line: str) -> bool:
     n = _norm(line)
     return len(n) >= 10 and bool(re.search(r"[A-Za-z]", n)) and not re.fullmatch(r"[\W_]+", n)
@@ -167,12 +175,16 @@ def _token_ok(tok: str) -> bool:
     return bool(re.search(r"[^A-Za-z ]", tok)) or bool(re.search(r"[a-z][A-Z]", tok)) or len(tok) >= 8
 
 
+_OUTPUT_START = re.compile(r"^\W*(error|traceback|exception|warning|fatal|failed|stack trace|\[error\]|panic)\b",
+                           re.IGNORECASE)
 _PROSE_LINE = re.compile(r"^\s*[A-Z][\w ()/-]{1,30}:\s+\S+(\s+\S+){3,}")
 
 
 def _prose_like(code: str) -> bool:
     """A fenced block of sentences (`Error: Security group allows SSH from 0.0.0.0/0`), not of code."""
     lines = [x for x in code.splitlines() if x.strip()]
+    if lines and _OUTPUT_START.match(lines[0]):
+        return True  # an error message or log quoted in a fence: what AWS said, not code to find in the response
     return bool(lines) and sum(1 for x in lines if _PROSE_LINE.match(x)) * 10 >= 6 * len(lines)
 
 
@@ -249,6 +261,14 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
             issue_hits.append((f"{len(found)} of {len(lines)} quoted code lines", found[0][1]))
             continue
         if side == "issue":
+            # An abbreviated quote (`versioning: { enabled: true },`, `{ ... }`) does not match line by line; the
+            # distinctive names it uses still say whether it is this response's code.
+            names = sorted({n for p in lines for n in _IDENT.findall(p.text) if _distinctive(n)})
+            at = [(n, model.find_token(n)) for n in names]
+            hit = [(n, k) for n, k in at if k]
+            if len(names) >= 2 and len(hit) * 10 >= 6 * len(names):
+                issue_hits.append((f"the names of the quoted code ({', '.join(n for n, _ in hit[:4])})", hit[0][1]))
+                continue
             checked_issue.append(f"{len(lines)} quoted code lines")
         new = [(p.text, ideal.find_code(p.text)) for p in lines if not model.find_code(p.text)]
         new = [(t, n) for t, n in new if n]
