@@ -253,7 +253,14 @@ def _lint(project: Project, graph: ResourceGraph) -> Stage:
     except ImportError:
         return Stage("unavailable", "ruff adapter not installed")
     found = lint(project.root, [f for f in project.files if f.endswith(".py")], graph)
-    return Stage("ok", f"{len(found)} lint findings", found)
+    detail = f"{len(found)} lint findings"
+    if project.language in ("ts", "js"):  # npm run lint / format:check, as the pipeline runs them
+        from iacqa.linters import eslint
+
+        _, es_detail, es_found = eslint.lint(project.root, project.files, project.platform, project.language)
+        found = found + es_found
+        detail += f"; {es_detail}"
+    return Stage("ok", detail, found)
 
 
 def _security(ctx: RuleContext, options: Options) -> Stage:
