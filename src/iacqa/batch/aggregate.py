@@ -125,7 +125,8 @@ def aggregate(results: dict[Job, dict[str, Any]], read_tasks: bool = True,
                                                       "findings": 0, "jobs": set()})
             r["findings"] += 1
             r["jobs"].add((str((d.get("task") or {}).get("path")), str((d.get("task") or {}).get("response"))))
-    top_rules = sorted(({**r, "jobs": len(r["jobs"])} for r in rules.values()),
+    top_rules = sorted(({**r, "jobs": len(r["jobs"]),
+                         "jobs_by_response": dict(Counter(resp for _, resp in r["jobs"]))} for r in rules.values()),
                        key=lambda r: (-r["jobs"], -r["findings"], str(r["rule"])))
 
     dist: dict[str, Counter] = defaultdict(Counter)

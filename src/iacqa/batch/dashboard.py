@@ -121,7 +121,15 @@ def _top_rules(agg: dict[str, Any]) -> str:
     rules = agg["top_rules"][:20]
     if not rules:
         return svg.empty("no findings")
-    chart = svg.hbars([(f"{r['rule']} {r['title'] or ''}", [("analyses", r["jobs"])]) for r in rules],
+    resps = sorted({k for r in rules for k in r.get("jobs_by_response", {})}, key=lambda k: ("model", "ideal",
+                                                                                          "code").index(k)
+                   if k in ("model", "ideal", "code") else 9)
+
+    def series(r: dict[str, Any]) -> list[tuple[str, float | None]]:
+        if len(resps) > 1:
+            return [(k, r["jobs_by_response"].get(k, 0)) for k in resps]
+        return [("analyses", r["jobs"])]
+    chart = svg.hbars([(f"{r['rule']} {r['title'] or ''}", series(r)) for r in rules],
                       label_width=300, title="top rules", note={f"{r['rule']} {r['title'] or ''}":
                                                                 f"{r['category']}, {r['severity']}: {r['findings']} "
                                                                 f"findings in {r['jobs']} analyses" for r in rules})
@@ -315,7 +323,7 @@ def render(results_path: Path, html_path: Path, audit_path: Path | None = None, 
                  "share of analyses without a blocking finding, among those with a verdict (unchecked: no resource "
                  "graph could be built, so no verdict)"),
         _section("Failure categories by platform", _categories(agg), "active findings per category"),
-        _section("Top rules", _top_rules(agg), "analyses in which each rule fired"),
+        _section("Top rules", _top_rules(agg), "analyses in which each rule fired, per response"),
         _section("Findings per analysis", _per_task(agg)),
         _section("Slowest stages", _stages(agg)),
     ]
