@@ -27,6 +27,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "hyg_random_suffix": ("HYG001", STATIC, "tap"),  # class 21: a random suffix makes the name unique
     # class 11: a KeyError about a variable the function's code never names is a library's own lookup
     "library_keyerror": ("RTE002", (*STATIC, "emulate"), None),
+    # class 11: aws_kms_key_policy read, its Logs principal in the stack's region (a variable), not an assumed one
+    "kms_region": ("PRM004", STATIC, None),
 }
 
 

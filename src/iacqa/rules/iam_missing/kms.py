@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
+from typing import Any
 
 from iacqa.knowledge.iam import RolePermissions, key_policy_allows
-from iacqa.model import Category, Finding, Resource, Severity
+from iacqa.model import Category, Finding, Resource, ResourceGraph, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
 from iacqa.rules.iam_missing._common import permissions_for
@@ -18,13 +21,54 @@ PRODUCER_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"]
 _ENCRYPTION_PROP = {"AWS::SQS::Queue": "KmsMasterKeyId", "AWS::SNS::Topic": "KmsMasterKeyId"}
 
 
-def _key_missing(key: Resource, who: str, actions: list[str], perms: RolePermissions | None) -> list[str]:
-    key_arn = arn_of(key) or "*"
+# Resources that set a key's policy apart from the key (Terraform aws_kms_key_policy, Pulumi aws.kms.KeyPolicy).
+_KEY_POLICY_TYPES = ("aws_kms_key_policy", "aws:kms/keyPolicy:KeyPolicy")
+_LOGS_PRINCIPAL = re.compile(r"^logs\.([a-z0-9-]+)\.amazonaws\.com$")
+
+
+def key_policy(graph: ResourceGraph, key: Resource) -> Any:
+    """The key's policy: its own `policy`, else the one a separate key-policy resource attaches to it."""
     policy = key.get("KeyPolicy")
     if policy is None:
         policy = key.native_properties.get("policy")
+    if policy is not None:
+        return policy
+    ids = {v for v in (key.outputs.get("Arn"), key.outputs.get("Id"), key.outputs.get("KeyId"), key.id) if v}
+    for r in graph:
+        if r.native_type in _KEY_POLICY_TYPES and r.native_properties.get("key_id") in ids:
+            return r.native_properties.get("policy")
+    return None
+
+
+def _unknown(policy: Any) -> bool:
+    text = json.dumps(policy, default=str) if not isinstance(policy, str) else policy
+    return any(m in text for m in ("<unresolved", "mock-", "${"))
+
+
+def _key_missing(key: Resource, who: str, actions: list[str], perms: RolePermissions | None,
+                 graph: ResourceGraph | None = None) -> list[str]:
+    key_arn = arn_of(key) or "*"
+    policy = key_policy(graph, key) if graph is not None else key.get("KeyPolicy")
+    if policy is None and graph is None:
+        policy = key.native_properties.get("policy")
     stmts = perms.statements if perms is not None else None
     return [a for a in actions if not key_policy_allows(policy, who, a, stmts, key_arn)]
+
+
+def _principals(policy: Any) -> list[str]:
+    """Service principals named in a key policy document (dict or JSON text)."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return []
+    out: list[str] = []
+    stmts = policy.get("Statement", []) if isinstance(policy, dict) else []
+    for st in stmts if isinstance(stmts, list) else [stmts]:
+        svc = (st.get("Principal") or {}).get("Service") if isinstance(st, dict) and isinstance(
+            st.get("Principal"), dict) else None
+        out.extend(svc if isinstance(svc, list) else [svc] if isinstance(svc, str) else [])
+    return out
 
 
 class KmsKeyNotUsable(Rule):
@@ -71,10 +115,19 @@ class KmsKeyNotUsable(Rule):
             key = kms_key(ctx.graph, lg.get("KmsKeyId"))
             if key is None:
                 continue
-            missing = _key_missing(key, who, LOGS_ACTIONS, None)
+            policy = key_policy(ctx.graph, key)
+            if policy is not None and _unknown(policy):
+                continue  # a policy with values known only at deploy (the region variable) is not judged
+            written = policy is not None
+            # The region the policy names for the Logs principal is the stack's (a region variable or
+            # data.aws_region, evaluated): judge with that principal, not with an assumed region.
+            named = {m.group(1) for m in (_LOGS_PRINCIPAL.match(p) for p in _principals(policy)) if m}
+            if len(named) == 1:
+                region = named.pop()
+                who = f"logs.{region}.amazonaws.com"
+            missing = _key_missing(key, who, LOGS_ACTIONS, None, ctx.graph)
             if not missing:
                 continue
-            written = key.has("KeyPolicy") or key.native_properties.get("policy") is not None
             why = "its key policy" if written else "the default key policy (no policy is set on the key)"
             lg_arn = arn_of(lg) or f"arn:aws:logs:{region}:123456789012:log-group:{lg.get('LogGroupName', lg.id)}"
             yield self.finding(
@@ -100,7 +153,7 @@ class KmsKeyNotUsable(Rule):
             role_arn = arn_of(perms.role) if perms is not None else None
             if perms is None or role_arn is None:
                 continue
-            missing = _key_missing(key, role_arn, CONSUMER_ACTIONS, perms)
+            missing = _key_missing(key, role_arn, CONSUMER_ACTIONS, perms, ctx.graph)
             if missing:
                 yield self._role_finding(ctx, esm, "EventSourceArn", perms, key, missing,
                                          f"to read encrypted queue {src.resource.id}")
@@ -125,7 +178,7 @@ class KmsKeyNotUsable(Rule):
             role_arn = arn_of(perms.role) if perms is not None else None
             if perms is None or role_arn is None:
                 continue
-            missing = _key_missing(key, role_arn, PRODUCER_ACTIONS, perms)
+            missing = _key_missing(key, role_arn, PRODUCER_ACTIONS, perms, ctx.graph)
             if missing:
                 yield self._role_finding(ctx, r, path, perms, key, missing, f"to send to encrypted {t.label}")
 
