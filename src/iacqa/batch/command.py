@@ -157,6 +157,7 @@ def _finish(args: argparse.Namespace, out: Path, tasks: list[Path]) -> int:
     if paths["reports"].is_dir():
         files["reports"] = paths["reports"]
     print_summary(agg, files=files, plain=True if args.plain else None)
+    sys.stderr.write(f"iacqa: for the dataset report: iacqa dashboard {out} -o {out.with_suffix('.html')}\n")
     return 0
 
 
