@@ -51,3 +51,14 @@ def test_torn_last_line_is_skipped_and_repaired(tmp_path: Path) -> None:
 def test_newest_result_of_a_job_wins(tmp_path: Path) -> None:
     out = write_results(tmp_path / "r.jsonl", [result("/t/a", "model", error="first"), result("/t/a", "model")])
     assert latest_results(out)[("/t/a", "model")].get("error") is None
+
+
+def test_unusable_output_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    from iacqa.cli import main
+
+    task = write_task(tmp_path / "c", "Pr1")
+    assert main(["batch", str(task), "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().endswith("it is a directory")
+    assert main(["batch", str(tmp_path / "nothing-here")]) == 2
+    assert main(["batch", str(task), "--stages", "ingest,bogus", "-o", str(tmp_path / "r.jsonl")]) == 2
+    assert main(["batch", str(task), "--response", "model,best", "-o", str(tmp_path / "r.jsonl")]) == 2

@@ -92,6 +92,10 @@ def main(args: argparse.Namespace, base_options: Any = None) -> int:
                          + ", ".join(args.paths) + "\n")
         return EXIT_USAGE
     out = Path(args.output)
+    problem = _unwritable(out)
+    if problem:
+        sys.stderr.write(f"iacqa: cannot write the results to {out}: {problem}\n")
+        return EXIT_USAGE
     options = options_of(args, base_options)
     p = plan(tasks, responses, out, resume=not args.no_resume, retry_errors=args.retry_errors)
     workers = args.workers or (2 if args.engine == "local" else 0)
@@ -123,6 +127,19 @@ def main(args: argparse.Namespace, base_options: Any = None) -> int:
         return _finish(args, out, tasks) or (EXIT_INTERRUPTED if interrupted else EXIT_OK)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why the results file cannot be appended to, or None."""
+    if out.is_dir():
+        return "it is a directory"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("a"):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def _interrupt(signum: int, frame: Any) -> None:

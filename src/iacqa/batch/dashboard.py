@@ -366,7 +366,11 @@ def main(args: argparse.Namespace) -> int:
     if not latest_results(results):
         sys.stderr.write(f"iacqa: {results} holds no result line\n")
         return 2
-    out = write(results, Path(args.output), Path(args.audit) if args.audit else None)
+    try:
+        out = write(results, Path(args.output), Path(args.audit) if args.audit else None)
+    except OSError as exc:
+        sys.stderr.write(f"iacqa: cannot write {args.output}: {exc.strerror or exc}\n")
+        return 2
     sys.stderr.write(f"iacqa: dashboard written to {out}\n")
     return 0
 
