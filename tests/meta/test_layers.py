@@ -54,9 +54,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("audit/command.py", "batch"):
         "the audit command reads batch's task list and latest results; batch/aggregate.py uses the audit's review, "
         "so the command part belongs above batch (next to cli) and the review below it",
-    ("linters/tsc.py", "frontends"):
-        "the tsc adapter reuses the Node runner and construct sites of frontends/node; they belong below both "
-        "(sandbox/ or toolchain/)",
     ("config.py", "rules"):
         "the quota profile names are read from rules/quota/concurrency.py (facts for knowledge/), and selectors "
         "are checked against the whole catalog, graph rules included (a check for the caller above the rules)",

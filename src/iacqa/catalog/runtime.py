@@ -56,7 +56,7 @@ class EnvVarNotSet(Entry):
     category = Category.RUNTIME_ERROR
     severity = Severity.CRITICAL
     title = "environment variable read but not set"
-    emitters = ("iacqa.emulate.checks", "iacqa.emulate.fixes")
+    emitters = ("iacqa.emulate.checks", "iacqa.emulate.fixes", "iacqa.emulate.node_runner")
     stage = "emulate"
 
 

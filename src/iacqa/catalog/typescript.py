@@ -165,7 +165,7 @@ class NodeProgramError(Entry):
     severity = Severity.CRITICAL
     title = "program throws during synth"
     stage = "frontend"
-    emitters = ("iacqa.frontends.node.program",)
+    emitters = ("iacqa.frontends.node.program", "iacqa.frontends.cdk_ts.frontend")
 
 
 class NodeProgramLimit(Entry):

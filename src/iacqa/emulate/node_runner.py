@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from iacqa.frontends.node import run as noderun
+from iacqa.toolchain import runner as noderun
 from iacqa.toolchain import node as toolchain
 
 NODE_RUNTIMES = re.compile(r"^nodejs(\d+)\.x$")

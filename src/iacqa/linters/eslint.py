@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 from iacqa.catalog.typescript import EslintError, PrettierUnformatted
-from iacqa.frontends.node import run as noderun
-from iacqa.frontends.node.workspace import prepare
 from iacqa.model import Finding, Location
 from iacqa.toolchain import node as toolchain
+from iacqa.toolchain import runner as noderun
+from iacqa.toolchain.workspace import prepare
 
 ESLINT_CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", ".eslintrc", ".eslintrc.js",
                   ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yml", ".eslintrc.yaml")

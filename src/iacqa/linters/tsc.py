@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iacqa.catalog.typescript import TsCompileError, TsSdkApi, TsStrictOnly, TsSyntaxError, TsTestCompileError
-from iacqa.frontends.node import run as noderun
-from iacqa.frontends.node.sites import iac_bindings, innermost
 from iacqa.model import Finding, Location, Severity
+from iacqa.toolchain import runner as noderun
+from iacqa.toolchain.sources import iac_bindings, innermost
 
 _LINE = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): (?P<sev>error|warning) TS(?P<code>\d+): "
                    r"(?P<msg>.*)$")
