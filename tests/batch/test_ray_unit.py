@@ -3,6 +3,7 @@ cluster test is test_ray_engine.py)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -57,3 +58,23 @@ def test_unreachable_head_fails_in_seconds() -> None:
         _reachable("127.0.0.1:1", timeout=2)
     with pytest.raises(RayUnavailable):
         _reachable("no-port-here")
+
+
+def test_a_shipped_task_gives_the_same_result_under_the_drivers_path(tmp_path) -> None:
+    from iacqa.batch.ray_engine import pack, run_packed
+    from iacqa.batch.worker import run_one
+    from tests.batch.fixtures import write_task
+
+    task = str(write_task(tmp_path / "corpus", "Pr1").resolve())
+    stages = ("ingest", "graph", "check")
+    here = run_one(task, "model", None, stages, True)
+    shipped = run_packed(task, "model", pack(task), None, stages, True)
+    for d in (here, shipped):
+        d.pop("batch"), d.pop("batch_seconds")
+        d["stages"] = [(s["name"], s["status"]) for s in d["stages"]]
+        d["task"].pop("project_dir", None)  # a materialized copy: a fresh temporary directory each run
+    assert shipped == here
+    assert shipped["task"]["path"] == task and shipped["findings"]
+    assert "iacqa-shipped-" not in json.dumps(shipped)
+    bad = run_packed(task, "model", b"not a tar", None, stages, False)
+    assert bad["error"].startswith("internal error: the shipped task could not be unpacked")

@@ -36,6 +36,8 @@ def add_arguments(b: argparse.ArgumentParser, own_limits: bool = False) -> None:
     b.add_argument("--address", default=None,
                    help="Ray cluster address (HOST:PORT of `ray start --head`, or 'auto'); without it the ray engine "
                         "starts a private single-machine cluster on 127.0.0.1")
+    b.add_argument("--ship-tasks", action="store_true",
+                   help="ray engine: send each task's files with its job (workers need no shared file system)")
     b.add_argument("--stages", help="comma-separated stages (default: all): " + ",".join(STAGES))
     b.add_argument("--limit", type=int, default=None, help="only the first N tasks (sorted by path)")
     b.add_argument("--no-resume", action="store_true", help="re-analyze tasks already in the output file")
@@ -102,7 +104,8 @@ def main(args: argparse.Namespace, base_options: Any = None) -> int:
     interrupted = False
     if p.jobs:
         try:
-            engine = make_engine(args.engine, workers, options, stages, not args.no_reports, args.address)
+            engine = make_engine(args.engine, workers, options, stages, not args.no_reports, args.address,
+                                 ship=args.ship_tasks)
         except RuntimeError as exc:  # RayUnavailable: not installed or cluster unreachable
             sys.stderr.write(f"iacqa: {exc}\n")
             return EXIT_USAGE

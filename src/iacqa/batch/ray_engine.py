@@ -6,14 +6,20 @@ budget is ended by killing its actor, and a job whose actor died (a native crash
 lost node) is recorded and retried once on a fresh actor. Results come back to the driver, which appends each to
 the one results file as it arrives.
 
-Every node needs the same iacqa installation (with the platform extras) and the task directories at the same
-absolute path (a shared file system); see docs/batch.md.
+Every node needs the same iacqa installation (with the platform extras) and either the task directories at the same
+absolute path (a shared file system) or `--ship-tasks` (each job carries its task's files); see docs/batch.md.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import shutil
 import socket
+import tarfile
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from iacqa.batch.scheduler import Crash
@@ -46,17 +52,59 @@ class _Analyzer:
 
         return run_one(task, response, self.options, self.stages, self.markdown)
 
+    def run_shipped(self, task: str, response: str, payload: bytes) -> dict[str, Any]:
+        """Analyze a task whose files came with the job (no shared file system): unpacked into a private
+        directory under the same name, analysed there, and reported under the driver's path."""
+        return run_packed(task, response, payload, self.options, self.stages, self.markdown)
+
+
+MAX_SHIPPED = 64 * 1024 * 1024  # a task is a few markdown files; anything near this is not a task
+
+
+def pack(task: str) -> bytes:
+    """The task directory as a gzipped tar (relative names, no links followed out of it)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        tar.add(task, arcname=Path(task).name, recursive=True,
+                filter=lambda ti: None if ti.issym() or ti.islnk() else ti)
+    data = buf.getvalue()
+    if len(data) > MAX_SHIPPED:
+        raise ValueError(f"{task} packs to {len(data) // 1024 // 1024} MB: too large to ship with the job")
+    return data
+
+
+def run_packed(task: str, response: str, payload: bytes, options: Any, stages: tuple[str, ...] | None,
+               markdown: bool) -> dict[str, Any]:
+    from iacqa.batch.worker import error_result, run_one
+
+    tmp = tempfile.mkdtemp(prefix="iacqa-shipped-")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(payload), mode="r:gz") as tar:
+            tar.extractall(tmp, filter="data")  # no absolute names, no links out, no devices
+        local = str(Path(tmp) / Path(task).name)
+        data = run_one(local, response, options, stages, markdown)
+        # every place the private copy shows up is the driver's task path again
+        return json.loads(json.dumps(data).replace(json.dumps(local)[1:-1], json.dumps(task)[1:-1]))
+    except (OSError, tarfile.TarError, ValueError, TypeError) as exc:  # TypeError: a Python without tar filters
+        return error_result(task, response, f"internal error: the shipped task could not be unpacked: {exc}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
 
 class RaySlot:
     def __init__(self, actor_cls: Any, ray: Any, options: Any, stages: tuple[str, ...] | None, markdown: bool,
-                 n: int) -> None:
+                 n: int, ship: bool = False) -> None:
         self.name = f"ray-{n}"
         self._ray = ray
+        self.ship = ship
         self.actor = actor_cls.options(name=None, max_restarts=0, max_task_retries=0).remote(options, stages, markdown)
         self.ref: Any = None
 
     def submit(self, job: Job) -> None:
-        self.ref = self.actor.run.remote(job[0], job[1])
+        if self.ship:
+            self.ref = self.actor.run_shipped.remote(job[0], job[1], pack(job[0]))
+        else:
+            self.ref = self.actor.run.remote(job[0], job[1])
 
     def kill(self) -> None:
         try:
@@ -70,10 +118,10 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, address: str | None, workers: int | None = None, options: Any = None,
-                 stages: tuple[str, ...] | None = None, markdown: bool = False) -> None:
+                 stages: tuple[str, ...] | None = None, markdown: bool = False, ship: bool = False) -> None:
         ray = _ray()
         self._ray = ray
-        self.options, self.stages, self.markdown = options, stages, markdown
+        self.options, self.stages, self.markdown, self.ship = options, stages, markdown, ship
         if address and address != "auto":
             _reachable(address)
         try:
@@ -101,7 +149,7 @@ class RayEngine:
 
     def new_slot(self) -> RaySlot:
         self._n += 1
-        return RaySlot(self._actor_cls, self._ray, self.options, self.stages, self.markdown, self._n)
+        return RaySlot(self._actor_cls, self._ray, self.options, self.stages, self.markdown, self._n, self.ship)
 
     def wait(self, busy: list[RaySlot], timeout: float) -> list[tuple[RaySlot, dict[str, Any] | Crash]]:
         by_ref = {s.ref: s for s in busy if s.ref is not None}

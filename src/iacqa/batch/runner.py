@@ -66,11 +66,11 @@ def plan(tasks: list[Path], responses: list[str], out: Path, resume: bool = True
 
 
 def make_engine(name: str, workers: int, options: Any, stages: tuple[str, ...] | None, markdown: bool,
-                address: str | None = None) -> Engine:
+                address: str | None = None, ship: bool = False) -> Engine:
     if name == "ray":
         from iacqa.batch.ray_engine import RayEngine
 
-        return RayEngine(address, workers or None, options, stages, markdown)
+        return RayEngine(address, workers or None, options, stages, markdown, ship)
     from iacqa.batch.local import LocalEngine
 
     return LocalEngine(workers, options, stages, markdown)
