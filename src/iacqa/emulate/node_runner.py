@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from iacqa.toolchain import runner as noderun
 from iacqa.toolchain import node as toolchain
+from iacqa.toolchain import runner as noderun
 
 NODE_RUNTIMES = re.compile(r"^nodejs(\d+)\.x$")
 
