@@ -12,7 +12,7 @@ from typing import Any
 
 from iacqa.batch.aggregate import aggregate_file
 from iacqa.batch.progress import make_progress
-from iacqa.batch.runner import budget_of, execute, make_engine, plan, side_paths
+from iacqa.batch.runner import budget_of, execute, make_engine, plan, report_name, side_paths
 from iacqa.batch.summary import print_summary
 from iacqa.batch.tasks import find_tasks, latest_results
 
@@ -166,7 +166,7 @@ def _finish(args: argparse.Namespace, out: Path, tasks: list[Path]) -> int:
     paths = side_paths(out)
     files = {"results": out}
     if args.audit:
-        n = write_audits(out, paths["audit"])
+        n = write_audits(out, paths["audit"], None if args.no_reports else paths["reports"])
         files["audit"] = paths["audit"]
         sys.stderr.write(f"iacqa: audited the failure analyses of {n} task(s)\n")
     agg = aggregate_file(out, audit_path=paths["audit"] if paths["audit"].is_file() else None)
@@ -181,9 +181,10 @@ def _finish(args: argparse.Namespace, out: Path, tasks: list[Path]) -> int:
     return 0
 
 
-def write_audits(out: Path, audit_path: Path) -> int:
-    """Audit every task of the results file that has a model result (cheap: text and the stored findings)."""
-    from iacqa.audit import audit
+def write_audits(out: Path, audit_path: Path, reports: Path | None = None) -> int:
+    """Audit every task of the results file that has a model result (cheap: text and the stored findings); with
+    `reports`, each task's markdown review is written there too (`<task>.audit.<hash>.md`, linked by the dashboard)."""
+    from iacqa.audit import audit, to_markdown
 
     n = 0
     tmp = audit_path.with_suffix(".tmp")
@@ -197,5 +198,12 @@ def write_audits(out: Path, audit_path: Path) -> int:
                 a = {"task": task, "claims": [], "missed_blockers": [], "error": f"{type(exc).__name__}: {exc}"}
             fh.write(json.dumps(a, ensure_ascii=False, default=str) + "\n")
             n += 1
+            if reports is not None and not a.get("error"):
+                try:
+                    reports.mkdir(parents=True, exist_ok=True)
+                    (reports / report_name(task, "audit")).write_text(
+                        to_markdown(a, None if data.get("error") else data.get("findings")), encoding="utf-8")
+                except OSError:
+                    pass  # the JSON audit is written; a review that cannot be is not worth stopping for
     os.replace(tmp, audit_path)
     return n

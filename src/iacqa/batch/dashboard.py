@@ -19,7 +19,7 @@ from typing import Any
 
 from iacqa.batch import svg
 from iacqa.batch.aggregate import aggregate, load_audits, platform_of, status_of
-from iacqa.batch.runner import side_paths
+from iacqa.batch.runner import report_name, side_paths
 from iacqa.batch.tasks import latest_results
 
 STATUS_COLOR = {"deployable": "#2b8a3e", "not-deployable": "#c92a2a", "unchecked": "#868e96", "error": "#e67700"}
@@ -255,7 +255,7 @@ def _short(path: Any) -> str:
 
 
 def _task_table(results: dict[tuple[str, str], dict[str, Any]], agg: dict[str, Any], results_dir: Path,
-                html_dir: Path) -> str:
+                html_dir: Path, reports: Path) -> str:
     quality = {p["task"]: p for p in agg["pairs"]}
     rows = []
     for (task, resp), d in sorted(results.items()):
@@ -269,6 +269,9 @@ def _task_table(results: dict[tuple[str, str], dict[str, Any]], agg: dict[str, A
         if md and (results_dir / md).is_file():
             rel = os.path.relpath(results_dir / md, html_dir)
             link = f'<a href="{escape(rel)}">report</a>'
+        review = reports / report_name(task, "audit")
+        if resp == "model" and review.is_file():
+            link += f' <a href="{escape(os.path.relpath(review, html_dir))}">audit</a>'
         q = quality.get(task) or {}
         qtxt = "" if q.get("quality") is None else f"{q['quality']}"
         if q.get("quality_metadata") is not None:
@@ -333,7 +336,8 @@ def render(results_path: Path, html_path: Path, audit_path: Path | None = None, 
         if body:
             sections.append(_section(title_, body))
     sections.append(_section("Analyses", _task_table(results, agg, results_path.resolve().parent,
-                                                     html_path.resolve().parent)))
+                                                     html_path.resolve().parent,
+                                                     side_paths(results_path.resolve())["reports"])))
     name = title or f"iacqa dataset report: {results_path.name}"
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel='icon' href='data:,'>"
