@@ -55,9 +55,11 @@ def tables(agg: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
     a = agg.get("audit")
     if a:
         out.append(("audit of MODEL_FAILURES.md", ["tasks", "claims", "present", "fixed in ideal", "absent",
-                                                   "not checkable", "confirmed", "missed blockers"],
+                                                   "not checkable", "confirmed", "missed blockers",
+                                                   "tasks with most claims absent"],
                     [[str(a.get(k, 0)) for k in ("tasks", "claims", "present", "fixed-in-ideal", "absent",
-                                                 "not-checkable", "confirmed", "missed_blockers")]]))
+                                                 "not-checkable", "confirmed", "missed_blockers",
+                                                 "tasks_mostly_absent")]]))
     return out
 
 
