@@ -114,3 +114,13 @@ def test_tests_stage_reports_design_issues_once_per_file() -> None:
     bad = analyze(FIXTURES / "tests_noise" / "bad", "code", stages=stages)
     assert any(f.rule == "TST021" and "test_queue_visibility_timeout" in f.message for f in bad.findings), \
         [f.message for f in bad.findings]
+
+
+def test_missing_build_output_is_not_a_certain_failure() -> None:
+    """Class 12: a zip under build/ that the repository does not keep is "not in the project" (high), while a
+    missing source directory that archive_file must read stays a critical packaging failure."""
+    good = analyze(FIXTURES / "pkg_artifact" / "good", "code", stages=STATIC)
+    bad = analyze(FIXTURES / "pkg_artifact" / "bad", "code", stages=STATIC)
+    g = [f for f in good.findings if f.rule == "PKG001"]
+    assert g and all(f.severity.value == "high" and "not in the project" in f.message for f in g), g
+    assert any(f.rule == "PKG001" and f.severity.value == "critical" for f in bad.findings), bad.findings

@@ -94,12 +94,34 @@ def _module_of(f: Finding) -> str | None:
     return None
 
 
+# A missing file that is a build output (a zip, jar or wheel, or anything under dist/ build/ target/ out/): task
+# archives and repositories leave build outputs out, so "not in the project" is what iacqa knows, not that the
+# deploy fails (a build step may well make it).
+_ARTIFACT = re.compile(r"""["'`]?((?:[\w.-]+/)*[\w.-]+\.(?:zip|jar|whl|tar\.gz|tgz))["'`]?|"""
+                       r"""["'`]((?:\./)?(?:dist|build|target|out|\.aws-sam)/[\w./-]*)["'`]""")
+
+
+def _artifact(f: Finding) -> str | None:
+    m = _ARTIFACT.search(f"{f.error or ''} {f.message}")
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def reclassify(findings: list[Finding], root: Path | None) -> list[Finding]:
-    """Findings caused only by a declared package iacqa does not have, re-rated as "not checkable offline"."""
+    """Findings caused only by a declared package iacqa does not have, re-rated as "not checkable offline"; a
+    missing build artifact, re-rated as "not in the project" (high, not a certain deploy failure)."""
     if root is None or not root.is_dir():
         return findings
     out = []
     for f in findings:
+        if f.rule in ("PKG001", "PKG002") and f.severity is Severity.CRITICAL:
+            art = _artifact(f)
+            if art and not (root / art.lstrip("./")).exists():
+                f = f.with_(severity=Severity.HIGH, message=(
+                    f"{f.message}; `{art}` is not in the project: it looks like a build output (archives and "
+                    "repositories usually leave those out), so the deploy fails only if no build step makes it"),
+                    extra={**f.extra, "confidence": "not in the project", "artifact": art})
+                out.append(f)
+                continue
         if f.rule in ("SDK004", "SDK001", "RTE004") and f.severity is Severity.CRITICAL:
             module = _module_of(f)
             where = declaring_file(root, module) if module else None
