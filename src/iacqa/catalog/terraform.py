@@ -200,3 +200,44 @@ class InvalidConfigurationStructure(Entry):
     title = "configuration terraform cannot load"
     emitters = ("iacqa.frontends.terraform.frontend",)
     stage = "frontend"
+
+
+class ExpansionCapped(Entry):
+    """A `count` or `for_each` with more instances than iacqa expands.
+
+    What it finds: a resource, data source or module whose `count` or `for_each` yields more than 1,000 instances;
+    the first 1,000 are in the graph, the rest are not (iacqa's budget: a `count = 100000000` would otherwise keep
+    the analysis busy for minutes and take gigabytes).
+    Why it breaks: it may not: this says that the checks saw only part of the instances. Such counts usually hit
+    AWS quotas or API rate limits when planned and applied.
+    Bad: `count = 100000000`.
+    Good: a count that matches what is needed (and the AWS quota for that resource).
+    What AWS says: nothing from iacqa's side; the account's quotas apply when terraform applies.
+    References: https://developer.hashicorp.com/terraform/language/meta-arguments/count
+    """
+
+    id = "TFS010"
+    category = Category.INTERNAL
+    severity = Severity.MEDIUM
+    title = "count/for_each expansion capped"
+    emitters = ("iacqa.frontends.terraform.graph",)
+    stage = "frontend"
+
+
+class LocalsCycle(Entry):
+    """Locals that refer to each other in a cycle (or a local that refers to itself).
+
+    What it finds: `local.a` depends on `local.b`, which depends on `local.a` (any length), or `local.a = local.a`.
+    Why it breaks: Terraform cannot order the evaluation: `terraform validate` and `plan` stop with a cycle error.
+    Bad: `locals { name = "${local.prefix}-x"  prefix = local.name }`.
+    Good: one of the values is a literal or a variable, so the chain has a start.
+    What AWS says: nothing is deployed; `Error: Cycle: local.prefix (expand), local.name (expand)`.
+    References: https://developer.hashicorp.com/terraform/language/values/locals
+    """
+
+    id = "TFS011"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "cycle among locals"
+    emitters = ("iacqa.frontends.terraform.graph",)
+    stage = "frontend"

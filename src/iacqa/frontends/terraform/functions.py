@@ -217,6 +217,9 @@ def _cidrsubnets(prefix: str, *newbits: int) -> list[str]:
 
 def _range(*args: Any) -> list:
     nums = [int(a) for a in args]
+    if len(range(*nums)) > 1024:  # terraform's own limit (cty RangeFunc); also keeps iacqa from building huge lists
+        raise EvalError("Call to function \"range\" failed: more than 1024 values were "
+                        "generated; either decrease the difference between start and end or use a smaller step.")
     return list(range(*nums))
 
 

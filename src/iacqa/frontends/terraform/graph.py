@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.catalog.program import ConfigRequired, MissingFile, ProgramError
+from iacqa.catalog.terraform import ExpansionCapped, LocalsCycle
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
@@ -27,6 +28,8 @@ from iacqa.frontends.value_paths import value_paths
 from iacqa.knowledge.naming import camel as _camel
 from iacqa.knowledge.naming import snake
 from iacqa.model import CodeArtifact, Finding, Location, Resource, ResourceGraph
+
+MAX_INSTANCES = 1000  # instances of one resource/data/module block expanded (iacqa's budget)
 
 Locator = Callable[[tuple[str, ...]], Location | None]
 _OPAQUE = frozenset({"tags", "variables"})  # user data maps: their keys are listed, not walked
@@ -192,6 +195,8 @@ class ModuleScope(Scope):
         self.vars: dict[str, Any] = {}
         self.locals_exprs: dict[str, Any] = {}
         self.locals: dict[str, Any] = {}
+        self._locals_path: list[str] = []  # locals being evaluated, outermost first (cycle detection)
+        self._cycles_said: set[frozenset[str]] = set()
         self.resources: dict[tuple[str, str, str], Block] = {}
         self.values: dict[tuple[str, str, str], Any] = {}
         self.in_progress: set[tuple[str, str, str]] = set()
@@ -246,17 +251,38 @@ class ModuleScope(Scope):
                 self.build.graph.config_needs[f"var.{name}"] = None if isinstance(value, Unknown) else value
 
     def local(self, name: str) -> Any:
+        if name in self._locals_path:  # a cycle: terraform validate stops here
+            self._locals_cycle(self._locals_path[self._locals_path.index(name):] + [name])
+            return Unknown(f"local.{name}")
         if name in self.locals:
             return self.locals[name]
         a = self.locals_exprs.get(name)
         if a is None:
             return Unknown(f"local.{name}")
-        self.locals[name] = Unknown(f"local.{name}")  # cycle guard
+        self._locals_path.append(name)
         try:
             self.locals[name] = self.ev.eval(a.expr)
         except EvalError as exc:
+            self.locals[name] = Unknown(f"local.{name}")
             self._eval_error(exc, Location(a.file, a.line), f"local.{name}")
+        finally:
+            self._locals_path.pop()
         return self.locals[name]
+
+    def _locals_cycle(self, path: list[str]) -> None:
+        key = frozenset(path)
+        if key in self._cycles_said:
+            return
+        self._cycles_said.add(key)
+        a = self.locals_exprs[path[0]]
+        chain = " -> ".join(f"{self.prefix}local.{n}" for n in path)
+        self.build.findings.append(LocalsCycle.finding(
+            f"locals refer to each other in a cycle: {chain}; terraform cannot evaluate them",
+            location=Location(a.file, a.line),
+            error="Error: Cycle: " + ", ".join(f"{self.prefix}local.{n} (expand)" for n in dict.fromkeys(path)),
+            fix="break the cycle: give one of these locals a value that does not depend on the others",
+            symbol=f"local.{path[0]}",
+        ).with_(stage="frontend"))
 
     # -- Scope ----------------------------------------------------------------------------------------------------
     def root(self, name: str, steps: list[tuple[str, Any]]) -> tuple[Any, int]:
@@ -332,8 +358,9 @@ class ModuleScope(Scope):
             if isinstance(n, bool) or not isinstance(n, (int, float)):
                 self.build.notes.append(f"{base}: count is not known statically; one instance assumed")
                 return self._instance(block, kind, rtype, name, f"{base}[0]", {"count": {"index": 0}})
+            n = self._capped(int(n), base, attrs["count"], "count")
             return [self._instance(block, kind, rtype, name, f"{base}[{i}]", {"count": {"index": i}})
-                    for i in range(int(n))]
+                    for i in range(n)]
         if "for_each" in attrs:
             coll = self._meta(attrs["for_each"], base)
             if isinstance(coll, list):
@@ -341,9 +368,24 @@ class ModuleScope(Scope):
             if not isinstance(coll, dict):
                 self.build.notes.append(f"{base}: for_each is not known statically; one instance assumed")
                 coll = {"key": Unknown("each.value")}
+            keep = self._capped(len(coll), base, attrs["for_each"], "for_each")
+            if keep < len(coll):
+                coll = dict(list(coll.items())[:keep])
             return {str(k): self._instance(block, kind, rtype, name, f'{base}["{k}"]', {"each": {"key": k, "value": v}})
                     for k, v in coll.items()}
         return self._instance(block, kind, rtype, name, base, {})
+
+    def _capped(self, n: int, base: str, attr: Any, what: str) -> int:
+        """At most MAX_INSTANCES instances of one block are expanded (iacqa's budget); past it, a finding."""
+        if n <= MAX_INSTANCES:
+            return max(n, 0)
+        self.build.findings.append(ExpansionCapped.finding(
+            f"{base}: {what} yields {n} instances; the first {MAX_INSTANCES} are analyzed, the other "
+            f"{n - MAX_INSTANCES} are not", location=Location(attr.file, attr.line),
+            error=f"{what} = {n} instances (iacqa expands at most {MAX_INSTANCES} per block)",
+            fix=f"check that {n} instances are intended (and within the AWS quota for this resource type)",
+        ).with_(resource=base, stage="frontend"))
+        return MAX_INSTANCES
 
     def _meta(self, attr: Any, base: str) -> Any:
         try:
