@@ -140,9 +140,10 @@ def main() -> int:
         for mode in _modes():
             if case == "bare" and mode == "before":
                 continue
-            try:
-                __import__("pulumi_aws" if case == "pulumi" else "aws_cdk" if case == "cdk" else "os")
-            except ImportError:
+            import importlib.util
+
+            if importlib.util.find_spec("pulumi_aws" if case == "pulumi" else "aws_cdk" if case == "cdk"
+                                        else "os") is None:  # find_spec: importing aws_cdk would start jsii
                 print(f"skip {case}: SDK not installed", file=sys.stderr)
                 break
             # one process per measurement: imports and caches of one mode must not help the other
