@@ -186,6 +186,8 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
                 elif re.search(r"new\s+(cdk\.|cdktf\.)?App\s*\(", ef.text) and not re.search(
                         r"\bclass\s+\w+\s+extends\b", ef.text):
                     dest = f"bin/{name}"
+                elif platform == "pulumi" and name in ("index.ts", "index.js", "index.mjs"):
+                    dest = name  # Pulumi's own entry point (Pulumi.yaml main defaults to the project root)
                 else:
                     dest = f"lib/{name}"
         elif platform == "tf" and not path.startswith(("lib/", "tests/", "test/", ".")):

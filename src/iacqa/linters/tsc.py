@@ -103,9 +103,43 @@ def check(root: Path, node_modules: Path, timeout: float = 180.0, project: str =
         if r.status == "error" and not diags:
             last = TscResult("error", name, seconds, detail=(r.stderr or r.stdout)[-500:])
             continue
-        return TscResult("failed" if any(d.file for d in diags) else "ok", name, seconds, diags,
-                         f"{name}: {len(diags)} diagnostic(s) in {seconds:.1f} s")
+        result = TscResult("failed" if any(d.file for d in diags) else "ok", name, seconds, diags,
+                           f"{name}: {len(diags)} diagnostic(s) in {seconds:.1f} s")
+        broken = sorted({d.file for d in diags if d.file and _is_syntax(d.code)})
+        if broken:
+            _second_pass(root, exe, name, project, broken, result, timeout)
+        return result
     return last or TscResult("error", comps[-1][0], 0.0, detail="compiler did not run")
+
+
+def _is_syntax(code: int) -> bool:
+    return 1000 <= code < 2000 or code in (18026,)
+
+
+def _second_pass(root: Path, exe: Path, name: str, project: str, broken: list[str], result: TscResult,
+                 timeout: float) -> None:
+    """tsc reports no type errors at all while any file does not parse. Type-check again without the files that
+    do not parse (when nothing imports them), so the SDK errors elsewhere are reported too."""
+    import json
+
+    try:
+        cfg = json.loads((root / project).read_text())
+    except (OSError, ValueError):
+        return  # a project tsconfig with comments: keep the first pass
+    cfg["exclude"] = [*cfg.get("exclude", []), *broken]
+    alt = root / ".iacqa-tsconfig.second.json"
+    alt.write_text(json.dumps(cfg))
+    argv = [str(exe), "--noEmit", "--skipLibCheck", "--pretty", "false", "-p", alt.name]
+    if "5.9" in name:
+        argv = [noderun.node(), *argv]
+    r = noderun.run(argv, root, timeout=timeout, memory_mb=3072)
+    more = [d for d in parse(r.stdout + "\n" + r.stderr) if d.file and d.file not in broken and d.code < 5000]
+    if any(_is_syntax(d.code) for d in more):
+        return
+    seen = {(d.file, d.line, d.code) for d in result.diagnostics}
+    new = [d for d in more if (d.file, d.line, d.code) not in seen]
+    result.diagnostics.extend(new)
+    result.detail += f"; second pass without {', '.join(broken)} (they do not parse): {len(new)} more"
 
 
 def _token_at(line_text: str, col: int) -> str:
@@ -164,7 +198,7 @@ def findings(result: TscResult, root: Path, records: list[dict], files: set[str]
         msg = f"TS{d.code}: {d.message}" + (f" ({where})" if where else "")
         if d.detail:
             msg += " — " + " ".join(d.detail.split())[:400]
-        if 1000 <= d.code < 2000:
+        if _is_syntax(d.code):
             f = TsSyntaxError.finding(msg, location=loc, error=error, fix=fix or "fix the syntax: nothing in the "
                                       "file can run", symbol=f"TS{d.code}")
         elif d.code in STRICT_ONLY:
