@@ -37,6 +37,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_crashed_worker_job_retried_and_results_streamed(tmp_path: Path) -> None:
     jobs = _dirs(tmp_path, "a", "b", "c")
     out = tmp_path / "r.jsonl"
@@ -52,6 +53,7 @@ def test_crashed_worker_job_retried_and_results_streamed(tmp_path: Path) -> None
         assert "_markdown" not in d and (tmp_path / d["batch"]["markdown"]).read_text() == "# report\n"
 
 
+@pytest.mark.slow
 def test_hung_worker_killed_with_its_children_at_the_budget(tmp_path: Path) -> None:
     jobs = _dirs(tmp_path, "hang1", "ok1")
     t0 = time.monotonic()

@@ -60,6 +60,7 @@ def test_unreachable_head_fails_in_seconds() -> None:
         _reachable("no-port-here")
 
 
+@pytest.mark.slow
 def test_a_shipped_task_gives_the_same_result_under_the_drivers_path(tmp_path) -> None:
     from iacqa.batch.ray_engine import pack, run_packed
     from iacqa.batch.worker import run_one
