@@ -40,6 +40,19 @@ def stack_config(root: Path, project: str, stack: str = "dev") -> dict[str, Any]
     cfg: dict[str, Any] = {f"{project}:{k}": v for k, v in TAP_DEFAULTS.items()}
     cfg["aws:region"] = "us-east-1"
     try:
+        from iacqa.sandbox.safeload import load_yaml
+
+        # Project-level config in Pulumi.yaml (`config: {key: {default: v}}` or `key: v`) applies to every stack,
+        # under the stack file's values; `template: config:` only seeds `pulumi new`, so it is not read.
+        declared = (load_yaml((root / "Pulumi.yaml").read_text()) or {}).get("config") or {}
+        for k, v in declared.items() if isinstance(declared, dict) else ():
+            value = v.get("default", v.get("value")) if isinstance(v, dict) else v
+            if value is not None:
+                key = k if ":" in k else f"{project}:{k}"
+                cfg[key] = value if isinstance(value, str) else json.dumps(value)
+    except Exception:  # noqa: BLE001 - no or an unreadable Pulumi.yaml: the stack file and TAP defaults
+        pass
+    try:
         from iacqa.sandbox.safeload import load_yaml  # an alias bomb is refused, not expanded
 
         data = load_yaml((root / f"Pulumi.{stack}.yaml").read_text()) or {}
