@@ -126,15 +126,19 @@ def _joined(cid: str, kind: str, patterns: tuple[re.Pattern[str], ...]) -> re.Pa
     return _JOINED[key]
 
 
-def _compile(patterns: Any, where: str) -> tuple[re.Pattern[str], ...]:
+def _compile(patterns: Any, where: str, words: bool = False) -> tuple[re.Pattern[str], ...]:
+    """Compile expressions; with `words`, a plain word ('RDS', 'DB') matches only at a word start."""
     if patterns is None:
         return ()
     if isinstance(patterns, str):
         patterns = [patterns]
     out = []
     for p in patterns:
+        text = str(p)
+        if words and re.fullmatch(r"[\w -]+", text):
+            text = rf"\b(?:{text})"  # a word start: 'RDS' is not in 'standards', 'secret' is in 'Secrets'
         try:
-            out.append(re.compile(str(p), re.I))
+            out.append(re.compile(text, re.I))
         except re.error as exc:
             raise ValueError(f"{where}: bad regular expression {p!r}: {exc}") from exc
     return tuple(out)
@@ -147,9 +151,9 @@ def _concept(entry: dict[str, Any], source: str) -> Concept:
         id=cid,
         title=str(entry.get("title", cid)),
         match=_compile(entry.get("match"), where),
-        context=_compile(entry.get("context"), where),
-        exclude=_compile(entry.get("exclude"), where),
-        avoid_context=_compile(entry.get("avoid_context"), where),
+        context=_compile(entry.get("context"), where, words=True),
+        exclude=_compile(entry.get("exclude"), where, words=True),
+        avoid_context=_compile(entry.get("avoid_context"), where, words=True),
         param=entry.get("param"),
         check=entry.get("check"),
         offline=entry.get("offline"),
