@@ -28,7 +28,7 @@ from iacqa.audit.claims import Claim
 
 _FIX_CTX = re.compile(r"\b(after|ideal|fix|fixed|fixes|correct|corrected|correction|solution|should|updated|added|"
                       r"good|resolution|proper|now|replace|replaced|remediat|recommended|instead|implemented|"
-                      r"resolved|expected)", re.IGNORECASE)
+                      r"resolved|expected|removed|changed)", re.IGNORECASE)
 _ISSUE_CTX = re.compile(r"\b(before|model|original|erroneous|incorrect|wrong|problem|issue|bad|broken|failing|"
                         r"faulty|error|invalid|actual)", re.IGNORECASE)
 _FIX_LINE = re.compile(r"^\W*(our (?:solution|fix|approach)|expected|desired|fix|fixed|fixes|solution|resolution|after|ideal|correct|corrected|correction|how we "
@@ -147,6 +147,12 @@ def _side_of_context(ctx: str) -> str:
     """Which side a code block shows, from the text that introduces it: the nearest line that says so decides
     ("**IDEAL_RESPONSE Fix**:" right above the block wins over "MODEL_RESPONSE Issue" three lines up)."""
     lines = [x for x in ctx.splitlines() if x.strip()]
+    for k in range(len(lines) - 1, -1, -1):  # a label ("**Fix Applied**:", "Before:") outranks a sentence
+        plain = re.sub(r"[*_`#>]", "", lines[k]).strip()
+        if plain.endswith(":") and len(plain.split()) <= 5:
+            side = _side_of_text(plain)
+            if side != "unknown":
+                return side
     for k in range(len(lines) - 1, -1, -1):
         side = _side_of_text(lines[k])
         if side != "unknown":
@@ -177,6 +183,8 @@ def _token_ok(tok: str) -> bool:
 
 _OUTPUT_START = re.compile(r"^\W*(error|traceback|exception|warning|fatal|failed|stack trace|\[error\]|panic)\b",
                            re.IGNORECASE)
+_OUTPUT_CTX = re.compile(r"\b(error message|error output|output|logs?|message|stack trace|traceback|console|stderr|"
+                         r"stdout|error)\s*:?\s*$", re.IGNORECASE)
 _PROSE_LINE = re.compile(r"^\s*[A-Z][\w ()/-]{1,30}:\s+\S+(\s+\S+){3,}")
 
 
@@ -194,7 +202,8 @@ def probes(claim: Claim) -> list[Probe]:
     missing = bool(_MISSING_TITLE.search(claim.title))
     prose_blocks = []
     for b, (ctx, code) in enumerate(claim.code):
-        if _prose_like(code):
+        last = re.sub(r"[*_`#>]", "", (ctx.splitlines() or [""])[-1]).strip()
+        if _prose_like(code) or _OUTPUT_CTX.search(last):
             prose_blocks.append(code)  # "Error: ... / Impact: ... / Fix Applied: ..." fenced as code: read as text
             continue
         side = _side_of_context(ctx)
