@@ -140,7 +140,8 @@ class RayEngine:
                                  f"{type(exc).__name__}: {exc}") from exc
         self._owns = not address
         cpus = int(ray.cluster_resources().get("CPU", 1))
-        self.workers = max(1, workers or cpus)
+        # one actor per CPU at most: an actor the cluster cannot place would hold its job until the budget kills it
+        self.workers = max(1, min(workers or cpus, cpus))
         self._actor_cls = ray.remote(num_cpus=1)(_Analyzer)
         self._n = 0
 
