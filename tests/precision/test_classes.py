@@ -30,6 +30,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     # class 11: aws_kms_key_policy read, its Logs principal in the stack's region (a variable), not an assumed one
     "kms_region": ("PRM004", STATIC, None),
     "pulumi_config_default": ("PKG002", STATIC, None),  # class 7: Pulumi.yaml config defaults apply
+    "pulumi_shapes": ("SDK004", STATIC, None),  # class 6: map outputs and invoke results a program can index
 }
 
 

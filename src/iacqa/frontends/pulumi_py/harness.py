@@ -164,9 +164,29 @@ def _computed_for(cls: type, depth: int = 0) -> dict[str, Any]:
                 v = _annotation_value(fget.__annotations__.get("return", ""), klass.__module__, attr, depth)
             except Exception:  # noqa: BLE001 - placeholders are best effort
                 v = None
+            if v == {}:  # a map output: the keys its documentation names (`uris["GRAPHQL"]`), so programs can index
+                v = {k: f"mock-{attr.replace('_', '-')}-{k.lower()}" for k in _doc_keys(fget.__doc__ or "")}
             if v is not None:
                 out[wire] = v
     return out
+
+
+def _doc_keys(doc: str) -> list[str]:
+    """Map keys an SDK property's documentation shows (`uris["GRAPHQL"]`, `tags_all`'s none)."""
+    return list(dict.fromkeys(re.findall(r"""\[\s*["'`]([A-Za-z0-9_.:-]+)["'`]\s*\]""", doc)))
+
+
+def invoke_result_shape(token: str) -> dict[str, Any]:
+    """Placeholders for every field of a data source's result type (`get_route_tables().ids` is a list), read from
+    the SDK's result class, so a program can index what the real invoke returns."""
+    try:
+        mod_name, fn = token.split(":")[1].split("/")[0], token.split(":")[-1]
+        mod = sys.modules.get(f"pulumi_aws.{mod_name.replace('lambda', 'lambda_')}") or sys.modules.get(
+            f"pulumi_aws.{mod_name}")
+        cls = getattr(mod, fn[:1].upper() + fn[1:] + "Result", None) if mod else None
+        return dict(_computed_for(cls)) if isinstance(cls, type) else {}
+    except Exception:  # noqa: BLE001 - placeholders are best effort
+        return {}
 
 
 class _Missing:
@@ -403,7 +423,7 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
             return rid, outs
 
         def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-            result = identity.invoke(args.token, dict(args.args))
+            result = {**invoke_result_shape(args.token), **identity.invoke(args.token, dict(args.args))}
             sink.emit({"kind": "invoke", "token": args.token, "args": jsonable(dict(args.args))})
             return result
 
