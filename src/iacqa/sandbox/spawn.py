@@ -95,6 +95,8 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
             os.close(fd)
         for fw in forwarders:
             fw.close()
+        for d in cleanup:
+            shutil.rmtree(d, ignore_errors=True)
         return Outcome("start-failed", isolation=iso, detail=f"could not start {Path(argv[0]).name}: {exc}")
     os.close(out_w)
     os.close(err_w)
@@ -125,6 +127,9 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
         _LIVE.pop(proc.pid, None)
         for fw in forwarders:
             fw.close()
+        status_text = _read_status(status_file)
+        for d in cleanup:
+            shutil.rmtree(d, ignore_errors=True)
     out.finish()
     err.finish()
     seconds = time.monotonic() - start
@@ -136,15 +141,12 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
         o.signal = os.WTERMSIG(wstatus)
     else:
         o.exit_code = os.WEXITSTATUS(wstatus)
-    if status_file is not None and status == "ok":  # how the command itself ended, not bwrap's 128+N
-        try:
-            how, _, num = status_file.read_text().partition(" ")
-            if how == "signal":
-                o.signal, o.exit_code = int(num), None
-            elif how == "exit":
-                o.signal, o.exit_code = None, int(num)
-        except (OSError, ValueError):
-            pass
+    if status_text and status == "ok":  # how the command itself ended, not bwrap's 128+N
+        how, _, num = status_text.partition(" ")
+        if how == "signal" and num.isdigit():
+            o.signal, o.exit_code = int(num), None
+        elif how == "exit" and num.isdigit():
+            o.signal, o.exit_code = None, int(num)
     o.events = read_events(events, events_offset) if events is not None else []
     o.stdout, o.stderr = out.text(tail_chars), err.text(tail_chars)
     o.stdout_bytes, o.stderr_bytes = out.total, err.total
@@ -154,10 +156,17 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
     if status == "ok" and iso == "namespaces" and o.exit_code in (1, 2) and not o.events and \
             o.stderr.startswith("bwrap:"):
         o.status, o.detail = "start-failed", o.stderr.strip()[:300]
-    for d in cleanup:
-        shutil.rmtree(d, ignore_errors=True)
     logs.record(f"{Path(argv[0]).name} {' '.join(argv[1:3])}"[:120] + f" -> {o.status}", o.log_tail)
     return o
+
+
+def _read_status(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
 
 
 def _status(o: Outcome, expect_runner: bool) -> str:
