@@ -125,6 +125,11 @@ def run(project: Any, options: Options | Mapping[str, Any] | None = None, emulat
             statuses.append(status)
             if cov and res.coverage is None:
                 res.coverage = cov
+            js_int = [f for f in js if f.kind == "integration"]
+            if js_int and options.tests_integration and graph is not None and len(graph):
+                status, detail = _jest_integration(root, js_int, base, budgeted(), options, emulation, graph, res)
+                details.append(detail)
+                statuses.append(status)
         if missing is not None:
             res.findings.append(missing)
         res.findings = _drop_placeholder_failures(res.findings, j.cases)
@@ -171,6 +176,29 @@ def _integration(root: Path, files: list[str], base: Path, limits: dict[str, Any
     static = {f.file for f in res.findings if f.rule == "TST020"}  # the judge already named the file's design issue
     res.findings += [f for f in r.findings if not (f.rule == "TST020" and f.file in static)]
     return r.status, r.detail
+
+
+def _jest_integration(root: Path, files: list[Any], base: Path, limits: dict[str, Any], options: Options,
+                      emulation: Any, graph: Any, res: TestStageResult) -> tuple[str, str]:
+    """TS/JS integration tests with jest against the emulated deployment (same deployment as the Python ones)."""
+    from iacqa.testsuite import jest
+    from iacqa.testsuite.integration import emulated, outputs_file
+
+    endpoint = options.endpoint_url or getattr(emulation, "endpoint_url", None)
+    try:
+        if endpoint:
+            outputs = dict(getattr(emulation, "outputs", None) or {}) or _project_outputs(root)
+            status, detail, tests, found = jest.run_integration(root, files, base, limits, options, endpoint,
+                                                                outputs_file(graph, outputs))
+        else:
+            with emulated(graph, base / "deploy-jest") as (url, outputs):
+                status, detail, tests, found = jest.run_integration(root, files, base, limits, options, url,
+                                                                    outputs_file(graph, outputs))
+    except Exception as exc:  # noqa: BLE001 - the deploy failing must not stop the stage
+        return "error", f"jest integration: not run, deploying into the emulator failed: {type(exc).__name__}: {exc}"
+    res.tests += tests
+    res.findings += found
+    return status, detail
 
 
 def _project_outputs(root: Path) -> dict[str, Any]:

@@ -351,6 +351,10 @@ def summary_missing(project: Path) -> Finding | None:
     target = project / SUMMARY_PATH
     if target.is_file() and not (project / MARKER).exists():
         return None
+    if any(project.glob("test/*.test.ts")) or any(project.glob("test/*.test.mjs")):
+        # TS/JS tasks: the TAP scaffold's root jest.config.js (coverageReporters 'json-summary') runs them
+        if not any((project / n).is_file() for n in ("jest.config.js", "jest.config.ts", "jest.config.cjs")):
+            return None
     for p in list(project.glob("*")) + list(project.glob("scripts/*")) + list(project.glob("lib/*.py")):
         if p.is_file() and p.suffix in ("", ".json", ".js", ".ts", ".cjs", ".mjs", ".py", ".sh", ".ini", ".cfg",
                                         ".toml", ".yml", ".yaml") and p.stat().st_size < 2_000_000:
