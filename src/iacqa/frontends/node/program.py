@@ -160,6 +160,9 @@ def missing_note(run: ProgramRun) -> str:
 
 
 def _fix_for(etype: str, message: str, tool: str) -> str:
+    if "Missing required configuration variable" in message:
+        return ("the pipeline deploys with only the stack's `env` setting: read the value with config.get() and a "
+                "default, or from the environment")
     if "Cannot find module" in message:
         return "ship the module in the project or fix the import path (imports resolve from the importing file)"
     if "ENOENT" in message or "no such file" in message.lower() or "Cannot find asset" in message:

@@ -127,7 +127,6 @@ class PulumiTsFrontend:
         errors = [e for e in run.events if e.get("kind") in ("exception", "rejection", "exit", "network")]
         findings = findings + program.findings(run, ws, own, entry, "pulumi preview", timeout, memory, findings)
         detail += program.missing_note(run)
-        findings += _config_findings(errors, ws, own, entry)
         n = len([r for r in graph if r.mapped])
         detail += (f"; program {run.status} under mocks via {entry} in {time.monotonic() - t0:.1f} s, peak "
                    f"{run.peak_mb:.0f} MB ({run.isolation}); {len(graph)} resources ({n} mapped)")
@@ -169,8 +168,3 @@ class PulumiTsFrontend:
                         res.location = Location(loc.file, best["line"], best.get("endLine"))
             if site is not None:
                 res.attr_locations = dict(site.keywords)
-
-
-def _config_findings(errors: list[dict], ws: Workspace, own: set[str], entry: str) -> list[Finding]:
-    """`Missing required configuration variable` is a deploy-time input the pipeline never sets."""
-    return []
