@@ -31,6 +31,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "kms_region": ("PRM004", STATIC, None),
     "pulumi_config_default": ("PKG002", STATIC, None),  # class 7: Pulumi.yaml config defaults apply
     "pulumi_shapes": ("SDK004", STATIC, None),  # class 6: map outputs and invoke results a program can index
+    "pulumi_resource_arg": ("WIR004", STATIC, None),  # class 4: a resource object where a name/ARN is taken
 }
 
 
@@ -126,3 +127,11 @@ def test_missing_build_output_is_not_a_certain_failure() -> None:
     g = [f for f in good.findings if f.rule == "PKG001"]
     assert g and all(f.severity.value == "high" and "not in the project" in f.message for f in g), g
     assert any(f.rule == "PKG001" and f.severity.value == "critical" for f in bad.findings), bad.findings
+
+
+def test_resource_object_is_its_id_not_its_repr() -> None:
+    """Class 4: `Permission(function=fn)` is checked as the function's id (its name), not the Python object's text."""
+    good = _rules(FIXTURES / "pulumi_resource_arg" / "good", STATIC, None)
+    bad = _rules(FIXTURES / "pulumi_resource_arg" / "bad", STATIC, None)
+    assert "LIM001" not in good and "SDK004" not in good, good
+    assert "LIM001" in bad, bad

@@ -171,6 +171,23 @@ def _computed_for(cls: type, depth: int = 0) -> dict[str, Any]:
     return out
 
 
+_IDS: dict[tuple[str, str], str] = {}  # (type token, name) -> the id the mocks gave the resource
+
+
+def _resource_ids(value: Any) -> Any:
+    """A resource object passed as an input (`Permission(function=fn)`, `role=role`) is what the engine sends for
+    it: a reference the provider reads as the resource's id (a function's name, a role's name), not its repr."""
+    import pulumi
+
+    if isinstance(value, pulumi.CustomResource):
+        return _IDS.get((getattr(value, "_type", ""), getattr(value, "_name", "")), f"mock-{getattr(value, '_name', 'id')}")
+    if isinstance(value, dict):
+        return {k: _resource_ids(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resource_ids(v) for v in value]
+    return value
+
+
 def _doc_keys(doc: str) -> list[str]:
     """Map keys an SDK property's documentation shows (`uris["GRAPHQL"]`, `tags_all`'s none)."""
     return list(dict.fromkeys(re.findall(r"""\[\s*["'`]([A-Za-z0-9_.:-]+)["'`]\s*\]""", doc)))
@@ -413,12 +430,13 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
                            "inputs": {}, "outputs": {}, "id": None})
                 return f"{args.name}_id", {}
             rid, outs = identity.outputs_for(args.typ, args.name, inputs)
+            _IDS[(args.typ, args.name)] = rid
             cls = _CLASS_BY_TOKEN.get(args.typ)
             if cls is not None:
                 for k, v in _computed_for(cls).items():
                     outs.setdefault(k, v)
             sink.emit({"kind": "resource", "type": args.typ, "name": args.name, "custom": True,
-                       "inputs": jsonable(inputs), "id": rid,
+                       "inputs": jsonable({k: _resource_ids(v) for k, v in inputs.items()}), "id": rid,
                        "outputs": {k: v for k, v in jsonable(outs).items() if k not in inputs or k in ("arn", "name", "id")}})
             return rid, outs
 
