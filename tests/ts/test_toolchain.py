@@ -40,3 +40,15 @@ def test_frontends_are_unavailable_without_toolchain(tmp_path: Path, monkeypatch
         assert type(fe).__name__.endswith("TsFrontend")
         r = fe.build(proj, {})
         assert r.status == "unavailable" and "iacqa setup typescript" in r.detail
+
+
+def test_doctor_lists_the_typescript_platforms(capsys: pytest.CaptureFixture[str]) -> None:
+    from iacqa.cli import main
+
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    for name in ("CDK TypeScript/JavaScript", "Pulumi TypeScript/JavaScript", "CDKTF TypeScript"):
+        line = next(ln for ln in out.splitlines() if name in ln)
+        assert line.startswith(("ready", "missing"))
+        if line.startswith("missing"):
+            assert "iacqa setup typescript" in line or "node" in line
