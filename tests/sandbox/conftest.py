@@ -14,12 +14,20 @@ import pytest
 from iacqa.sandbox import bwrap
 
 
-@pytest.fixture(params=["namespaces", "process"])
+@pytest.fixture(params=["namespaces", "process", "process-guard-only"])
 def isolation(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """namespaces (bubblewrap), process (the fallback: Landlock where the kernel has it, plus the Python guard),
+    process-guard-only (the fallback where the kernel has no Landlock either)."""
+    from iacqa.sandbox.spawn import landlock_abi
+
     if request.param == "namespaces" and bwrap.probe() is not None:
         pytest.skip(f"namespaces unavailable here: {bwrap.probe()}")
     monkeypatch.setenv("IACQA_ISOLATION", "auto" if request.param == "namespaces" else "process")
-    return request.param
+    if request.param == "process-guard-only":
+        monkeypatch.setenv("IACQA_LANDLOCK", "0")
+    landlock_abi.cache_clear()
+    request.addfinalizer(landlock_abi.cache_clear)
+    return "namespaces" if request.param == "namespaces" else "process"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ pipes, and kills everything on Ctrl-C.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -84,6 +85,11 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
         writable = [*writable, sock_dir]
         cmd = bwrap.command(cmd, cwd=cwd, writable=writable, readable=readable, binds=binds,
                             bwrap=bwrap.find() or "bwrap")
+    elif landlock_abi() > 0:
+        # No namespaces, but Landlock: writes outside the writable directories are refused by the kernel for the
+        # whole tree (shells and native code included), not only by the Python guard.
+        rw = [a for p in dict.fromkeys(str(x) for x in guard_roots) for a in ("--rw", p)]
+        cmd = [sys.executable, "-S", str(Path(__file__).with_name("landlock.py")), *rw, "--", *cmd]
     start = time.monotonic()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -158,6 +164,16 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
         o.status, o.detail = "start-failed", o.stderr.strip()[:300]
     logs.record(f"{Path(argv[0]).name} {' '.join(argv[1:3])}"[:120] + f" -> {o.status}", o.log_tail)
     return o
+
+
+@functools.lru_cache(maxsize=1)
+def landlock_abi() -> int:
+    """Landlock ABI of this kernel (0: unavailable, or IACQA_LANDLOCK=0 to disable it)."""
+    if os.environ.get("IACQA_LANDLOCK") == "0":
+        return 0
+    from iacqa.sandbox import landlock
+
+    return landlock.abi()
 
 
 def _read_status(path: Path | None) -> str:
