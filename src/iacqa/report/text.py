@@ -93,7 +93,7 @@ def to_text(result: TaskResult, color: bool = False) -> str:
         lines.append(f"  error: {_one_line(short_error(result.error))}")
     if getattr(result, "isolation", "") == "process" and result.stages:
         lines.append(c("bad", "warning: no namespaces here (bubblewrap missing or blocked): foreign code ran under "
-                       "the process-level guard only; install bubblewrap or use --isolation strict"))
+                       "the process-level fallback (weaker); install bubblewrap, or use --isolation strict"))
     if result.stages:
         lines.append("stages: " + ", ".join(f"{s.name} {s.status} {float(s.seconds or 0):.2f}s" for s in result.stages))
         for s in result.stages:
