@@ -42,3 +42,14 @@ def test_strict_without_namespaces_is_exit_2_one_line(tmp_path: Path) -> None:
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "strict" in lines[0] and "bubblewrap" in lines[0]
     assert p.stdout == ""
+
+
+def test_text_report_warns_once_under_the_fallback() -> None:
+    from iacqa.model import StageResult, TaskInfo, TaskResult
+    from iacqa.report import json_report
+    from iacqa.report.text import to_text
+
+    for iso, n in (("process", 1), ("namespaces", 0)):
+        r = TaskResult(task=TaskInfo(path="t"), stages=[StageResult("graph", "ok", 1.0, "x")], isolation=iso)
+        assert sum("warning: no namespaces" in ln for ln in to_text(r).splitlines()) == n
+        assert json_report.to_json(r)["isolation"] == iso
