@@ -156,3 +156,92 @@ def test_later_version_of_a_file_wins() -> None:
         """))
     assert ex.files["lib/a.py"].text == "a = 2\n"
     assert ex.notes
+
+
+def test_fence_inside_an_indented_python_string_does_not_close_the_block() -> None:
+    # CommonMark: a closing fence is indented at most three spaces; this one is inside a docstring.
+    ex = extract(md('''
+        ## lib/tap_stack.py
+        FENCEpython
+        def readme():
+            return """
+                FENCEbash
+                make deploy
+                FENCE
+            """
+        x = 1
+        FENCE
+        '''))
+    text = ex.files["lib/tap_stack.py"].text
+    assert "x = 1" in text and "make deploy" in text
+    assert not ex.truncated
+
+
+def test_equals_headers_label_fenced_and_bare_files() -> None:
+    fenced = extract(md("""
+        === lib/tap_stack.py ===
+        FENCEpython
+        a = 1
+        FENCE
+        """))
+    assert list(fenced.files) == ["lib/tap_stack.py"]
+    bare = extract("=== lib/a.py ===\nimport os\n\n=== lib/b.py ===\nimport sys\n")
+    assert bare.files["lib/a.py"].text == "import os\n"
+    assert bare.files["lib/b.py"].text == "import sys\n"
+    assert bare.files["lib/b.py"].md_start == 5
+
+
+def test_a_sentence_introducing_the_complete_file_labels_it() -> None:
+    ex = extract(md("""
+        Here's the complete `main.py` file with all your requirements:
+
+        FENCEpython
+        import aws_cdk
+        FENCE
+        """))
+    assert list(ex.files) == ["main.py"]
+    mention = extract(md("""
+        Now update the `tap.py` so that it reads the environment suffix from the context and passes it on:
+
+        FENCEpython
+        import aws_cdk
+        FENCE
+        """))
+    assert "tap.py" not in mention.files
+
+
+def test_drafts_in_the_reasoning_trace_are_superseded_by_the_answer() -> None:
+    ex = extract(md("""
+        ### Reasoning Trace
+        FENCEhcl
+        resource "aws_s3_bucket" "a" {}
+        FENCE
+        ## variables.tf
+        FENCEhcl
+        variable "region" {}
+        FENCE
+        ### Answer
+        FENCEterraform
+        resource "aws_s3_bucket" "a" {}
+        resource "aws_s3_bucket" "b" {}
+        FENCE
+        """))
+    assert sorted(ex.files) == ["lib/main.tf", "variables.tf"]  # no lib/main_2.tf
+    assert 'bucket" "b"' in ex.files["lib/main.tf"].text
+    assert any("superseded" in n for n in ex.notes)
+
+
+def test_unclosed_fence_in_the_trace_does_not_swallow_the_answer() -> None:
+    ex = extract(md("""
+        ### Reasoning Trace
+        FENCEpython
+        import pulumi
+        ### Answer
+        ## lib/tap_stack.py
+        FENCEpython
+        import pulumi
+        bucket = 1
+        FENCE
+        """))
+    assert "bucket = 1" in ex.files["lib/tap_stack.py"].text
+    assert not ex.truncated

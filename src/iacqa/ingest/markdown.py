@@ -19,6 +19,9 @@ _EXT = (
 PATH_TOKEN = re.compile(
     rf"(?<![\w/.-])(/?(?:[\w.-]+/)*[\w.-]*\w\.(?:{_EXT})|(?:[\w.-]+/)*(?:Pulumi\.yaml|Dockerfile|Makefile|Pipfile))(?![\w-])"
 )
+# `=== lib/tap_stack.py ===` file headers (some generators separate files this way, fenced or not)
+EQ_HEADER = re.compile(r"^\s*={3,}\s*(?P<path>[^=\s][^=]*?)\s*={3,}\s*$")
+ANSWER_HEADING = re.compile(r"^\s{0,3}#{2,6}\s+(?:final\s+)?answer\b|^\s*\*\*final answer", re.I)
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 LABEL_HINT = re.compile(r"\b(file|path|filename)\s*[:=]", re.I)
 COMMENT_LABEL = re.compile(
@@ -85,9 +88,14 @@ class Extraction:
 # Fence scanning
 
 
-def _is_close(line: str, fence: str) -> bool:
+def _is_close(line: str, fence: str, indent: int = 0) -> bool:
+    """A closing fence (CommonMark): the opening's character, at least as long, nothing after it, and indented at
+    most three spaces more than the opening (a ``` inside a Python string indented by eight spaces does not close
+    the block)."""
     s = line.strip()
-    return bool(s) and s[0] == fence[0] and set(s) == {fence[0]} and len(s) >= len(fence)
+    lead = len(line) - len(line.lstrip(" \t"))
+    return (bool(s) and s[0] == fence[0] and set(s) == {fence[0]} and len(s) >= len(fence)
+            and lead <= indent + 3)
 
 
 def _label_line_index(lines: list[str]) -> set[int]:
@@ -103,6 +111,8 @@ def _label_line_index(lines: list[str]) -> set[int]:
 def scan_blocks(md: str) -> list[Block]:
     lines = md.splitlines()
     labels = _label_line_index(lines)
+    answer = _answer_line(lines)
+    answer = answer - 1 if answer is not None else None  # 0-based index of the answer heading
     blocks: list[Block] = []
     i = 0
     n = len(lines)
@@ -112,11 +122,18 @@ def scan_blocks(md: str) -> list[Block]:
             i += 1
             continue
         fence, info = m.group("fence"), m.group("info")
+        indent = len(m.group("indent").expandtabs(4))
         start = i + 1
         if info.lower() in MARKDOWN_LANGS:
             end = _close_markdown_block(lines, start, fence, labels)
         else:
-            end = next((j for j in range(start, n) if _is_close(lines[j], fence)), None)
+            end = next((j for j in range(start, n) if _is_close(lines[j], fence, indent)), None)
+        if answer is not None and i < answer and (end is None or end > answer):
+            # An unclosed fence in the reasoning trace must not swallow the final answer: it ends there.
+            blocks.append(Block(info=info, text="\n".join(lines[start:answer]) + "\n", md_start=start + 1,
+                                fence_line=i + 1, closed=False))
+            i = answer
+            continue
         closed = end is not None
         if end is None:
             end = n
@@ -188,6 +205,9 @@ def _label_for(lines: list[str], block: Block, prev_end: int) -> tuple[str | Non
             continue
         seen += 1
         is_heading = bool(HEADING.match(lines[j + 1]))
+        eq = EQ_HEADER.match(line)
+        if eq and PATH_TOKEN.fullmatch(eq.group("path").strip("`")):
+            return eq.group("path").strip("`"), j + 2
         looks_label = (
             is_heading
             or LABEL_HINT.search(line)
@@ -206,8 +226,12 @@ def _label_for(lines: list[str], block: Block, prev_end: int) -> tuple[str | Non
 
 
 def _is_prose_mention(line: str, path: str, is_heading: bool) -> bool:
-    """A sentence that merely mentions a file ("Update the `tap.py` to ...") is not a label."""
+    """A sentence that merely mentions a file ("Update the `tap.py` to ...") is not a label; one that introduces
+    the whole file ("Here's the complete `main.py` file with all your requirements:") is."""
     if is_heading or LABEL_HINT.search(line):
+        return False
+    if line.rstrip().endswith(":") and f"`{path}`" in _unescape_label(line) and re.search(
+            r"\b(complete|full|entire|whole|final)\b|\bhere(?:'s| is)\b", line, re.I):
         return False
     stripped = re.sub(r"[*_`#:\d.)\-\s]", "", line.replace(path, ""))
     return len(stripped) > 40
@@ -297,7 +321,43 @@ def extract(md: str) -> Extraction:
     result = Extraction()
     blocks = scan_blocks(md)
     result.blocks = blocks
-    prev_end = 0
+    answer = _answer_line(lines)
+    if answer is not None:
+        final = Extraction()
+        _place([b for b in blocks if b.fence_line > answer], lines, final, answer)
+        if final.code_files:
+            # Drafts in the reasoning trace are superseded by the answer: a draft of a file the answer has, or an
+            # unlabeled draft, is not a second file (`lib/main_2.tf` used to raise duplicate-resource criticals);
+            # a labeled file only the trace has is kept, as the answer's missing piece.
+            trace = Extraction()
+            _place([b for b in blocks if b.fence_line < answer], lines, trace, 0)
+            kept = {p: f for p, f in trace.files.items() if f.how != "guessed" and p not in final.files}
+            dropped = len(trace.files) - len(kept)
+            result.files = {**kept, **final.files}
+            result.truncated = [f for f in trace.truncated if f.path in kept] + final.truncated
+            result.unplaced = trace.unplaced + final.unplaced
+            result.notes = final.notes + ([f"{dropped} draft(s) in the reasoning trace superseded by the final "
+                                           "answer"] if dropped else []) + [
+                f"{p} is taken from the reasoning trace (the final answer does not contain it)" for p in kept]
+            return result
+    _place(blocks, lines, result, 0)
+    if not blocks and md.strip():
+        _raw(md, result)
+    return result
+
+
+def _answer_line(lines: list[str]) -> int | None:
+    """md line (1-based) of the final answer's heading, when a reasoning trace comes before it."""
+    trace = None
+    for i, line in enumerate(lines):
+        if trace is None and re.match(r"^\s{0,3}#{1,6}\s+(?:reasoning|thinking)\b", line, re.I):
+            trace = i
+        elif trace is not None and ANSWER_HEADING.match(line):
+            return i + 1
+    return None
+
+
+def _place(blocks: list[Block], lines: list[str], result: Extraction, prev_end: int) -> None:
     for b in blocks:
         label, label_line = _label_for(lines, b, prev_end)
         how = "labeled"
@@ -329,13 +389,23 @@ def extract(md: str) -> Extraction:
         result.files[path] = ef
         if ef.truncated:
             result.truncated.append(ef)
-    if not blocks and md.strip():
-        _raw(md, result)
-    return result
 
 
 def _raw(md: str, result: Extraction) -> None:
-    """A response that is a bare file with no fences at all."""
+    """A response that is a bare file with no fences at all (or bare files under `=== path ===` headers)."""
+    lines = md.splitlines()
+    heads = [(i, m.group("path").strip("`")) for i, ln in enumerate(lines) if (m := EQ_HEADER.match(ln))
+             and PATH_TOKEN.fullmatch(m.group("path").strip("`"))]
+    if heads:
+        for k, (i, path) in enumerate(heads):
+            end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+            body = "\n".join(lines[i + 1:end]).strip("\n") + "\n"
+            first = i + 1 + next((n for n, ln in enumerate(lines[i + 1:end]) if ln.strip()), 0)
+            path = normalize_path(path)
+            lang = LANG_ALIASES.get(path.rsplit(".", 1)[-1], "") if "." in path else ""
+            result.files[path] = ExtractedFile(path=path, text=body, md_start=first + 1, language=lang, how="labeled")
+        result.notes.append("response has no fenced blocks; files were split at its `=== path ===` headers")
+        return
     text = md if md.endswith("\n") else md + "\n"
     info = sniff_language(text)
     if info:
