@@ -32,6 +32,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "pulumi_config_default": ("PKG002", STATIC, None),  # class 7: Pulumi.yaml config defaults apply
     "pulumi_shapes": ("SDK004", STATIC, None),  # class 6: map outputs and invoke results a program can index
     "pulumi_resource_arg": ("WIR004", STATIC, None),  # class 4: a resource object where a name/ARN is taken
+    # class 14 (runtime side): Node.js 18+ runtimes ship the whole AWS SDK v3, iacqa's toolchain does not
+    "node_sdk_v3": ("RTE004", (*STATIC, "emulate"), None),
 }
 
 
