@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 PRECISION = Path(__file__).resolve().parents[2] / "shared" / "precision"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tasks"
 DEFAULT_STAGES = "ingest,graph,check,lint,security,emulate,tests"
 PLATFORMS = ("pulumi-py", "cdk-py", "cdktf-py", "tf-hcl", "cfn")
 # Tokens of a STALE note that a finding must mention to be "explained": runtimes and engine versions.
@@ -57,7 +58,7 @@ def explained(finding: dict[str, Any], notes: str) -> bool:
     return any(re.search(rf"(?<![\w.]){re.escape(t.lower())}(?![\w])", text) for t in tokens)
 
 
-def _child(project: str, stages: str, profile: str | None, conn: Any) -> None:
+def _child(project: str, stages: str, profile: str | None, conn: Any, response: str = "code") -> None:
     # Imported in the child: the parent stays small and a crash here is contained.
     from iacqa.pipeline import analyze
     from iacqa.report.json_report import to_json
@@ -67,19 +68,20 @@ def _child(project: str, stages: str, profile: str | None, conn: Any) -> None:
         opts["profile"] = profile
     t0 = time.monotonic()
     try:
-        r = analyze(project, "code", stages=tuple(stages.split(",")), options=opts)
-        data = to_json(r)
+        r = analyze(project, response, stages=tuple(stages.split(",")), options=opts)
+        data = json.loads(json.dumps(to_json(r), default=str))  # plain values: some decoders hand out str subclasses
         data["_seconds"] = round(time.monotonic() - t0, 2)
         conn.send(data)
     except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
         conn.send({"_error": f"{type(exc).__name__}: {exc}", "_seconds": round(time.monotonic() - t0, 2)})
 
 
-def run_project(project: Path, stages: str, profile: str | None, timeout: float) -> dict[str, Any]:
+def run_project(project: Path, stages: str, profile: str | None, timeout: float,
+                response: str = "code") -> dict[str, Any]:
     """Analyze one project in a spawned child; returns the JSON report (or `_error`)."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(str(project), stages, profile, child))
+    p = ctx.Process(target=_child, args=(str(project), stages, profile, child, response))
     t0 = time.monotonic()
     p.start()
     child.close()
@@ -167,8 +169,13 @@ def main() -> int:
     ap.add_argument("--only", default="", help="substring of project names to run")
     ap.add_argument("--save", type=Path, help="write every JSON report to this file")
     ap.add_argument("--load", type=Path, help="summarize a file written by --save instead of running")
+    ap.add_argument("--tap-corpus", nargs="*", metavar="PLATFORM",
+                    help="instead: the IDEAL responses of ../shared/corpus tasks of these platforms (default "
+                    "pulumi-py tf-hcl cdk-py cdktf-py), e.g. with --profile tap")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    if args.tap_corpus is not None:
+        return corpus_main(args)
     if not (args.corpus / "MANIFEST.tsv").is_file():
         print(f"precision corpus not found at {args.corpus}: skipped")
         return 0
@@ -183,6 +190,8 @@ def main() -> int:
             for project in projects[: args.limit or None]:
                 data = run_project(project, args.stages, args.profile, args.timeout)
                 results[f"{platform}/{project.name}"] = data
+                if args.save:
+                    args.save.write_text(json.dumps(results))
                 crit = sum(1 for f in data.get("findings", []) if f.get("severity") == "critical")
                 high = sum(1 for f in data.get("findings", []) if f.get("severity") == "high")
                 print(f"{platform}/{project.name}: {data.get('_seconds')}s crit={crit} high={high}"
@@ -192,6 +201,35 @@ def main() -> int:
     print(f"stages: {args.stages}; profile: {args.profile or 'auto'}")
     unexplained = print_summary(summarize(results, manifest), results, args.verbose)
     return 1 if unexplained else 0
+
+
+def corpus_main(args: argparse.Namespace) -> int:
+    """The deployed (IDEAL) code of real TAP tasks: criticals and highs per task."""
+    platforms = args.tap_corpus or ["pulumi-py", "tf-hcl", "cdk-py", "cdktf-py"]
+    if args.load:
+        results = json.loads(args.load.read_text())
+    else:
+        results = {}
+        for platform in platforms:
+            base = CORPUS / platform
+            if not base.is_dir():
+                print(f"corpus not found at {base}: skipped")
+                continue
+            tasks = sorted(p for p in base.iterdir() if p.is_dir() and args.only in p.name)
+            for task in tasks[: args.limit or None]:
+                data = run_project(task, args.stages, args.profile, args.timeout, response="ideal")
+                results[f"{platform}/{task.name}"] = data
+                if args.save:  # after every task: a long run stopped half-way keeps what it measured
+                    args.save.write_text(json.dumps(results))
+                crit = sum(1 for f in data.get("findings", []) if f.get("severity") == "critical")
+                high = sum(1 for f in data.get("findings", []) if f.get("severity") == "high")
+                print(f"{platform}/{task.name}: {data.get('_seconds')}s crit={crit} high={high}"
+                      f"{' ' + data['_error'] if '_error' in data else ''}", file=sys.stderr, flush=True)
+        if args.save:
+            args.save.write_text(json.dumps(results))
+    print(f"corpus IDEAL responses; stages: {args.stages}; profile: {args.profile or 'auto'}")
+    print_summary(summarize(results, {}), results, args.verbose)
+    return 0
 
 
 if __name__ == "__main__":
