@@ -18,6 +18,7 @@ import sys
 
 _SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446  # same numbers on x86_64 and aarch64
 _PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_PDEATHSIG = 1
 _RULE_PATH_BENEATH = 1
 WRITE_FILE, REMOVE_DIR, REMOVE_FILE = 1 << 1, 1 << 4, 1 << 5
 MAKE_CHAR, MAKE_DIR, MAKE_REG, MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM = (1 << i for i in range(6, 13))
@@ -95,6 +96,10 @@ def main(argv: list[str]) -> None:
     writable = [opts[i + 1] for i, a in enumerate(opts) if a == "--rw"]
     version = restrict(writable)
     os.environ["IACQA_LANDLOCK"] = str(version)
+    try:  # die with iacqa even when it is killed outright (SIGKILL leaves no time to end its children)
+        _libc().prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
     os.execvp(cmd[0], cmd)
 
 
