@@ -137,3 +137,32 @@ def test_resource_object_is_its_id_not_its_repr() -> None:
     bad = _rules(FIXTURES / "pulumi_resource_arg" / "bad", STATIC, None)
     assert "LIM001" not in good and "SDK004" not in good, good
     assert "LIM001" in bad, bad
+
+
+def test_synth_time_aws_call_is_not_a_broken_program() -> None:
+    """Class 10: an AWS call the program makes while it runs (STS at synth) cannot be answered offline; the finding
+    says so at medium, while a real program error stays critical."""
+    good = [f for f in analyze(FIXTURES / "synth_aws_call" / "good", "code", stages=STATIC).findings
+            if f.rule == "SDK004"]
+    bad = [f for f in analyze(FIXTURES / "synth_aws_call" / "bad", "code", stages=STATIC).findings
+           if f.rule == "SDK004"]
+    assert good and all(f.severity.value == "medium" and "calls AWS" in f.message for f in good), good
+    assert bad and bad[0].severity.value == "critical", bad
+
+
+def test_sandbox_broken_run_is_said_not_blamed() -> None:
+    """Class 20: a run that iacqa's own sandbox broke (read-only jsii cache, broken pipe to node) is reported as
+    the sandbox's, not as the program's or the test's failure; coverage from that run is not a gate failure."""
+    from iacqa.model import Category, Finding, Severity
+    from iacqa.profiles.declared import reclassify
+
+    def f(rule: str, msg: str, sev: Severity = Severity.CRITICAL) -> Finding:
+        return Finding(rule, Category.SDK_API, sev, "t", msg, error=msg)
+
+    out = reclassify([f("SDK004", "JSIIError: Cannot use the jsii package cache in /x: EROFS: read-only file system"),
+                      f("TST011", "tests/unit/test_stack.py::test_x fails: BrokenPipeError: [Errno 32] Broken pipe",
+                        Severity.HIGH),
+                      f("TST030", "coverage 4% below 90%", Severity.HIGH),
+                      f("SDK004", "the program raises KeyError at main.py:3: 'account'")], FIXTURES)
+    assert [x.severity.value for x in out] == ["low", "medium", "low", "critical"], out
+    assert "sandbox broke" in out[0].message and "sandbox broke" in out[1].message
