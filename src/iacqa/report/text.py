@@ -91,6 +91,11 @@ def to_text(result: TaskResult, color: bool = False) -> str:
     lines = [f"iacqa {t.path} [{platform}] response: {t.response} -> {verdict}"]
     if result.error:
         lines.append(f"  error: {_one_line(short_error(result.error))}")
+    prof = getattr(result, "profile", None) or {}
+    if prof.get("name"):
+        left = ", ".join(f"{k} x{v}" for k, v in (prof.get("left_out") or {}).items())
+        lines.append(f"profile: {prof['name']} ({prof.get('reason', '')})" + (f"; not reported under it: {left}"
+                                                                             if left else ""))
     if getattr(result, "isolation", "") == "process" and result.stages:
         lines.append(c("bad", "warning: no namespaces here (bubblewrap missing or blocked): foreign code ran under "
                        "the process-level fallback (weaker); install bubblewrap, or use --isolation strict"))
