@@ -56,6 +56,8 @@ def static_phase(project: Any, platform: str, options: Options) -> tuple[Workspa
         findings = tsc.findings(res, ws.root, records + test_records, own, declared_modules=_declared(),
                                 installed=set(tc.versions) | _installed(tc))
         detail = res.detail or f"tsc {res.status}"
+    elif lang == "js":
+        detail = "JavaScript: no type check (the pipeline builds only TypeScript)"
     if ws.notes:
         detail += ("; " if detail else "") + "; ".join(ws.notes)
     return ws, records, findings, detail, None
