@@ -123,7 +123,8 @@ def prepare(source: Path, toolchain: Toolchain, platform: str, language: str = "
     shutil.copytree(source, root, symlinks=False, ignore=_ignore, dirs_exist_ok=False)
     (root / "node_modules").symlink_to(toolchain.node_modules, target_is_directory=True)
     ws = Workspace(root=root, source=source, files=[])
-    if language == "ts" and not (root / "tsconfig.json").is_file():
+    has_ts = any(p.endswith(TS_SUFFIXES) and not p.endswith(".d.ts") for p in code_files(root))
+    if (language == "ts" or has_ts) and not (root / "tsconfig.json").is_file():
         cfg = json.loads(json.dumps(TSCONFIG))
         # Files a response put outside lib/ bin/ test/ are type-checked too (they are its code; the scaffold
         # would never compile them, which the entry-point findings report).
