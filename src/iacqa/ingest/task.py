@@ -164,6 +164,11 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
     """Move bare file names to where the TAP layout expects them (IaC code under lib/, tests under tests/)."""
     files = {p: f for p, f in ex.files.items() if not p.endswith(".md")}
     has_root_entry = any(p in ENTRY_NAMES for p in files)
+    # A TS/JS app written beside its stack (`main.ts` with `new App()` importing './stack'): the files keep their
+    # places, since moving either would break the relative import.
+    ts_root_app = any("/" not in p and p.endswith((".ts", ".mts", ".mjs", ".js")) and re.search(
+        r"new\s+(cdk\.|cdktf\.)?App\s*\(", f.text) and re.search(r"from\s+['\"]\./", f.text)
+        for p, f in files.items())
     out: dict[str, md.ExtractedFile] = {}
     for path, ef in files.items():
         dest = path
@@ -183,6 +188,8 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
                 # TAP layout for TypeScript/JavaScript: tests in test/, the app (`new App()`) in bin/, the rest lib/
                 if re.search(r"\.(test|spec)\.(ts|mjs|js)$", name):
                     dest = f"test/{name}"
+                elif ts_root_app:
+                    dest = name
                 elif re.search(r"new\s+(cdk\.|cdktf\.)?App\s*\(", ef.text) and not re.search(
                         r"\bclass\s+\w+\s+extends\b", ef.text):
                     dest = f"bin/{name}"

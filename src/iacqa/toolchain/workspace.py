@@ -202,4 +202,13 @@ def entry_script(root: Path, platform: str) -> str | None:
             return cand
     scripts = sorted(p.relative_to(root).as_posix() for p in (root / "bin").glob("*") if p.suffix in (".ts", ".mjs", ".js")) \
         if (root / "bin").is_dir() else []
-    return scripts[0] if len(scripts) == 1 else None
+    if len(scripts) == 1:
+        return scripts[0]
+    import re
+
+    # A response that keeps its app beside the stack at the project root (`new App()` ... `app.synth()`)
+    for cand in sorted(root.glob("*")):
+        if cand.suffix in (".ts", ".mjs", ".js") and cand.is_file() and re.search(
+                r"new\s+(cdk\.|cdktf\.)?App\s*\(", cand.read_text(errors="replace")):
+            return cand.name
+    return None
