@@ -237,6 +237,8 @@ def _graph(project: Project, options: Options) -> GraphStage:
 def _check(ctx: RuleContext, options: Options) -> Stage:
     selection = selection_of(options)
     found = run_rules(ctx, selection)
+    if ctx.graph.revealed_by:  # the graph exists only once the front end's blocking finding is fixed
+        found = [f if f.revealed_by else f.with_(revealed_by=ctx.graph.revealed_by) for f in found]
     detail = f"{len(found)} findings from graph rules"
     if options.cfn_lint and selection.selects("LIM003", Category.AWS_LIMIT):  # cfn-lint takes seconds: skip it
         from iacqa.linters import cfnlint_graph

@@ -108,6 +108,9 @@ class ResourceGraph:
     config_needs: dict[str, Any] = field(default_factory=dict)  # config keys the program read, with the value used
     output_stacks: dict[str, str] = field(default_factory=dict)  # output key -> stack (CDKTF: outputs file nesting)
     notes: list[str] = field(default_factory=list)
+    # fingerprint of the finding whose assumed fix the graph was built under (a front end that continued past a
+    # blocking error on a fixed copy): graph-rule findings on it are marked revealed_by this
+    revealed_by: str | None = None
 
     def add(self, resource: Resource) -> Resource:
         self.resources[resource.id] = resource

@@ -88,6 +88,12 @@ def test_entry_discovery(tmp_path: Path) -> None:
     ep = parse_app_command(".venv/bin/python3.11 -m my_app", tmp_path)
     assert (ep.mode, ep.target) == ("module", "my_app")
     assert parse_app_command("npx ts-node bin/app.ts", tmp_path) is None
+    # launchers of the project's virtualenv run iacqa's interpreter (the TAP scaffold's cdk.json app)
+    assert parse_app_command("pipenv run python3 tap.py", tmp_path).target == "tap.py"
+    ep = parse_app_command("env PYTHONPATH=. poetry run -q python -m app.main", tmp_path)
+    assert (ep.mode, ep.target) == ("module", "app.main")
+    assert parse_app_command("uv run --frozen python3 app.py", tmp_path).target == "app.py"
+    assert parse_app_command("pipenv run lint", tmp_path) is None
     assert find_entry(tmp_path) is None
     (tmp_path / "cdk.json").write_text('{"app": "npx ts-node bin/app.ts"}')
     assert find_entry(tmp_path).mode == "unsupported"

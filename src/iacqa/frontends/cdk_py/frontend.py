@@ -14,6 +14,8 @@ import ast
 import importlib.util
 import json
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,15 @@ from iacqa.catalog.program import MissingFile, ProgramError, PythonSyntaxError
 from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 from iacqa.catalog.sdk import SynthErrorAnnotation
 from iacqa.frontends.base import FrontendResult
-from iacqa.frontends.cdk_py import static_check
+from iacqa.frontends.cdk_py import continuation, static_check
 from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, inline_origin
 from iacqa.frontends.cdk_py.synth import EntryPoint, SynthResult, find_entry, synth
 from iacqa.frontends.constructs import find_site
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.model import Finding, Location, Options, ResourceGraph, Severity
+
+MAX_CONTINUE = 5  # synth runs on a fixed copy (each 30-90 s): the static fixes, then up to four stubbed statements
+CONTINUE_BUDGET = 240.0  # seconds of synth spent continuing; no further run starts past it
 
 INSTALL_HINT = "aws-cdk-lib is not installed: pip install 'iacqa[cdk]'"
 
@@ -49,10 +54,15 @@ class CdkFrontend:
         static_note = f"static check {len(findings)} finding(s)"
         if static_check.COST.imported:
             static_note += f" (aws-cdk-lib import {static_check.COST.seconds:.1f} s)"
+        patched: dict[str, str] | None = {}
+        renamed: frozenset[str] = frozenset()
         if blocking:
-            return FrontendResult(graph, findings, status="failed",
-                                  detail=f"{static_note}, {len(blocking)} blocking: synth skipped (it would fail at "
-                                  f"{blocking[0].file}:{blocking[0].line} first)")
+            patched, renamed = continuation.settle(root, findings, static_check.check_source) \
+                if options.synth and ep is not None else (None, frozenset())
+            if not patched:
+                return FrontendResult(graph, findings, status="failed",
+                                      detail=f"{static_note}, {len(blocking)} blocking: synth skipped (it would fail "
+                                      f"at {blocking[0].file}:{blocking[0].line} first)")
         if ep is None:
             return FrontendResult(graph, findings, status="error",
                                   detail="no CDK app to run (cdk.json \"app\", app.py, tap.py, main.py, bin/*.py or "
@@ -60,11 +70,88 @@ class CdkFrontend:
         if not options.synth:
             return FrontendResult(graph, findings, status="ok", detail=f"{static_note}; synth not requested")
         timeout, memory_mb = options.limits(120, 3072)
-        result = synth(root, ep, timeout=timeout, memory_mb=memory_mb)
+        if not patched:
+            result = synth(root, ep, timeout=timeout, memory_mb=memory_mb)
+            try:
+                return self._result(root, files, graph, findings, result, static_note)
+            finally:
+                result.cleanup()
+        return self._continued(root, files, graph, findings, ep, patched, static_note, timeout, memory_mb, renamed)
+
+    def _continued(self, root: Path, files: list[str], graph: ResourceGraph, findings: list[Finding],
+                   ep: EntryPoint, patched: dict[str, str], static_note: str, timeout: float,
+                   memory_mb: int, renamed: frozenset[str] = frozenset()) -> FrontendResult:
+        """Synth of a copy with the blocking static errors fixed as their findings say, then, while synth raises in
+        the project's own code, with that statement stubbed too (at most MAX_CONTINUE runs): the graph holds what
+        the program declares once those lines are fixed; each run's error is revealed by the one before it."""
+        blocking = [f for f in findings if f.blocking]
+        prev = blocking[0].fingerprint
+        rename: set[str] = set(renamed)
+        stubs: list[tuple[str, int]] = []
+        extra: list[Finding] = []
+        out: FrontendResult | None = None
+        runs, spent = 0, 0.0
+        while patched and runs < MAX_CONTINUE:
+            runs += 1
+            out, events, seconds = self._run_copy(root, files, findings, ep, patched, static_note, timeout, memory_mb)
+            # an error raised by a stub (passed where jsii wants a real value) is the continuation's limit, not
+            # the program's: it is not reported, and its statement is stubbed in turn
+            new = [f.with_(revealed_by=prev) for f in out.findings[len(findings):]
+                   if "IacqaStub" not in f.message + (f.error or "")]
+            extra.extend(new)
+            spent += seconds
+            exc = next((e for e in events if e.get("kind") == "exception"), None)
+            if exc is None:
+                break
+            fp, stub = continuation.next_step(findings, exc, set(files))
+            if fp is not None and fp not in rename:
+                rename.add(fp)
+                extra = extra[:len(extra) - len(new)]  # the removal, not the program, raised: not a finding
+            elif stub is not None and stub not in stubs:
+                stubs.append(stub)
+                prev = new[0].fingerprint if new else prev
+            else:
+                break
+            patched = continuation.plan(root, findings, frozenset(rename), tuple(stubs))
+            if spent > CONTINUE_BUDGET:
+                break
+        if out is None:
+            return FrontendResult(graph, findings, status="failed", detail=f"{static_note}: synth skipped")
+        out.graph.revealed_by = blocking[0].fingerprint
+        out.graph.notes.append(f"graph built from a copy with {len(blocking)} blocking static error(s) fixed as "
+                               f"their findings say" + (f" and {len(stubs)} failing statement(s) stubbed" if stubs
+                                                        else ""))
+        return FrontendResult(out.graph, findings + extra, status="failed",
+                              detail=out.detail + f"; {runs} synth run(s) of a copy with the blocking errors fixed "
+                              f"as their findings say" + (f" ({len(stubs)} failing statement(s) stubbed)" if stubs
+                                                          else ""))
+
+    def _run_copy(self, root: Path, files: list[str], findings: list[Finding], ep: EntryPoint,
+                  patched: dict[str, str], static_note: str, timeout: float,
+                  memory_mb: int) -> tuple[FrontendResult, list[dict[str, Any]], float]:
+        tmp = Path(tempfile.mkdtemp(prefix="iacqa-cdk-fix-"))
+        copy = tmp / "p"
         try:
-            return self._result(root, files, graph, findings, result, static_note)
+            shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("cdk.out", ".git", "node_modules"))
+            for rel, text in patched.items():
+                (copy / rel).write_text(text)
+            result = synth(copy, ep, timeout=timeout, memory_mb=memory_mb)
+            try:
+                for p in result.template_paths:  # absolute asset paths point into the copy
+                    try:
+                        text = p.read_text()
+                        if str(copy) in text:
+                            p.write_text(text.replace(str(copy), str(root)))
+                    except OSError:
+                        continue
+                for e in result.events:  # frames of the copy are the project's files (same lines)
+                    e["frames"] = [[_relative_to(fr[0], copy), *fr[1:]] for fr in e.get("frames") or [] if fr]
+                out = self._result(root, files, ResourceGraph(platform="cdk"), findings, result, static_note)
+                return out, list(result.events), result.seconds
+            finally:
+                result.cleanup()
         finally:
-            result.cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def _result(self, root: Path, files: list[str], graph: ResourceGraph, findings: list[Finding],
                 result: SynthResult, static_note: str) -> FrontendResult:
@@ -109,6 +196,11 @@ class CdkFrontend:
         graph.notes.extend(f"CDK warning at {e['path']}: {e['message']}" for e in result.events
                            if e.get("kind") == "annotation" and e.get("level") == "warning")
         return FrontendResult(graph, findings, status=status, detail=detail)
+
+
+def _relative_to(path: Any, base: Path) -> Any:
+    p = str(path)
+    return p[len(str(base)) + 1:] if p.startswith(str(base) + "/") else path
 
 
 # -- static findings: only modules the app imports block the synth ---------------------------------------------------

@@ -130,6 +130,7 @@ def parse_app_command(app: str, root: Path) -> EntryPoint | None:
         argv = shlex.split(app)
     except ValueError:
         return None
+    argv = strip_launchers(argv)
     if not argv or not _PYTHON.search(argv[0]):
         return None
     rest = argv[1:]
@@ -142,6 +143,29 @@ def parse_app_command(app: str, root: Path) -> EntryPoint | None:
         if (root / target).is_file() or not Path(target).is_absolute():
             return EntryPoint("path", target, "cdk.json")
     return None
+
+
+# Launchers that run the rest of the command in the project's virtualenv: the TAP scaffold's cdk.json app is
+# `pipenv run python3 tap.py`. iacqa runs the interpreter it controls (the SDKs installed with it) instead.
+_LAUNCHERS = (("pipenv", "run"), ("poetry", "run"), ("uv", "run"), ("pdm", "run"), ("hatch", "run"), ("rye", "run"))
+
+
+def strip_launchers(argv: list[str]) -> list[str]:
+    """`pipenv run python3 tap.py`, `env A=1 poetry run python -m app` -> `python3 tap.py`, `python -m app`."""
+    while argv:
+        if argv[0] == "env":
+            argv = argv[1:]
+            while argv and ("=" in argv[0] or argv[0].startswith("-")):
+                argv = argv[1:]
+        elif re.fullmatch(r"\w+=\S*", argv[0]):
+            argv = argv[1:]
+        elif len(argv) >= 2 and (Path(argv[0]).name, argv[1]) in _LAUNCHERS:
+            argv = argv[2:]
+            while argv and argv[0].startswith("-") and argv[0] != "-m":
+                argv = argv[1:]  # uv run --with x / poetry run -q
+        else:
+            return argv
+    return argv
 
 
 def _cdk_json(root: Path) -> dict[str, Any]:
