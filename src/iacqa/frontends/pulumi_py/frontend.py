@@ -100,7 +100,45 @@ class PulumiFrontend:
         failed = outcome.status != "ok" or any(e["kind"] in ("exception", "exit") for e in outcome.events)
         result.status = "failed" if failed else "ok"
         result.detail = detail if not failed else detail + "; program did not complete, graph is partial"
+        if failed:
+            self._keep_going(project, result, outcome, name, config, limits)
         return result
+
+    def _keep_going(self, project: Any, result: FrontendResult, outcome: Any, name: str, config: dict[str, Any],
+                    limits: Limits) -> None:
+        """The program raised: run it again on copies fixed as the findings say (keep_going), so the graph holds
+        what it declares once those lines are fixed and one analysis reports every independent error."""
+        from iacqa.frontends.pulumi_py import keep_going
+        from iacqa.frontends.pulumi_py.static_check import check_sdk_usage
+
+        root: Path = project.root
+        files = list(project.files)
+        exc = keep_going.first_exception(outcome.events, {f for f in files if f.endswith(".py")})
+        first = next((f for f in result.findings if f.rule == ProgramError.id), None)
+        if exc is None or first is None:
+            return
+        static = check_sdk_usage(root, [f for f in files if f.endswith(".py") and not f.startswith("tests/")])
+
+        def run(copy: Path) -> tuple[ResourceGraph, list[Finding], list[dict], float]:
+            out = run_python("iacqa.frontends.pulumi_py.harness:run_program",
+                             {"root": str(copy), "entry": project.entry, "project": name, "stack": "dev",
+                              "config": config}, project=copy, timeout=limits.timeout, memory_mb=limits.memory_mb,
+                             env_extra={"PULUMI_CONFIG": json.dumps(config)})
+            graph = ResourceGraph(platform="pulumi")
+            self._graph(out.events, root, graph)
+            return graph, self._findings(out, root, project.entry, limits), out.events, out.seconds
+
+        cont = keep_going.continue_past(root, files, static, first, exc, run)
+        if cont is None or len(cont.graph) < len(result.graph):
+            return
+        result.graph = cont.graph
+        result.graph.revealed_by = first.fingerprint
+        result.findings.extend(cont.findings)
+        n = len([r for r in cont.graph if r.mapped])
+        result.detail += (f"; {cont.runs} more run(s) on a copy with the failing calls fixed as their findings say"
+                          + (f" ({cont.stubs} statement(s) stubbed)" if cont.stubs else "")
+                          + f": {len(cont.graph)} resources ({n} mapped)"
+                          + ("" if cont.completed else ", still partial"))
 
     # -- events -> graph -------------------------------------------------------------------------------------------
     def _graph(self, events: list[dict], root: Path, graph: ResourceGraph) -> None:
