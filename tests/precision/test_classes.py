@@ -166,3 +166,19 @@ def test_sandbox_broken_run_is_said_not_blamed() -> None:
                       f("SDK004", "the program raises KeyError at main.py:3: 'account'")], FIXTURES)
     assert [x.severity.value for x in out] == ["low", "medium", "low", "critical"], out
     assert "sandbox broke" in out[0].message and "sandbox broke" in out[1].message
+
+
+def test_tests_needing_a_declared_package_are_not_checkable() -> None:
+    """Class 14 in the tests stage: a test module importing a declared-but-uninstallable package is not checkable
+    (medium), an undeclared one stays a broken test (high)."""
+    from iacqa.model import Category, Finding, Severity
+    from iacqa.profiles.declared import reclassify
+
+    def f(module: str) -> Finding:
+        msg = f"tests/test_x.py cannot be collected: ModuleNotFoundError: No module named '{module}'"
+        return Finding("TST011", Category.TESTS_BROKEN, Severity.HIGH, "t", msg, error=msg)
+
+    good, bad = reclassify([f("pulumi_extras_fixture"), f("not_declared_anywhere")],
+                           FIXTURES / "declared_package" / "good")
+    assert good.severity.value == "medium" and "not checkable offline" in good.message, good
+    assert bad.severity.value == "high", bad

@@ -154,7 +154,7 @@ def reclassify(findings: list[Finding], root: Path | None) -> list[Finding]:
                     extra={**f.extra, "confidence": "not in the project", "artifact": art})
                 out.append(f)
                 continue
-        if f.rule in ("SDK004", "SDK001", "RTE004") and f.severity is Severity.CRITICAL:
+        if f.rule in ("SDK004", "SDK001", "RTE004", "TST011") and f.severity in (Severity.CRITICAL, Severity.HIGH):
             module = _module_of(f)
             where = declaring_file(root, module) if module else None
             if module and where and not _installed(module):
@@ -169,6 +169,11 @@ def reclassify(findings: list[Finding], root: Path | None) -> list[Finding]:
 
 def _not_checkable(f: Finding, module: str, where: str) -> Finding:
     top = module.split(".")[0]
+    if f.rule == "TST011":
+        return f.with_(severity=Severity.MEDIUM, message=(
+            f"not checkable offline: the tests import `{top}`, which {where} declares but iacqa cannot install "
+            f"offline, so they were not run: {f.message}"), extra={**f.extra, "not_checkable": top,
+                                                                 "declared_in": where})
     if f.rule == "RTE004":
         return f.with_(severity=Severity.MEDIUM, message=(
             f"{f.message}; {where} declares it, so the deploy works only if it bundles or vendors that file into the "
