@@ -33,14 +33,12 @@ def run_app(root: Path, path0: str, mode: str, target: str, env: dict[str, str],
     writable, binds = [work], []
     cache = env.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT")
     if cache:
-        # jsii unpacks each library there once; later runs only read it (read-only then: a run cannot plant code
-        # for the next one). The first run creates it.
+        # jsii unpacks each library there once and takes a lock in it on every run: it must be writable (read-only,
+        # jsii reports "Cannot use the jsii package cache ... EROFS" and the synth breaks). It holds only installed
+        # packages' files; a hostile app could alter them for later synths, which is the price of the cache.
         cpath = Path(cache)
-        if cpath.is_dir() and any(cpath.iterdir()):
-            readable.append(cpath)
-        else:
-            cpath.mkdir(parents=True, exist_ok=True)
-            writable.append(cpath)
+        cpath.mkdir(parents=True, exist_ok=True)
+        writable.append(cpath)
     if iso == "namespaces":
         binds.append((copy_project(Path(root), work / "project"), Path(root)))
     else:
