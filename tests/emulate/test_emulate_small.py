@@ -267,3 +267,17 @@ def test_env_check_reads_only_the_handlers_modules() -> None:
     fn = _fn(g, "fa", files, handler="a.handler", env={"A_ONLY": "1"})
     found = env_findings(fn, g.code["fa"], {"A_ONLY": "1"})
     assert [(f.symbol, f.file, f.line) for f in found] == [("SHARED", "lib/fa/util.py", 2)]
+
+
+def test_s3_event_through_eventbridge_has_the_detail_s3_sends() -> None:
+    from iacqa.emulate import events
+
+    pattern = {"source": ["aws.s3"], "detail-type": ["Object Created"],
+               "detail": {"bucket": {"name": ["uploads-dev"]}, "object": {"key": [{"prefix": "incoming/"}]}}}
+    ev = events.eventbridge(pattern, {})
+    assert ev["source"] == "aws.s3" and ev["detail-type"] == "Object Created"
+    assert ev["detail"]["bucket"]["name"] == "uploads-dev"
+    assert ev["detail"]["object"]["key"].startswith("incoming/")
+    assert isinstance(ev["detail"]["object"]["size"], int)
+    other = events.eventbridge({"source": ["app.orders"], "detail": {"status": ["NEW"]}}, {})
+    assert "object" not in other["detail"] and other["detail"]["status"] == "NEW"

@@ -448,16 +448,44 @@ def eventbridge(pattern: dict[str, Any], detail: dict[str, Any]) -> dict[str, An
         return default
 
     det = dict(detail)
+    source = first(pattern.get("source"), "iacqa.test")
+    if source == "aws.s3":
+        det = {**s3_detail(pattern), **{k: v for k, v in det.items() if k not in ("bucket", "object")}}
     for k, v in (pattern.get("detail") or {}).items():
         val = first(v, None)
         if val is not None:
             det[k] = val
+        elif isinstance(v, dict) and source == "aws.s3" and isinstance(det.get(k), dict):
+            continue  # s3_detail already followed the pattern's bucket/object filters
         elif isinstance(v, dict):
             det.setdefault(k, {kk: first(vv, "x") for kk, vv in v.items()})
     return {"version": "0", "id": _rid(), "detail-type": first(pattern.get("detail-type"), "iacqa.test"),
             "source": first(pattern.get("source"), "iacqa.test"), "account": ACCOUNT,
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": REGION, "resources": [],
             "detail": det}
+
+
+def s3_detail(pattern: dict[str, Any]) -> dict[str, Any]:
+    """The `detail` of an S3 "Object Created" event delivered by EventBridge, as S3 sends it (handlers read
+    `detail["bucket"]["name"]` and `detail["object"]["key"]`), following the rule's bucket name and key
+    prefix/suffix filters."""
+    pd = pattern.get("detail") or {}
+    bucket_f = (pd.get("bucket") or {}).get("name") if isinstance(pd.get("bucket"), dict) else None
+    bucket = next((b for b in bucket_f or [] if isinstance(b, str)), "iacqa-bucket")
+    key_f = (pd.get("object") or {}).get("key") if isinstance(pd.get("object"), dict) else None
+    prefix, suffix = "uploads/", ".json"
+    for f in key_f or []:
+        if isinstance(f, str):
+            prefix, suffix = f, ""
+        elif isinstance(f, dict):
+            prefix = f.get("prefix", prefix) if isinstance(f.get("prefix"), str) else prefix
+            suffix = f.get("suffix", suffix) if isinstance(f.get("suffix"), str) else suffix
+    key = prefix if not suffix and key_f and isinstance(key_f[0], str) else f"{prefix}sample-0001{suffix}"
+    return {"version": "0", "bucket": {"name": bucket},
+            "object": {"key": key, "size": 1024, "etag": "d41d8cd98f00b204e9800998ecf8427e",
+                       "sequencer": "0062E99A88DC407460"},
+            "request-id": _rid(), "requester": ACCOUNT, "source-ip-address": "203.0.113.10",
+            "reason": "PutObject"}
 
 
 def _ddb_value(v: Any) -> dict[str, Any]:
