@@ -219,7 +219,7 @@ class IntegrationNoDiscovery(_TestsRule):
     category = Category.TESTS_INTEGRATION
     severity = Severity.MEDIUM
     title = "integration tests without output discovery or fallback"
-    emitters = ("iacqa.testsuite.judge",)
+    emitters = ("iacqa.testsuite.judge", "iacqa.testsuite.integration")
 
 
 class IntegrationTestFails(_TestsRule):
