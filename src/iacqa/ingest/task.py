@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iacqa.catalog.ingest import NoCode, PathClash, SymlinkNotFollowed, TruncatedResponse, UnsafePath
+from iacqa.catalog.ingest import MissingPulumiMain, NoCode, PathClash, SymlinkNotFollowed, TruncatedResponse, UnsafePath
 from iacqa.ingest import markdown as md
 from iacqa.ingest.paths import PathClashError, UnsafePathError, symlinks, write_inside
 from iacqa.ingest.platform import from_metadata, read_metadata, sniff
@@ -154,10 +154,23 @@ def _from_response(md_file: Path, workdir: Path | None, response: str, task_dir:
     proj.notes.extend(ex.notes)
     if not ex.code_files:
         proj.findings.append(_no_code(md_file, text))
+    declared_main = _pulumi_main(root) if proj.platform == "pulumi" and "Pulumi.yaml" in placed else None
     _tap_conventions(proj)
     proj.files = _list_files(root)
     proj.entry = _find_entry(root, proj.platform)
+    if declared_main and not (root / declared_main).exists():
+        proj.findings.append(_missing_main(root, declared_main, proj.entry))
     return proj
+
+
+def _missing_main(root: Path, main: str, entry: str | None) -> Finding:
+    lines = _read(root / "Pulumi.yaml").splitlines()
+    line = next((i + 1 for i, ln in enumerate(lines) if re.match(r"^main:", ln)), 1)
+    return MissingPulumiMain.finding(
+        f"Pulumi.yaml runs `{main}`, which the response does not contain: `pulumi up` has no program to run"
+        + (f" (iacqa analysed {entry} instead)" if entry else ""),
+        location=Location("Pulumi.yaml", line), error=f"the Pulumi program `{main}` does not exist",
+        fix=f"point `main` at the program the response ships ({entry})" if entry else f"add {main}")
 
 
 def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> dict[str, md.ExtractedFile]:
@@ -166,9 +179,9 @@ def place_files(ex: md.Extraction, platform: str, has_scaffold_entry: bool) -> d
     has_root_entry = any(p in ENTRY_NAMES for p in files)
     # A TS/JS app written beside its stack (`main.ts` with `new App()` importing './stack'): the files keep their
     # places, since moving either would break the relative import.
-    ts_root_app = any("/" not in p and p.endswith((".ts", ".mts", ".mjs", ".js")) and re.search(
-        r"new\s+(cdk\.|cdktf\.)?App\s*\(", f.text) and re.search(r"from\s+['\"]\./", f.text)
-        for p, f in files.items())
+    ts_root_app = any("/" not in p and p.endswith((".ts", ".mts", ".mjs", ".js")) and (re.search(
+        r"new\s+(cdk\.|cdktf\.)?App\s*\(", f.text) or (platform == "pulumi" and p.startswith("index.")))
+        and re.search(r"from\s+['\"]\./", f.text) for p, f in files.items())
     out: dict[str, md.ExtractedFile] = {}
     for path, ef in files.items():
         dest = path
