@@ -106,3 +106,26 @@ class PathClash(Entry):
     title = "file and directory with the same path"
     emitters = ("iacqa.ingest.task",)
     stage = "ingest"
+
+
+class MissingPulumiMain(Entry):
+    """The response's Pulumi.yaml names an entry point (`main`) that the response does not contain.
+
+    What it finds: a `Pulumi.yaml` shipped by the response whose `main:` names a file or directory (a directory
+    needs its `__main__.py`) that none of the response's files provides.
+    Why it breaks: `pulumi up` starts the program from `main`; with the file missing there is no program to run
+    and nothing is deployed. iacqa then runs the entry the project does have (tap.py, __main__.py) so the rest
+    of the response is still checked.
+    Bad: `main: app.py` in Pulumi.yaml, with the program given as `__main__.py`.
+    Good: `main: __main__.py` (or no `main`, which means the project directory's `__main__.py`), or ship app.py.
+    What AWS says: nothing; the Pulumi Python language host cannot find the program and the update fails before
+    any resource is registered.
+    References: https://www.pulumi.com/docs/iac/concepts/projects/project-file/#attributes
+    """
+
+    id = "PKG003"
+    category = Category.PACKAGING
+    severity = Severity.CRITICAL
+    title = "Pulumi.yaml names an entry point the response lacks"
+    emitters = ("iacqa.ingest.task",)
+    stage = "ingest"
