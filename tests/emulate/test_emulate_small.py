@@ -281,3 +281,13 @@ def test_s3_event_through_eventbridge_has_the_detail_s3_sends() -> None:
     assert isinstance(ev["detail"]["object"]["size"], int)
     other = events.eventbridge({"source": ["app.orders"], "detail": {"status": ["NEW"]}}, {})
     assert "object" not in other["detail"] and other["detail"]["status"] == "NEW"
+
+
+def test_runtime_finding_names_the_failing_call() -> None:
+    from iacqa.emulate.fixes import failing_call
+
+    assert failing_call([["index.py", 12, "table.put_item(Item=item)"]]) == "table.put_item"
+    assert failing_call([["a.py", 1, "x = 1"], ["index.py", 30, "return json.dumps(body)"]]) == "json.dumps"
+    assert failing_call([["index.py", 8, "response = client.send_message("]]) == "client.send_message"
+    assert failing_call([["index.py", 9, "amount = body['amount'] * 2"]]) is None
+    assert failing_call(None) is None

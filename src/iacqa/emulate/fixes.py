@@ -12,6 +12,7 @@ packages, handler not found, calls the role does not allow).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,30 @@ def fix_hint(text: str) -> str | None:
 
 
 # -- findings -------------------------------------------------------------------------------------------------------
+
+
+def failing_call(frames: list[Any] | None) -> str | None:
+    """The call on the handler's own line that raised (`table.put_item`, `json.dumps`): the outermost call of the
+    innermost user frame's source line; None when the line is not a readable call."""
+    if not frames or not isinstance(frames[-1], (list, tuple)) or len(frames[-1]) < 3:
+        return None
+    text = str(frames[-1][2] or "").strip().rstrip(":")
+    for prefix in ("return ", "raise ", "await ", "yield "):
+        text = text[len(prefix):] if text.startswith(prefix) else text
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        try:
+            tree = ast.parse(text + ")")  # the call continues on the next lines
+        except SyntaxError:
+            return None
+    call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call)), None)
+    if call is None:
+        return None
+    try:
+        return ast.unparse(call.func)
+    except (ValueError, TypeError):  # pragma: no cover - unparse of an expression node does not fail
+        return None
 
 
 def location(spec: FunctionSpec, frames: list[Any] | None, fallback: Location) -> Location:
@@ -212,9 +237,11 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
                 resource=res, location=loc, symbol=missing, error=error)
         phase = {"init": "while importing the module (init)", "marshal": "returning a value Lambda cannot "
                  "serialize"}.get(fail.get("phase", ""), "")
+        call = failing_call(fail.get("frames"))
         return HandlerException.finding(
-            f"{spec.rid} raises {etype} {where}{' ' + phase if phase else ''}: {emsg[:300]}",
-            resource=res, location=loc, error=error, fix=fix_hint(error), severity=sev)
+            f"{spec.rid} raises {etype} {where}{' ' + phase if phase else ''}"
+            + (f" in `{call}(...)`" if call else "") + f": {emsg[:300]}",
+            resource=res, location=loc, error=error, fix=fix_hint(error), severity=sev, symbol=call)
     result = a.get("result")
     if (status == "ok" and d.trigger.kind in ("api-rest", "api-http") and isinstance(result, dict)
             and result.get("statusCode") == 404 and "{" not in str(d.trigger.detail.get("path", ""))):
