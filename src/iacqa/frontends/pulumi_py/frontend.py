@@ -16,7 +16,7 @@ from iacqa.frontends.identity import graph_outputs
 from iacqa.frontends.pulumi_py import harness
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.knowledge.naming import snake
-from iacqa.model import CodeArtifact, Finding, Location, Options, Resource, ResourceGraph
+from iacqa.model import CodeArtifact, Finding, Location, Options, Resource, ResourceGraph, Severity
 from iacqa.sandbox import Limits, run_python
 
 # Keys whose values are user data (env var names, tag keys): never re-cased.
@@ -64,6 +64,38 @@ def stack_config(root: Path, project: str, stack: str = "dev") -> dict[str, Any]
     return cfg
 
 
+def declared_missing(root: Path, files: list[str]) -> set[str]:
+    """Top-level modules the program imports that iacqa does not have and the project declares (stubbed)."""
+    import ast
+    import importlib.util
+
+    from iacqa.knowledge.declared_packages import declaring_file
+
+    tops: set[str] = set()
+    for rel in files:
+        if rel.startswith("tests/"):
+            continue
+        try:
+            tree = ast.parse((root / rel).read_text(errors="replace"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                tops.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                tops.add(node.module.split(".")[0])
+    local = {p.stem for p in root.glob("*.py")} | {p.name for p in root.iterdir() if p.is_dir()}
+    out = set()
+    for top in tops - local:
+        try:
+            found = importlib.util.find_spec(top) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found and declaring_file(root, top):
+            out.add(top)
+    return out
+
+
 class PulumiFrontend:
     platform = "pulumi"
 
@@ -86,8 +118,10 @@ class PulumiFrontend:
         timeout, memory_mb = options.limits(60, 2048)
         limits = Limits(timeout=timeout, memory_mb=memory_mb)
         # A fresh interpreter in the sandbox (namespaces when available) working on a copy of the project.
+        stubs = declared_missing(root, [f for f in getattr(project, "files", []) if f.endswith(".py")])
         outcome = run_python("iacqa.frontends.pulumi_py.harness:run_program",
-                             {"root": str(root), "entry": entry, "project": name, "stack": "dev", "config": config},
+                             {"root": str(root), "entry": entry, "project": name, "stack": "dev", "config": config,
+                              "stubs": sorted(stubs)},
                              project=root, timeout=limits.timeout, memory_mb=limits.memory_mb,
                              env_extra={"PULUMI_CONFIG": json.dumps(config)})
         result = FrontendResult(graph)
@@ -199,6 +233,8 @@ class PulumiFrontend:
     def _findings(self, outcome: Any, root: Path, entry: str, limits: Limits) -> list:
         out = []
         seen = set()
+        stubbed = {e["module"].split(".")[0] for e in outcome.events if e["kind"] == "stubbed"}
+        reported: set[str] = set()
         for e in outcome.events:
             kind = e["kind"]
             loc = Location(e.get("file"), e.get("line"))
@@ -217,8 +253,22 @@ class PulumiFrontend:
                 out.append(ConfigRequired.from_event(e, loc))
             elif kind == "exception" and e.get("type") == "MemoryError":
                 out.append(ProgramMemory.make(loc, limits.memory_mb))
+            elif kind == "exception" and stubbed:
+                # After a stand-in for an uninstallable package, a failure may be the stand-in's: not the program's.
+                f = ProgramError.from_event(e, loc, entry)
+                out.append(f.with_(severity=Severity.LOW, message=f"not checkable offline past this point (the "
+                                   f"program uses the stand-in for {', '.join(sorted(stubbed))}): {f.message}"))
             elif kind == "exception":
                 out.append(ProgramError.from_event(e, loc, entry))
+            elif kind == "stubbed" and e["module"].split(".")[0] not in reported:
+                top = e["module"].split(".")[0]
+                reported.add(top)
+                out.append(ProgramError.finding(
+                    f"not checkable offline: `{top}` is declared by the project but iacqa cannot install it offline; "
+                    "a stand-in let the program go on, so the resources it creates are not in the graph and its "
+                    "arguments are not checked", location=Location(entry, None), severity=Severity.LOW,
+                    title="not checkable offline: declared package not installed here",
+                    fix=f"nothing to fix in the project; to check it fully, install `{top}` where iacqa runs"))
             elif kind == "exit":
                 out.append(ProgramExited.make(loc, f"the program called sys.exit({e.get('code')})"))
             elif kind == "child-error":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import json
 import os
 import re
@@ -405,7 +406,60 @@ def _hook_config(sink: EventSink) -> None:
             lenient(name, placeholder)
 
 
-def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str, config: dict[str, Any]) -> None:
+class _StubObject:
+    """Stands in for anything of a package the project declares but iacqa cannot install: callable, indexable,
+    every attribute another stub; as an input value it is an unknown string (`iacqa-stub-...`, which no rule judges)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _StubObject(f"{self._path}.{name}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> _StubObject:
+        return _StubObject(f"{self._path}()")
+
+    def __getitem__(self, key: Any) -> _StubObject:
+        return _StubObject(f"{self._path}[]")
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __str__(self) -> str:
+        return f"iacqa-stub-{self._path}"
+
+    def __mro_entries__(self, bases: tuple) -> tuple:
+        return (object,)  # `class X(stub.Component)` still defines a class
+
+
+def _install_stubs(sink: EventSink, names: list[str]) -> None:
+    """Import hooks for the declared-but-uninstallable top-level packages: the program goes on past the import."""
+    if not names:
+        return
+
+    class _StubLoader(importlib.abc.Loader):
+        def create_module(self, spec: Any) -> types.ModuleType:
+            mod = types.ModuleType(spec.name)
+            mod.__path__ = []  # a package: `from x.y import z` works
+            mod.__getattr__ = lambda attr, _n=spec.name: _StubObject(f"{_n}.{attr}")  # type: ignore[attr-defined]
+            return mod
+
+        def exec_module(self, module: types.ModuleType) -> None:
+            sink.emit({"kind": "stubbed", "module": module.__name__})
+
+    class _StubFinder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+            if fullname.split(".")[0] in names:
+                return importlib.util.spec_from_loader(fullname, _StubLoader(), is_package=True)
+            return None
+
+    sys.meta_path.append(_StubFinder())
+
+
+def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str, config: dict[str, Any],
+                stubs: list[str] | None = None) -> None:
     """The child's whole job: run `entry` under mocks and report what it declares."""
     try:
         import pulumi
@@ -446,6 +500,7 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
             return result
 
     _patch_modules(sink, root)
+    _install_stubs(sink, list(stubs or ()))
     _hook_resources(sink, root)
     _hook_json(sink, root)
     _hook_config(sink)
