@@ -164,8 +164,10 @@ def test_sandbox_broken_run_is_said_not_blamed() -> None:
                       f("TST011", "tests/unit/test_stack.py::test_x fails: BrokenPipeError: [Errno 32] Broken pipe",
                         Severity.HIGH),
                       f("TST030", "coverage 4% below 90%", Severity.HIGH),
-                      f("SDK004", "the program raises KeyError at main.py:3: 'account'")], FIXTURES)
-    assert [x.severity.value for x in out] == ["low", "medium", "low", "critical"], out
+                      f("SDK004", "the program raises KeyError at main.py:3: 'account'"),
+                      f("RTE001", "fn raises Error: iacqa sandbox: connection to sqs.us-east-1.amazonaws.com:443 "
+                        "refused (no network during analysis)", Severity.HIGH)], FIXTURES)
+    assert [x.severity.value for x in out] == ["low", "medium", "low", "critical", "low"], out
     assert "sandbox broke" in out[0].message and "sandbox broke" in out[1].message
 
 

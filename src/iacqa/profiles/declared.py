@@ -58,7 +58,7 @@ _SANDBOX = re.compile(r"EROFS|[Rr]ead-only file system|Cannot use the jsii packa
 # A synth-time AWS call (STS GetCallerIdentity, an SSM lookup) that the sandbox's dead endpoint cannot answer.
 _AWS_CALL = re.compile(r"EndpointConnectionError|Could not connect to the endpoint URL|NoCredentialsError|"
                        r"Unable to locate credentials|ExpiredToken|InvalidClientTokenId")
-_PROGRAM_RUN = ("SDK004", "CDK002", "TST011")
+_PROGRAM_RUN = ("SDK004", "CDK002", "TST011", "RTE001", "RTE005")
 
 
 def _sandbox_caused(f: Finding) -> Finding | None:
@@ -69,7 +69,7 @@ def _sandbox_caused(f: Finding) -> Finding | None:
             f"iacqa's sandbox broke this run, not the program (read-only cache or blocked I/O in the sandbox): "
             f"{f.message}"), fix="nothing to fix in the project; the run needs the sandbox fixed or --isolation "
             "process", extra={**f.extra, "sandbox_caused": True})
-    if _AWS_CALL.search(text) and f.rule != "TST011":
+    if _AWS_CALL.search(text) and f.rule in ("SDK004", "CDK002"):
         return f.with_(severity=Severity.MEDIUM, title="the program calls AWS at synth time", message=(
             f"the program calls AWS while it synthesizes (offline, iacqa's endpoint cannot answer it, so the run "
             f"stopped there; with credentials the pipeline's synth makes the call): {f.message}"),
