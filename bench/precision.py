@@ -198,7 +198,7 @@ def main() -> int:
                       f"{' ' + data['_error'] if '_error' in data else ''}", file=sys.stderr, flush=True)
         if args.save:
             args.save.write_text(json.dumps(results))
-    print(f"stages: {args.stages}; profile: {args.profile or 'auto'}")
+    print(f"loaded from {args.load}" if args.load else f"stages: {args.stages}; profile: {args.profile or 'auto'}")
     unexplained = print_summary(summarize(results, manifest), results, args.verbose)
     return 1 if unexplained else 0
 
@@ -227,7 +227,8 @@ def corpus_main(args: argparse.Namespace) -> int:
                       f"{' ' + data['_error'] if '_error' in data else ''}", file=sys.stderr, flush=True)
         if args.save:
             args.save.write_text(json.dumps(results))
-    print(f"corpus IDEAL responses; stages: {args.stages}; profile: {args.profile or 'auto'}")
+    print("corpus IDEAL responses; " + (f"loaded from {args.load}" if args.load else
+                                         f"stages: {args.stages}; profile: {args.profile or 'auto'}"))
     print_summary(summarize(results, {}), results, args.verbose)
     return 0
 
