@@ -9,6 +9,7 @@ versions of the packages actually installed, so a reader can tell "pulumi_aws 7.
 from __future__ import annotations
 
 import importlib.metadata as md
+import re
 from datetime import date
 from functools import cache, lru_cache
 
@@ -25,7 +26,7 @@ _ENGINE = {
 }
 QUOTA_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
 # Finding ids whose truth depends on the date (runtime lifecycle, engine support windows).
-DATED = ("LIM002",)
+DATED = ("LIM002", "LIM003")
 
 
 @cache
@@ -64,14 +65,25 @@ def authority(f: Finding, platform: str, today: str | None = None) -> str | None
     rule = f.rule
     sdk = _SDK.get(platform)
     as_of = f"as of {today or date.today().isoformat()}"
+    if rule.startswith("CDK0") and rule != "CDK002":
+        sdk = "aws-cdk-lib"
+    elif rule.startswith("CTF"):
+        sdk = "cdktf-cdktf-provider-aws"
     if rule in ("SDK001", "SDK002", "SDK006", "CDK001", "CTF001", "CTF002", "CTF003"):
-        return f"the installed {sdk} {version(sdk)} (its modules and signatures)" if sdk else None
+        return (f"the installed {sdk} {version(sdk)} (its modules and signatures)" if sdk else
+                "the installed IaC SDK (its modules and signatures)")
+    if rule.startswith("TS"):
+        return "the TypeScript compiler over the installed SDK's typings (iacqa's node toolchain)"
+    if rule in ("SYN005", "SYN006", "SYN007"):
+        return "the response's file labels as a project on disk (paths, symlinks, file vs directory)"
     if rule in ("SDK003", "SDK004", "CDK002", "SBX001", "SBX002", "SBX003"):
         return _ENGINE.get(platform, "the program run").format(**v)
     if rule.startswith("TFS"):
         return f"the AWS provider schema ({_tf_provider()}) and Terraform's configuration rules"
     if rule == "LIM002":
         return f"the Lambda runtime lifecycle table of cfn-lint {v['cfn-lint']} (LmbdRuntimeLifecycle.json), {as_of}"
+    if rule == "LIM003" and re.search(r"[Ee]ngine version|deprecated|end of (standard )?support", f.message):
+        return f"the engine version data of cfn-lint {v['cfn-lint']} (RDS/ElastiCache/OpenSearch versions), {as_of}"
     if rule.startswith(("LIM", "CFN")):
         if platform == "tf":
             return f"{cfn_schema()}, where the AWS provider {_tf_provider()} passes the value to the same API"
