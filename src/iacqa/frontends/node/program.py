@@ -107,13 +107,19 @@ def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: 
         msg = _clean(str(e.get("message") or ""), ws).strip()
         etype = str(e.get("type") or "Error")
         first = " ".join(ln.strip() for ln in msg.splitlines() if ln.strip())[:600]
-        if kind in ("exception", "rejection") and etype == "SyntaxError" and loc.file in unparsable:
+        if kind in ("exception", "rejection") and etype in ("SyntaxError", "TSError") and (
+                loc.file in unparsable or any(f"{u}(" in first for u in unparsable)):
             continue
         if kind == "rejection" and (project_frame(ws, e.get("frames") or [], files) is None
                                     or "error serializing property" in first):
             # an output computed from a value the mock cloud does not model (EKS kubeconfig from the cluster's
             # certificate and OIDC issuer): iacqa's gap, reported in the stage detail, not as the program's error
             run.missing_packages.append(f"a mock value ({first[:120]})")
+            continue
+        if kind in ("exception", "rejection") and re.search(r"\b(EACCES|EROFS|EPERM)\b", first):
+            # the program writes files while it runs (outputs files, caches): the sandbox refuses what the
+            # pipeline's runner allows, so this says nothing about the program
+            run.missing_packages.append(f"a file write the sandbox refuses ({first[:120]})")
             continue
         pkg = _uninstalled_declared(first)
         if kind in ("exception", "rejection") and pkg:
