@@ -158,6 +158,7 @@ def run(path: str | Path, response: str | None = None, stages: tuple[str, ...] |
                           options=opts, graph_status=_status(result, "graph"), entry=project.entry)
         if "check" in wanted:
             stage("check", _check, ctx, opts)
+            stage("requirements", _requirements, project, graph, opts, result)
         if "lint" in wanted:
             stage("lint", _lint, project, graph)
         if "security" in wanted:
@@ -247,6 +248,21 @@ def _check(ctx: RuleContext, options: Options) -> Stage:
         found += cl_found
         detail += f"; {cl_detail}"
     return Stage("ok", detail, found)
+
+
+def _requirements(project: Project, graph: ResourceGraph, options: Options, result: TaskResult) -> Stage:
+    """The prompt's requirements, each checked on the graph (iacqa.requirements): the report's checklist, and
+    REQ002/REQ003 findings at the prompt line for what is not met or partly met."""
+    from iacqa.requirements import checklist
+
+    if not (project.prompt or "").strip():
+        return Stage("skipped", "no prompt (lib/PROMPT.md, or --prompt FILE for a plain project)")
+    items, cov, found = checklist(project.prompt, graph, _status(result, "graph"), project.platform,
+                                  options.prompt or "lib/PROMPT.md")
+    result.requirements, result.requirements_coverage = items, cov
+    return Stage("ok", f"{cov.get('met', 0)}/{cov.get('checkable', 0)} checkable requirements met, "
+                 f"{cov.get('partly_met', 0)} partly, {cov.get('not_met', 0)} not met, "
+                 f"{cov.get('not_checkable', 0)} not checkable", found)
 
 
 def _lint(project: Project, graph: ResourceGraph) -> Stage:

@@ -38,6 +38,9 @@ class TaskResult:
     error: str | None = None  # set when the input itself was unusable (exit code 2)
     isolation: str = ""  # namespaces | process: how foreign code was sandboxed for this task
     profile: dict[str, Any] = field(default_factory=dict)  # the precision profile that ran, why, what it left out
+    # The prompt's requirements checked on the graph (iacqa.requirements): id, text, line, status, evidence, concept
+    requirements: list[dict[str, Any]] = field(default_factory=list)
+    requirements_coverage: dict[str, Any] = field(default_factory=dict)  # met / checkable over distinct asks
 
     @property
     def active_findings(self) -> list[Finding]:

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from iacqa.model import Finding, Severity, TaskResult
+from iacqa.report import requirements as requirements_report
 from iacqa.report.json_report import label, sorted_findings
 
 _LINE_REFS = re.compile(r"(\bline\s+\d+|:\d+(:\d+)?\b)", re.IGNORECASE)
@@ -32,7 +33,8 @@ def _brief(f: Finding) -> dict[str, Any]:
 def _side(r: TaskResult) -> dict[str, Any]:
     return {"path": r.task.path, "response": r.task.response, "deployable": r.deployable,
             "findings": len(r.active_findings), "blockers": [label(f) for f in sorted_findings(r.blockers)],
-            "by_severity": r.count_by_severity(), "error": r.error}
+            "by_severity": r.count_by_severity(), "error": r.error,
+            "requirements": requirements_report.compare_side(r)}
 
 
 def compare(model: TaskResult, ideal: TaskResult) -> dict[str, Any]:
@@ -82,6 +84,7 @@ def compare_to_text(data: dict[str, Any]) -> str:
              f"ideal: {_verdict(i)}, {i['findings']} findings",
              f"fixed by the ideal response: {s['fixed']} ({s['blockers_fixed']} blocking); "
              f"in both: {s['in_both']}; only in the ideal response: {s['introduced']}"]
+    lines += requirements_report.compare_lines(m.get("requirements"), i.get("requirements"))
     sections = (("fixed_by_ideal", "FIXED BY THE IDEAL RESPONSE"), ("in_both", "IN BOTH"),
                 ("introduced_by_ideal", "ONLY IN THE IDEAL RESPONSE"))
     rank = {s.value: s.rank for s in Severity}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from iacqa.model import Category, Finding, Severity, TaskResult
+from iacqa.report import requirements as requirements_report
 from iacqa.report.json_report import sorted_findings
 from iacqa.report.text import short_error
 
@@ -526,5 +527,6 @@ def to_markdown(result: TaskResult) -> str:
         out += [f"## {_cap(sev.value)} Failures", ""]
         for e in entries[sev]:
             out += _entry_lines(e, names, t.platform, by_fp)
+    out += requirements_report.markdown_lines(result)
     out += _summary(result, entries)
     return "\n".join(out).rstrip("\n") + "\n"

@@ -105,7 +105,7 @@ def _cell(text: str) -> str:
 def compare_side(result: TaskResult) -> dict[str, Any]:
     """What `iacqa compare` keeps of one side's checklist."""
     return {"coverage": coverage_of(result) if items(result) else None,
-            "statuses": {(r.get("concept"), r.get("line")): r.get("status") for r in items(result)
+            "statuses": {f"L{r.get('line')} {r.get('concept')}": r.get("status") for r in items(result)
                          if r.get("concept") and not r.get("duplicate_of")}}
 
 
@@ -122,7 +122,8 @@ def compare_lines(model: dict[str, Any] | None, ideal: dict[str, Any] | None) ->
 
     out = [f"requirements: model {fmt(model.get('coverage'))} | ideal {fmt(ideal.get('coverage'))}"]
     ideal_st, model_st = ideal.get("statuses") or {}, model.get("statuses") or {}
-    gaps = sorted(k for k, st in ideal_st.items() if st == "met" and model_st.get(k) in ("not met", "partly met"))
-    for concept, line in gaps[:12]:
-        out.append(f"  met by the ideal, {model_st[(concept, line)]} in the model: L{line} {concept}")
+    gaps = sorted((k for k, st in ideal_st.items() if st == "met" and model_st.get(k) in ("not met", "partly met")),
+                  key=lambda k: (int(k.split()[0][1:]) if k.split()[0][1:].isdigit() else 0, k))
+    for key in gaps[:12]:
+        out.append(f"  met by the ideal, {model_st[key]} in the model: {key}")
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from iacqa.model import Finding, Severity, TaskResult
+from iacqa.report import requirements as requirements_report
 from iacqa.report.json_report import sorted_findings
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
@@ -112,6 +113,9 @@ def to_text(result: TaskResult, color: bool = False) -> str:
             names = sorted(unchecked) if not isinstance(unchecked, str) else [unchecked]
             line += f", {len(names)} unchecked type(s): " + _one_line(", ".join(map(str, names)), 160)
         lines.append(line)
+    req = requirements_report.coverage_line(result)  # the shortfalls themselves are REQ002/REQ003 findings below
+    if req:
+        lines.append(req)
 
     active = sorted_findings(result.active_findings)
     for sev in Severity:
