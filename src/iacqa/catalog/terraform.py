@@ -241,3 +241,47 @@ class LocalsCycle(Entry):
     title = "cycle among locals"
     emitters = ("iacqa.frontends.terraform.graph",)
     stage = "frontend"
+
+
+class ModuleSourceMissing(Entry):
+    """A local module source directory that the project does not contain.
+
+    What it finds: a `module` block whose `source` is a local path (`./modules/network`) that is not a directory of
+    the project.
+    Why it breaks: `terraform init` cannot install the module and stops; nothing is planned.
+    Bad: `module "network" { source = "./modules/network" }` with no modules/network directory in the response.
+    Good: ship the module's .tf files in modules/network, or point `source` at the directory that has them.
+    What AWS says: nothing is deployed; `Error: Unreadable module directory: Unable to evaluate directory symlink:
+    lstat modules/network: no such file or directory`.
+    References: https://developer.hashicorp.com/terraform/language/modules/sources#local-paths
+    """
+
+    id = "TFS012"
+    category = Category.PACKAGING
+    severity = Severity.CRITICAL
+    title = "module source directory does not exist"
+    emitters = ("iacqa.frontends.terraform.graph",)
+    stage = "frontend"
+
+
+class ModuleArgumentMismatch(Entry):
+    """A module call whose arguments do not match the module's variables.
+
+    What it finds: an argument of a `module` block that the module declares no `variable` for, or a variable of
+    the module without a default that the call does not pass.
+    Why it breaks: `terraform validate` and `plan` stop at the call.
+    Bad: `module "db" { source = "./modules/db"  instance_size = "small" }` where modules/db declares
+    `variable "instance_class"`.
+    Good: pass exactly the module's variables (`instance_class = "db.t3.micro"`), every one without a default.
+    What AWS says: nothing is deployed; `Error: Unsupported argument: An argument named "instance_size" is not
+    expected here.` / `Error: Missing required argument: The argument "instance_class" is required, but no
+    definition was found.`
+    References: https://developer.hashicorp.com/terraform/language/modules/syntax#calling-a-child-module
+    """
+
+    id = "TFS013"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "module argument the module does not declare, or required one missing"
+    emitters = ("iacqa.frontends.terraform.graph",)
+    stage = "frontend"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.catalog.program import ConfigRequired, MissingFile, ProgramError
-from iacqa.catalog.terraform import ExpansionCapped, LocalsCycle
+from iacqa.catalog.terraform import ExpansionCapped, LocalsCycle, ModuleArgumentMismatch, ModuleSourceMissing
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
@@ -521,6 +521,7 @@ class ModuleScope(Scope):
         for k in ("version", "providers"):
             inputs.pop(k, None)
         child = self._load_module(source)
+        self._check_module_call(name, block, source, child)
         if child is None:
             self.build.notes.append(f"module.{name}: source {source!r} is not a local directory; its resources "
                                     "are not in the graph")
@@ -539,6 +540,45 @@ class ModuleScope(Scope):
                     outs[b.labels[0]] = Unknown(f"module.{name}.{b.labels[0]}")
         self.module_outputs[name] = outs
         return outs
+
+    def _check_module_call(self, name: str, block: Block, source: Any, child: Module | None) -> None:
+        """What `terraform init`/`validate` say about a local module call: a source directory that does not exist,
+        arguments the module does not declare, required variables not passed."""
+        src_attr = block.body.attributes.get("source")
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            return
+        if child is None:
+            rel = _norm(f"{self.module_path}/{source}")
+            if not self.build.path(rel).exists():
+                self.build.findings.append(ModuleSourceMissing.finding(
+                    f"module.{name}: source `{source}` is not a directory of the project; `terraform init` "
+                    "cannot install it", location=Location(src_attr.file if src_attr else block.file,
+                                                           src_attr.line if src_attr else block.line),
+                    symbol=f"module.{name}",
+                    error=f"Error: Unreadable module directory: Unable to evaluate directory symlink: lstat "
+                    f"{rel.lstrip('./')}: no such file or directory",
+                    fix=f"ship the module's .tf files in {source}, or point source at the directory that has "
+                    "them").with_(stage="frontend"))
+            return
+        declared = {b.labels[0]: b for b in child.of("variable") if b.labels}
+        given = {k: a for k, a in block.body.attributes.items()
+                 if k not in ("source", "version", "providers", "count", "for_each", "depends_on")}
+        for arg, attr in given.items():
+            if arg not in declared:
+                self.build.findings.append(ModuleArgumentMismatch.finding(
+                    f"module.{name} passes `{arg}`, which {source} declares no variable for", location=Location(
+                        attr.file, attr.line), symbol=f"module.{name}.{arg}",
+                    error=f'Error: Unsupported argument: An argument named "{arg}" is not expected here.',
+                    fix=f"declare variable \"{arg}\" in {source}, or pass one of its variables: "
+                    f"{', '.join(sorted(declared)) or 'none'}").with_(stage="frontend"))
+        for var, vb in declared.items():
+            if var not in given and "default" not in vb.body.attributes:
+                self.build.findings.append(ModuleArgumentMismatch.finding(
+                    f"module.{name} does not pass `{var}`, a variable of {source} without a default",
+                    location=Location(block.file, block.line), symbol=f"module.{name}.{var}",
+                    error=f'Error: Missing required argument: The argument "{var}" is required, but no definition '
+                    "was found.", fix=f"pass {var} = ... in module \"{name}\", or give the variable a "
+                    "default").with_(stage="frontend"))
 
     def _load_module(self, source: Any) -> Module | None:
         if not isinstance(source, str) or not source.startswith(("./", "../")):
