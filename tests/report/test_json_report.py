@@ -50,7 +50,7 @@ def test_schema_rejects_an_unknown_category() -> None:
 def test_top_level_and_task() -> None:
     data = json_report.to_json(R.model_result())
     assert list(data) == ["schema_version", "tool", "task", "stages", "verdict", "summary", "profile", "graph",
-                          "flows", "findings", "error", "isolation"]
+                          "flows", "findings", "error", "isolation", "requirements", "requirements_coverage"]
     assert data["schema_version"] == "1.0"
     assert data["tool"] == {"name": "iacqa", "version": __version__}
     assert data["task"]["platform"] == "pulumi" and data["task"]["response"] == "model"

@@ -80,10 +80,10 @@ def to_json(result: TaskResult) -> dict[str, Any]:
         "graph": jsonable(result.graph or {}),
         "flows": jsonable(result.flows or []),
         "findings": [finding_to_json(f) for f in sorted_findings(result.findings)],
-        "requirements": jsonable(getattr(result, "requirements", None) or []),
-        "requirements_coverage": jsonable(getattr(result, "requirements_coverage", None) or {}),
         "error": result.error,
         "isolation": getattr(result, "isolation", "") or "process",
+        "requirements": jsonable(getattr(result, "requirements", None) or []),
+        "requirements_coverage": jsonable(getattr(result, "requirements_coverage", None) or {}),
     }
 
 
