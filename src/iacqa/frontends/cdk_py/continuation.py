@@ -28,7 +28,7 @@ from iacqa.model import Finding
 
 # One expression (stays on one line) that absorbs any attribute access and call: `x = <stub>; x.add_action(...)`.
 STUB = ("type('IacqaStub', (), {'__getattr__': lambda s, n: (_ for _ in ()).throw(AttributeError(n)) "
-        "if n.startswith('__') else s, '__call__': lambda s, *a, **k: s, "
+        "if n.startswith('__') else s, '__mro_entries__': lambda s, b: (object,), '__call__': lambda s, *a, **k: s, "
         "'__iter__': lambda s: iter(()), '__bool__': lambda s: False})()")
 
 # CDK v1 / TypeScript-style short names of aws-cdk-lib modules that models write (`aws_cdk.aws_elbv2`); the module
@@ -217,6 +217,8 @@ def _stub_statement(tree: ast.Module, ref: ast.AST, itself: bool = False) -> lis
         return None
     if isinstance(best, ast.Expr):
         return [span(best, "pass")]
+    if isinstance(best, ast.Assign) and all(isinstance(t, ast.Attribute) for t in best.targets):
+        return [span(best, "pass")]  # `self.environment = ...` (a property without a setter): skip the store
     if isinstance(best, ast.Assign) and all(isinstance(t, ast.Name | ast.Attribute) for t in best.targets):
         return [(best.lineno, best.col_offset, best.value.end_lineno, best.value.end_col_offset,
                  " = ".join(ast.unparse(t) for t in best.targets) + " = " + STUB)]

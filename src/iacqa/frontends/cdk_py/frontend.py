@@ -91,9 +91,11 @@ class CdkFrontend:
         extra: list[Finding] = []
         out: FrontendResult | None = None
         runs, spent = 0, 0.0
+        missing_assets: list[str] = []
         while patched and runs < MAX_CONTINUE:
             runs += 1
-            out, events, seconds = self._run_copy(root, files, findings, ep, patched, static_note, timeout, memory_mb)
+            out, events, seconds = self._run_copy(root, files, findings, ep, patched, static_note, timeout, memory_mb,
+                                                  missing_assets)
             # an error raised by a stub (passed where jsii wants a real value) is the continuation's limit, not
             # the program's: it is not reported, and its statement is stubbed in turn
             new = [f.with_(revealed_by=prev) for f in out.findings[len(findings):]
@@ -103,8 +105,12 @@ class CdkFrontend:
             exc = next((e for e in events if e.get("kind") == "exception"), None)
             if exc is None:
                 break
+            asset = re.search(r"Cannot find asset at (\S+)", str(exc.get("message") or ""))
             fp, stub = continuation.next_step(findings, exc, set(files))
-            if fp is not None and fp not in rename:
+            if asset and asset.group(1) not in missing_assets:
+                # reported (SDK004 names the path); an empty directory stands in so the rest of the app synthesizes
+                missing_assets.append(asset.group(1))
+            elif fp is not None and fp not in rename:
                 rename.add(fp)
                 extra = extra[:len(extra) - len(new)]  # the removal, not the program, raised: not a finding
             elif stub is not None and stub not in stubs:
@@ -128,13 +134,19 @@ class CdkFrontend:
 
     def _run_copy(self, root: Path, files: list[str], findings: list[Finding], ep: EntryPoint,
                   patched: dict[str, str], static_note: str, timeout: float,
-                  memory_mb: int) -> tuple[FrontendResult, list[dict[str, Any]], float]:
+                  memory_mb: int, missing_assets: list[str] | None = None
+                  ) -> tuple[FrontendResult, list[dict[str, Any]], float]:
         tmp = Path(tempfile.mkdtemp(prefix="iacqa-cdk-fix-"))
         copy = tmp / "p"
         try:
             shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("cdk.out", ".git", "node_modules"))
             for rel, text in patched.items():
                 (copy / rel).write_text(text)
+            for asset in missing_assets or []:
+                rel = _relative_to(_relative_to(asset, copy), root)
+                target = (copy / str(rel)).resolve()
+                if not Path(str(rel)).is_absolute() and target.is_relative_to(copy.resolve()):
+                    target.mkdir(parents=True, exist_ok=True)
             result = synth(copy, ep, timeout=timeout, memory_mb=memory_mb)
             try:
                 for p in result.template_paths:  # absolute asset paths point into the copy
@@ -146,6 +158,8 @@ class CdkFrontend:
                         continue
                 for e in result.events:  # frames of the copy are the project's files (same lines)
                     e["frames"] = [[_relative_to(fr[0], copy), *fr[1:]] for fr in e.get("frames") or [] if fr]
+                    if isinstance(e.get("message"), str):
+                        e["message"] = e["message"].replace(str(copy), str(root))
                 out = self._result(root, files, ResourceGraph(platform="cdk"), findings, result, static_note)
                 return out, list(result.events), result.seconds
             finally:
