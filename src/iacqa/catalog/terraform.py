@@ -285,3 +285,26 @@ class ModuleArgumentMismatch(Entry):
     title = "module argument the module does not declare, or required one missing"
     emitters = ("iacqa.frontends.terraform.graph",)
     stage = "frontend"
+
+
+class InvalidBackendBlock(Entry):
+    """A `backend` block that Terraform cannot read: a nested block in it, or a value built from variables.
+
+    What it finds: inside `terraform { backend "..." { } }`, a nested block (`lifecycle { prevent_destroy = true }`)
+    or an argument whose value refers to `var.`, `local.`, `data.`, `module.` or uses `${...}` interpolation.
+    Why it breaks: the backend is configured before anything is evaluated: `terraform init` stops, nothing is
+    planned.
+    Bad: `backend "s3" { bucket = "state-${var.env}"  lifecycle { prevent_destroy = true } }`.
+    Good: literal values, or a partial configuration completed with `terraform init -backend-config=...`;
+    `prevent_destroy` belongs in the state bucket's own resource.
+    What AWS says: nothing is deployed; `Error: Variables not allowed: Variables may not be used here.` /
+    `Error: Unsupported block type: Blocks of type "lifecycle" are not expected here.`
+    References: https://developer.hashicorp.com/terraform/language/backend#using-a-backend-block
+    """
+
+    id = "TFS014"
+    category = Category.SYNTAX
+    severity = Severity.CRITICAL
+    title = "backend block Terraform cannot read"
+    emitters = ("iacqa.frontends.terraform.graph",)
+    stage = "frontend"

@@ -48,3 +48,26 @@ module "db" {
 '''
     r = analyze(_project(tmp_path, good), stages=("ingest", "graph"))
     assert not [f for f in r.findings if f.rule in ("TFS012", "TFS013")]
+
+
+def test_backend_block_with_variables_or_nested_blocks(tmp_path: Path) -> None:
+    (tmp_path / "provider.tf").write_text('''
+terraform {
+  backend "s3" {
+    bucket = "state-${var.env}"
+    key    = "app/terraform.tfstate"
+    lifecycle {
+      prevent_destroy = true
+    }
+  }
+}
+
+variable "env" {
+  default = "dev"
+}
+''')
+    r = analyze(tmp_path, stages=("ingest", "graph"))
+    got = sorted((f.line, f.symbol) for f in r.findings if f.rule == "TFS014")
+    assert got == [(4, "backend.s3.bucket"), (6, "backend.s3.lifecycle")]
+    (tmp_path / "provider.tf").write_text('terraform {\n  backend "s3" {\n    bucket = "state-dev"\n  }\n}\n')
+    assert not [f for f in analyze(tmp_path, stages=("ingest", "graph")).findings if f.rule == "TFS014"]

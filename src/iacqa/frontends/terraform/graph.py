@@ -10,6 +10,7 @@ names: a TF resource is mapped through its Pulumi twin's entry in the type table
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.catalog.program import ConfigRequired, MissingFile, ProgramError
-from iacqa.catalog.terraform import ExpansionCapped, LocalsCycle, ModuleArgumentMismatch, ModuleSourceMissing
+from iacqa.catalog.terraform import (
+    ExpansionCapped,
+    InvalidBackendBlock,
+    LocalsCycle,
+    ModuleArgumentMismatch,
+    ModuleSourceMissing,
+)
 from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
@@ -768,6 +775,34 @@ def graph_from_config(config: dict[str, Any], root: Path, *, platform: str, loca
     return graph_from_module(module, root, platform=platform, locate=locate, run_dir=run_dir)
 
 
+_BACKEND_REF = re.compile(r"\$\{|\b(?:var|local|data|module)\.\w")
+
+
+def backend_findings(module: Module) -> list[Finding]:
+    """`terraform init` reads the backend block before evaluating anything: no nested blocks, no variables."""
+    out: list[Finding] = []
+    for tb in module.of("terraform"):
+        for backend in (b for b in tb.body.blocks if b.type == "backend"):
+            kind = backend.labels[0] if backend.labels else "?"
+            for inner in backend.body.blocks:
+                out.append(InvalidBackendBlock.finding(
+                    f'backend "{kind}" holds a `{inner.type}` block; backend blocks take arguments only',
+                    location=Location(inner.file, inner.line), symbol=f"backend.{kind}.{inner.type}",
+                    error=f'Error: Unsupported block type: Blocks of type "{inner.type}" are not expected here.',
+                    fix=f"remove the {inner.type} block from the backend (prevent_destroy belongs on the state "
+                    "bucket's own resource)").with_(stage="frontend"))
+            for name, attr in backend.body.attributes.items():
+                if _BACKEND_REF.search(attr.text or ""):
+                    out.append(InvalidBackendBlock.finding(
+                        f'backend "{kind}" argument `{name}` = {attr.text} uses a variable or interpolation, which '
+                        "Terraform does not evaluate in backend blocks", location=Location(attr.file, attr.line),
+                        symbol=f"backend.{kind}.{name}",
+                        error="Error: Variables not allowed: Variables may not be used here.",
+                        fix=f"write a literal {name}, or leave it out and pass it with terraform init "
+                        f"-backend-config={name}=...").with_(stage="frontend"))
+    return out
+
+
 def graph_from_module(module: Module, root: Path, *, platform: str, locate: Locator | None = None,
                       run_dir: str = ".", variables: dict[str, Any] | None = None,
                       with_modules: bool = False) -> Any:
@@ -776,6 +811,7 @@ def graph_from_module(module: Module, root: Path, *, platform: str, locate: Loca
     build = Build(root=root, run_dir=run_dir, graph=graph)
     scope = ModuleScope(module, build, "", dict(variables or {}), locate or locator(module))
     scope.evaluate_all()
+    build.findings.extend(backend_findings(module))
     for b in module.of("output"):
         v = b.body.attributes.get("value")
         if b.labels and v is not None:
