@@ -112,6 +112,19 @@ def code_files(root: Path) -> list[str]:
     return out
 
 
+def _writable(root: Path) -> None:
+    """The program and synth write beside the code (cdktf.out, cfn-outputs): the copy is the owner's to write.
+    Inside the sandbox every capability is dropped, so a mode copied from a read-only source would stop them."""
+    import os
+
+    for dirpath, _dirs, files in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for f in files:
+            p = os.path.join(dirpath, f)
+            if not os.path.islink(p):
+                os.chmod(p, 0o644)
+
+
 def _ignore(directory: str, names: list[str]) -> set[str]:
     return {n for n in names if n in SKIP}
 
@@ -121,6 +134,7 @@ def prepare(source: Path, toolchain: Toolchain, platform: str, language: str = "
     base = Path(tempfile.mkdtemp(prefix="iacqa-node-"))
     root = base / "p"
     shutil.copytree(source, root, symlinks=False, ignore=_ignore, dirs_exist_ok=False)
+    _writable(root)  # a read-only source (a checked-out corpus, a mounted share) must not make the copy read-only
     (root / "node_modules").symlink_to(toolchain.node_modules, target_is_directory=True)
     ws = Workspace(root=root, source=source, files=[])
     has_ts = any(p.endswith(TS_SUFFIXES) and not p.endswith(".d.ts") for p in code_files(root))
