@@ -75,6 +75,7 @@ def main() -> int:
     ap.add_argument("--stages", default="ingest,graph,check,lint,security")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--limit", type=int, default=0, help="first N tasks only")
+    ap.add_argument("--every", type=int, default=0, help="every Nth task of the corpus only (a spread sample)")
     ap.add_argument("--out", type=Path, default=None, help="keep the results here (default: a temporary directory)")
     args = ap.parse_args()
     if not args.corpus.is_dir():
@@ -88,7 +89,12 @@ def main() -> int:
     results = out_dir / f"{args.engine}.jsonl"
     if results.exists():
         results.unlink()
-    cmd = [str(BIN / "iacqa"), "batch", str(args.corpus), "--stages", args.stages, "--workers", str(args.workers),
+    targets = [str(args.corpus)]
+    if args.every:
+        from iacqa.batch.tasks import find_tasks
+
+        targets = [str(t) for t in find_tasks([args.corpus])[::args.every]]
+    cmd = [str(BIN / "iacqa"), "batch", *targets, "--stages", args.stages, "--workers", str(args.workers),
            "--plain", "--no-reports", "-o", str(results)] + (["--limit", str(args.limit)] if args.limit else [])
     log = out_dir / f"{args.engine}.log"
     t0 = time.monotonic()
