@@ -75,3 +75,11 @@ def test_missing_module_the_pipeline_installs_is_not_reported(tmp_path: Path) ->
     found = tsc.findings(result, tmp_path, [], {"lib/a.ts"}, declared_modules={"@pulumi/kubernetes"},
                          installed={"@pulumi/aws"})
     assert [f.line for f in found] == [2]
+
+
+def test_missing_node_types_are_a_config_issue_not_a_blocker(tmp_path: Path) -> None:
+    (tmp_path / "main.ts").write_text("const region = process.env.AWS_REGION;\n")
+    out = ("main.ts(1,16): error TS2580: Cannot find name 'process'. Do you need to install type definitions for "
+           "node? Try `npm i --save-dev @types/node`.\n")
+    found = tsc.findings(tsc.TscResult("failed", "tsc", 1.0, tsc.parse(out)), tmp_path, [], {"main.ts"})
+    assert [(f.rule, f.severity.value) for f in found] == [("TSC002", "medium")]

@@ -33,6 +33,7 @@ _LINE = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): (?P<s
 _GLOBAL = re.compile(r"^(?:error|warning) TS(?P<code>\d+): (?P<msg>.*)$")
 STRICT_ONLY = {7005, 7006, 7008, 7010, 7011, 7015, 7016, 7018, 7019, 7023, 7024, 7031, 7034, 7053, 2531, 2532,
                2533, 18046, 18047, 18048, 18049, 2564, 2683}
+ENVIRONMENT_TYPES = {2580, 2582, 2583, 2584, 2591, 2592, 2593}
 JS_BUILTINS = {"String", "Number", "Boolean", "Array", "Object", "Promise", "Record", "Map", "Set", "Date", "Error",
                "RegExp", "Function", "JSON", "Math", "Partial", "Readonly", "Buffer", "NodeJS", "ReadonlyArray",
                "Uint8Array", "Symbol", "BigInt", "Console", "Process", "Global", "Omit", "Pick", "Required"}
@@ -201,6 +202,12 @@ def findings(result: TscResult, root: Path, records: list[dict], files: set[str]
         if _is_syntax(d.code):
             f = TsSyntaxError.finding(msg, location=loc, error=error, fix=fix or "fix the syntax: nothing in the "
                                       "file can run", symbol=f"TS{d.code}")
+        elif d.code in ENVIRONMENT_TYPES:
+            # `process`/`console`/`describe` unknown: the tsconfig in use does not load @types/node or @types/jest
+            # (a response's own tsconfig with `types: []` or a bare `lib`); the code itself is not wrong
+            f = TsCompileError.finding(msg + " (the tsconfig does not load the Node.js/Jest type definitions)",
+                                       location=loc, error=error, symbol=f"TS{d.code}", severity=Severity.MEDIUM,
+                                       fix="keep the scaffold's tsconfig.json (types: node, jest; lib es2022)")
         elif d.code in STRICT_ONLY:
             # ts-jest compiles tests with the jest config's own compiler options (not strict): low there.
             f = TsStrictOnly.finding(msg, location=loc, error=error, fix=fix or "add the type (or a null check) the "
