@@ -119,6 +119,7 @@ class PulumiFrontend:
         limits = Limits(timeout=timeout, memory_mb=memory_mb)
         # A fresh interpreter in the sandbox (namespaces when available) working on a copy of the project.
         stubs = declared_missing(root, [f for f in getattr(project, "files", []) if f.endswith(".py")])
+        self._stubs = sorted(stubs)  # the keep-going runs use the same stand-ins
         outcome = run_python("iacqa.frontends.pulumi_py.harness:run_program",
                              {"root": str(root), "entry": entry, "project": name, "stack": "dev", "config": config,
                               "stubs": sorted(stubs)},
@@ -156,7 +157,8 @@ class PulumiFrontend:
         def run(copy: Path) -> tuple[ResourceGraph, list[Finding], list[dict], float]:
             out = run_python("iacqa.frontends.pulumi_py.harness:run_program",
                              {"root": str(copy), "entry": project.entry, "project": name, "stack": "dev",
-                              "config": config}, project=copy, timeout=limits.timeout, memory_mb=limits.memory_mb,
+                              "config": config, "stubs": getattr(self, "_stubs", [])}, project=copy,
+                             timeout=limits.timeout, memory_mb=limits.memory_mb,
                              env_extra={"PULUMI_CONFIG": json.dumps(config)})
             graph = ResourceGraph(platform="pulumi")
             self._graph(out.events, root, graph)
