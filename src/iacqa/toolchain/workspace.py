@@ -79,6 +79,30 @@ export const stack = new TapStack('pulumi-infra', {
 }
 
 
+# The JavaScript templates' entry points (ES modules importing lib/tap-stack.mjs).
+JS_ENTRIES = {
+    "cdk": ("bin/tap.mjs", """#!/usr/bin/env node
+import * as cdk from 'aws-cdk-lib';
+import { TapStack } from '../lib/tap-stack.mjs';
+
+const app = new cdk.App();
+const environmentSuffix = app.node.tryGetContext('environmentSuffix') || 'dev';
+new TapStack(app, `TapStack${environmentSuffix}`, {
+  stackName: `TapStack${environmentSuffix}`,
+  environmentSuffix,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+"""),
+    "pulumi": ("bin/tap.mjs", """import * as pulumi from '@pulumi/pulumi';
+import { TapStack } from '../lib/tap-stack.mjs';
+
+const config = new pulumi.Config();
+const environmentSuffix = config.get('env') || 'dev';
+export const stack = new TapStack('pulumi-infra', { environmentSuffix, tags: { Environment: environmentSuffix } });
+"""),
+}
+
+
 @dataclass
 class Workspace:
     root: Path  # the copy
@@ -154,8 +178,8 @@ def prepare(source: Path, toolchain: Toolchain, platform: str, language: str = "
         ws.added.append("package.json")
     else:
         _pin_commonjs(pkg, ws)
-    entry = ENTRIES.get(platform)
-    if entry and language == "ts" and not _has_entry(root, platform) and (root / "lib").is_dir():
+    entry = ENTRIES.get(platform) if language == "ts" else JS_ENTRIES.get(platform)
+    if entry and not _has_entry(root, platform) and (root / "lib").is_dir():
         (root / entry[0]).parent.mkdir(parents=True, exist_ok=True)
         (root / entry[0]).write_text(entry[1])
         ws.added.append(entry[0])
