@@ -60,6 +60,22 @@ def runner_exit(sink: EventSink, code: int) -> None:
     sink.emit({"kind": "runner-exit", "code": code, "status": _STATUS.get(code, "exit")})
 
 
+def run_target(sink: EventSink, target: Callable[..., Any], /, *args: Any, **kwargs: Any) -> int:
+    """Call the child's target and say how it ended on `sink` (done, memory, child-error); the exit code to use.
+    Shared by the forked child and the interpreter child (pychild), which must report the same way."""
+    try:
+        target(*args, **kwargs)
+        sink.emit({"kind": "done"})
+        return 0
+    except MemoryError:
+        sink.emit({"kind": "memory"})
+        return _EXIT_MEMORY
+    except BaseException as exc:  # noqa: BLE001 - report anything the child raised
+        sink.emit({"kind": "child-error", "error": f"{type(exc).__name__}: {exc}",
+                   "traceback": traceback.format_exc(limit=20)})
+        return _EXIT_ERROR
+
+
 def run_forked(
     target: Callable[[EventSink], None],
     *,
@@ -102,17 +118,7 @@ def run_forked(
             from iacqa.sandbox import netguard
 
             netguard.install()
-            try:
-                target(sink)
-                sink.emit({"kind": "done"})
-                code = 0
-            except MemoryError:
-                sink.emit({"kind": "memory"})
-                code = _EXIT_MEMORY
-            except BaseException as exc:  # noqa: BLE001 - report anything the child raised
-                sink.emit({"kind": "child-error", "error": f"{type(exc).__name__}: {exc}",
-                           "traceback": traceback.format_exc(limit=20)})
-                code = _EXIT_ERROR
+            code = run_target(sink, target, sink)
             runner_exit(sink, code)
         finally:
             try:

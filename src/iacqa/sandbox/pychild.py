@@ -15,9 +15,8 @@ import json
 import os
 import resource
 import sys
-import traceback
 
-from iacqa.sandbox.child import _EXIT_ERROR, _EXIT_MEMORY, EventSink, runner_exit
+from iacqa.sandbox.child import _EXIT_ERROR, _EXIT_MEMORY, EventSink, run_target, runner_exit
 
 
 def main(spec_path: str) -> int:
@@ -37,17 +36,7 @@ def main(spec_path: str) -> int:
             sys.path[:] = spec["sys_path"]
         mod_name, func = spec["target"].split(":")
         target = getattr(importlib.import_module(mod_name), func)
-        try:
-            target(sink, **spec.get("kwargs", {}))
-            sink.emit({"kind": "done"})
-            code = 0
-        except MemoryError:
-            sink.emit({"kind": "memory"})
-            code = _EXIT_MEMORY
-        except BaseException as exc:  # noqa: BLE001 - report anything the child raised
-            sink.emit({"kind": "child-error", "error": f"{type(exc).__name__}: {exc}",
-                       "traceback": traceback.format_exc(limit=20)})
-            code = _EXIT_ERROR
+        code = run_target(sink, target, sink, **spec.get("kwargs", {}))
     except MemoryError:
         code = _EXIT_MEMORY
     runner_exit(sink, code)
