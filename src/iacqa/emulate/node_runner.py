@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from iacqa.sandbox.child import read_events
 from iacqa.toolchain import node as toolchain
 from iacqa.toolchain import runner as noderun
 
@@ -60,15 +61,7 @@ def invoke(spec: Any, event: Any, endpoint_url: str, env_extra: dict[str, str], 
                 str(base / "ctx.json")]
         r = noderun.run(argv, task, timeout=timeout + 5.0, memory_mb=int(spec.memory) + 256, network=True,
                         env=env, writable=[base])
-        events: list[dict] = []
-        try:
-            for line in events_file.read_text().splitlines():
-                try:
-                    events.append(json.loads(line))
-                except ValueError:
-                    continue
-        except OSError:
-            pass
+        events: list[dict] = read_events(events_file)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return _record(events, r, timeout, spec)

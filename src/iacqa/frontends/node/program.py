@@ -16,6 +16,7 @@ from iacqa.catalog.typescript import NodeProgramError, NodeProgramLimit
 from iacqa.frontends.node import run as noderun
 from iacqa.frontends.node.workspace import TS_SUFFIXES, Workspace
 from iacqa.model import Finding, Location
+from iacqa.sandbox.child import read_events
 
 
 @dataclass
@@ -52,15 +53,7 @@ def run_program(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
                 **env}
     r = noderun.run(argv_for(ws, entry, preload, main_script), ws.root, timeout=timeout, memory_mb=memory_mb, env=full_env,
                     writable=[ws.root.parent], network=network)
-    events: list[dict] = []
-    try:
-        for line in events_file.read_text().splitlines():
-            try:
-                events.append(json.loads(line))
-            except ValueError:
-                continue
-    except OSError:
-        pass
+    events: list[dict] = read_events(events_file)
     if r.status == "error" and not any(e.get("kind") in ("exception", "rejection", "exit") for e in events):
         # Died before the guard could speak (a syntax error in an ES module is reported by the loader itself).
         events.append(_stderr_event(r.stderr, ws))
