@@ -186,36 +186,45 @@ class CdktfFrontend:
     # -- cdk.tf.json -> graph ---------------------------------------------------------------------------------------
     def _graph(self, paths: list[Path], root: Path, files: list[str],
                run_root: Path | None = None) -> tuple[ResourceGraph, list[Finding]]:
-        from iacqa.frontends.terraform.graph import graph_from_config
-
         sites = construct_sites(root, [f for f in files if f.endswith(".py") and not f.startswith(("tests/",
                                                                                                        "test/"))])
-        merged = ResourceGraph(platform="cdktf")
-        findings: list[Finding] = []
-        for path in paths:
-            try:
-                config = json.loads(path.read_text())
-            except (OSError, ValueError) as exc:
-                findings.append(ProgramError.finding(f"cdktf wrote an unreadable {path.name}: {exc}",
-                                                     location=Location(None, None), error=str(exc)))
-                continue
-            if run_root is not None and run_root != root:  # absolute paths the app built inside the synth copy
-                config = json.loads(json.dumps(config).replace(str(run_root), str(root)))
-            # `cdktf deploy` runs terraform in <output>/stacks/<stack>: relative paths in the configuration
-            # (lambda filename, file() arguments) resolve there, not at the project root (corpus Pr7312, Pr7824)
-            run_dir = f"{_output_dir(root)}/stacks/{path.parent.name}"
-            _map_assets(config, path.parent, root, run_dir)
-            locate = _locator(config, sites)
-            graph, more = graph_from_config(config, root, platform="cdktf", locate=locate, run_dir=run_dir)
-            findings.extend(more)
-            for r in graph:
-                merged.add(r)
-            merged.code.update(graph.code)
-            merged.outputs.update(graph.outputs)
-            merged.output_stacks.update({k: path.parent.name for k in graph.outputs})  # `cdktf output` nests by stack
-            merged.config_needs.update(graph.config_needs)
-            merged.notes.extend(graph.notes)
-        return merged, findings
+        return graph_of_stacks(paths, root, sites, run_root)
+
+
+def graph_of_stacks(paths: list[Path], root: Path, sites: list[ConstructSite], run_root: Path | None = None,
+                    stack_outputs: bool = True) -> tuple[ResourceGraph, list[Finding]]:
+    """One graph from the `cdk.tf.json` of every synthesized stack, located at the construct `sites`; shared by
+    the CDKTF Python and TypeScript front ends. `run_root`: the synth copy whose absolute paths mean `root`;
+    `stack_outputs`: record which stack each output comes from (`cdktf output` nests by stack)."""
+    from iacqa.frontends.terraform.graph import graph_from_config
+
+    merged = ResourceGraph(platform="cdktf")
+    findings: list[Finding] = []
+    for path in paths:
+        try:
+            config = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            findings.append(ProgramError.finding(f"cdktf wrote an unreadable {path.name}: {exc}",
+                                                 location=Location(None, None), error=str(exc)))
+            continue
+        if run_root is not None and run_root != root:  # absolute paths the app built inside the synth copy
+            config = json.loads(json.dumps(config).replace(str(run_root), str(root)))
+        # `cdktf deploy` runs terraform in <output>/stacks/<stack>: relative paths in the configuration
+        # (lambda filename, file() arguments) resolve there, not at the project root (corpus Pr7312, Pr7824)
+        run_dir = f"{_output_dir(root)}/stacks/{path.parent.name}"
+        _map_assets(config, path.parent, root, run_dir)
+        graph, more = graph_from_config(config, root, platform="cdktf", locate=_locator(config, sites),
+                                        run_dir=run_dir)
+        findings.extend(more)
+        for r in graph:
+            merged.add(r)
+        merged.code.update(graph.code)
+        merged.outputs.update(graph.outputs)
+        if stack_outputs:
+            merged.output_stacks.update({k: path.parent.name for k in graph.outputs})
+        merged.config_needs.update(graph.config_needs)
+        merged.notes.extend(graph.notes)
+    return merged, findings
 
 
 def _relative(message: str, roots: tuple[Path, ...]) -> str:

@@ -15,7 +15,7 @@ from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdk_ts.frontend import static_phase
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script
-from iacqa.model import Finding, Location, Options, ResourceGraph
+from iacqa.model import Finding, Options, ResourceGraph
 
 
 class CdktfTsFrontend:
@@ -64,33 +64,10 @@ class CdktfTsFrontend:
         return FrontendResult(graph, findings, "failed" if failed else "ok", detail)
 
     def _graph(self, paths: list[Path], ws: Workspace, records: list[dict]) -> tuple[ResourceGraph, list[Finding]]:
-        from iacqa.catalog.program import ProgramError
-        from iacqa.frontends.cdktf_py.frontend import _locator, _map_assets
-        from iacqa.frontends.terraform.graph import graph_from_config
+        from iacqa.frontends.cdktf_py.frontend import graph_of_stacks
 
-        site_list = sites.to_sites(records, 1)
-        merged = ResourceGraph(platform="cdktf")
-        findings: list[Finding] = []
-        root = ws.root
-        for path in paths:
-            try:
-                config = json.loads(path.read_text())
-            except (OSError, ValueError) as exc:
-                findings.append(ProgramError.finding(f"cdktf wrote an unreadable {path.name}: {exc}",
-                                                     location=Location(None, None), error=str(exc)))
-                continue
-            run_dir = f"{_output_dir(root)}/stacks/{path.parent.name}"
-            _map_assets(config, path.parent, root, run_dir)
-            graph, more = graph_from_config(config, root, platform="cdktf", locate=_locator(config, site_list),
-                                            run_dir=run_dir)
-            findings.extend(more)
-            for r in graph:
-                merged.add(r)
-            merged.code.update(graph.code)
-            merged.outputs.update(graph.outputs)
-            merged.config_needs.update(graph.config_needs)
-            merged.notes.extend(graph.notes)
-        return merged, findings
+        # The TypeScript front end has never recorded output_stacks; kept as it was (behaviour unchanged).
+        return graph_of_stacks(paths, ws.root, sites.to_sites(records, 1), stack_outputs=False)
 
 
 def _output_dir(root: Path) -> str:
