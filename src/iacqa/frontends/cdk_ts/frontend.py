@@ -12,9 +12,10 @@ the shared CloudFormation path.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,22 @@ def static_phase(project: Any, platform: str, options: Options) -> tuple[Workspa
     return ws, records, findings, detail, None
 
 
+def build_in_workspace(project: Any, platform: str, options: Options | Mapping[str, Any] | None,
+                       step: Callable[[Workspace, list[dict], list[Finding], str, Options, ResourceGraph],
+                                      FrontendResult]) -> FrontendResult:
+    """Shared by the three TS front ends' `build`: the static phase, then `step(ws, records, findings, detail,
+    options, graph)` while the workspace exists (removed after); "unavailable" without the Node toolchain."""
+    options = Options.of(options)
+    graph = ResourceGraph(platform=platform)
+    ws, records, findings, detail, missing = static_phase(project, platform, options)
+    if ws is None:
+        return FrontendResult(graph, status="unavailable", detail=missing or "")
+    try:
+        return step(ws, records, findings, detail, options, graph)
+    finally:
+        ws.cleanup()
+
+
 def _declared() -> set[str]:
     """Packages the TAP scaffold's package.json declares (the pipeline installs them; iacqa may not)."""
     from iacqa.toolchain.scaffold import DECLARED
@@ -88,15 +105,7 @@ class CdkTsFrontend:
     platform = "cdk"
 
     def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
-        options = Options.of(options)
-        graph = ResourceGraph(platform="cdk")
-        ws, records, findings, detail, missing = static_phase(project, "cdk", options)
-        if ws is None:
-            return FrontendResult(graph, status="unavailable", detail=missing or "")
-        try:
-            return self._synth(project, ws, records, findings, detail, options, graph)
-        finally:
-            ws.cleanup()
+        return build_in_workspace(project, "cdk", options, functools.partial(self._synth, project))
 
     def _synth(self, project: Any, ws: Workspace, records: list[dict], findings: list[Finding], detail: str,
                options: Options, graph: ResourceGraph) -> FrontendResult:

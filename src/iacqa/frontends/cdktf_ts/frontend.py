@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
-from iacqa.frontends.cdk_ts.frontend import static_phase
+from iacqa.frontends.cdk_ts.frontend import build_in_workspace
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script
 from iacqa.model import Finding, Options, ResourceGraph
@@ -22,15 +22,7 @@ class CdktfTsFrontend:
     platform = "cdktf"
 
     def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
-        options = Options.of(options)
-        graph = ResourceGraph(platform="cdktf")
-        ws, records, findings, detail, missing = static_phase(project, "cdktf", options)
-        if ws is None:
-            return FrontendResult(graph, status="unavailable", detail=missing or "")
-        try:
-            return self._synth(ws, records, findings, detail, options, graph)
-        finally:
-            ws.cleanup()
+        return build_in_workspace(project, "cdktf", options, self._synth)
 
     def _synth(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Options,
                graph: ResourceGraph) -> FrontendResult:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.base import FrontendResult
-from iacqa.frontends.cdk_ts.frontend import _camel_native, static_phase
+from iacqa.frontends.cdk_ts.frontend import _camel_native, build_in_workspace
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script
 from iacqa.model import Finding, Location, Options, ResourceGraph
@@ -82,15 +82,7 @@ class PulumiTsFrontend:
     platform = "pulumi"
 
     def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
-        options = Options.of(options)
-        graph = ResourceGraph(platform="pulumi")
-        ws, records, findings, detail, missing = static_phase(project, "pulumi", options)
-        if ws is None:
-            return FrontendResult(graph, status="unavailable", detail=missing or "")
-        try:
-            return self._run(ws, records, findings, detail, options, graph)
-        finally:
-            ws.cleanup()
+        return build_in_workspace(project, "pulumi", options, self._run)
 
     def _run(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Options,
              graph: ResourceGraph) -> FrontendResult:
