@@ -77,7 +77,6 @@ class ProgramError(Entry):
     emitters = (
         "iacqa.frontends.cdk_py.frontend",
         "iacqa.frontends.cdktf_py.frontend",
-        "iacqa.frontends.cdktf_ts.frontend",
         "iacqa.frontends.pulumi_py.frontend",
         "iacqa.frontends.terraform.graph",
     )
