@@ -51,9 +51,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("frontends/cdk_ts/frontend.py", "linters"):
         "the TypeScript front ends run tsc while their Node workspace exists; type checking is the lint stage's "
         "job, which needs the workspace handed over by the front end",
-    ("audit/command.py", "batch"):
-        "the audit command reads batch's task list and latest results; batch/aggregate.py uses the audit's review, "
-        "so the command part belongs above batch (next to cli) and the review below it",
     ("config.py", "rules"):
         "the quota profile names are read from rules/quota/concurrency.py (facts for knowledge/), and selectors "
         "are checked against the whole catalog, graph rules included (a check for the caller above the rules)",

@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _from_results(results: Path, task: Path) -> dict[str, Any] | None:
-    from iacqa.batch.tasks import latest_results, resolve
+    from iacqa.report.results import latest_results, resolve
 
     return latest_results(results).get((resolve(task), "model"))
 

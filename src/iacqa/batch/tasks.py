@@ -7,24 +7,13 @@ over; results files written before that (relative paths) still match, through th
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-Job = tuple[str, str]  # (absolute task path, response)
-
-
-def resolve(path: str | Path, base: Path | None = None) -> str:
-    """The absolute, symlink-free form of a task path (relative paths are taken from `base`, else the cwd)."""
-    p = Path(path).expanduser()
-    if not p.is_absolute() and base is not None:
-        p = base / p
-    try:
-        return str(p.resolve())
-    except (OSError, RuntimeError):
-        return os.path.abspath(p)
+# A results file is read below batch too (`iacqa audit --results`): its reader lives in report/results.py and is
+# re-exported here for batch's modules.
+from iacqa.report.results import Job, job_of, latest_results, read_results, resolve
 
 
 def find_tasks(paths: Iterable[str | Path], limit: int | None = None) -> list[Path]:
@@ -42,42 +31,6 @@ def find_tasks(paths: Iterable[str | Path], limit: int | None = None) -> list[Pa
     return tasks[:limit] if limit else tasks
 
 
-def job_of(data: dict[str, Any], base: Path | None = None) -> Job | None:
-    """The job a result line belongs to, or None when the line is not a result."""
-    try:
-        task = data["task"]
-        return resolve(task["path"], base), str(task["response"])
-    except (KeyError, TypeError):
-        return None
-
-
-def read_results(out: Path) -> Iterator[dict[str, Any]]:
-    """Every well-formed JSON object of a results file; a torn last line (a killed run) is skipped."""
-    if not out.is_file():
-        return
-    with out.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(data, dict):
-                yield data
-
-
-def latest_results(out: Path) -> dict[Job, dict[str, Any]]:
-    """The last result of each job in a results file (a re-run with --no-resume appends a newer one)."""
-    latest: dict[Job, dict[str, Any]] = {}
-    for data in read_results(out):
-        job = job_of(data)
-        if job is not None:
-            latest[job] = data
-    return latest
-
-
 def done_jobs(out: Path, retry_errors: bool = False) -> set[Job]:
     """Jobs already in the results file. With `retry_errors`, those whose result is an error are not counted."""
     return {job for job, data in latest_results(out).items() if not (retry_errors and data.get("error"))}
@@ -90,3 +43,6 @@ def repair_tail(out: Path) -> None:
             fh.seek(-1, os.SEEK_END)
             if fh.read(1) != b"\n":
                 fh.write(b"\n")
+
+
+__all__ = ["Job", "done_jobs", "find_tasks", "job_of", "latest_results", "read_results", "repair_tail", "resolve"]
