@@ -48,9 +48,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("frontends/cloudformation/frontend.py", "linters"):
         "cfn-lint over the user's template runs inside the CloudFormation front end; the adapter should be called "
         "by the pipeline (or the front end should take the findings as an argument)",
-    ("frontends/cdk_ts/frontend.py", "linters"):
-        "the TypeScript front ends run tsc while their Node workspace exists; type checking is the lint stage's "
-        "job, which needs the workspace handed over by the front end",
     ("config.py", "rules"):
         "the quota profile names are read from rules/quota/concurrency.py (facts for knowledge/), and selectors "
         "are checked against the whole catalog, graph rules included (a check for the caller above the rules)",

@@ -1,10 +1,10 @@
-"""linters/tsc.py: compiler output parsing and classification, on real tsc output lines (no node needed)."""
+"""frontends/node/tsc.py: compiler output parsing and classification, on real tsc output lines (no node needed)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from iacqa.linters import tsc
+from iacqa.frontends.node import tsc
 
 OUTPUT = """lib/tap-stack.ts(14,7): error TS2353: Object literal may only specify known properties, and 'visibilityTimeoutSeconds' does not exist in type 'QueueProps'.
 lib/tap-stack.ts(20,12): error TS2551: Property 'grantSendMessagess' does not exist on type 'Queue'. Did you mean 'grantSendMessages'?

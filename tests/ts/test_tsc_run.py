@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_type_errors_are_reported_next_to_a_parse_error(tmp_path: Path, toolchain) -> None:
-    from iacqa.linters import tsc
+    from iacqa.frontends.node import tsc
     from iacqa.toolchain.sources import raw_sites
     from iacqa.toolchain.workspace import prepare
 

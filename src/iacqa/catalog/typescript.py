@@ -1,4 +1,4 @@
-"""Ids emitted for TypeScript/JavaScript projects: the compiler (linters/tsc.py), ESLint/Prettier (linters/eslint.py)
+"""Ids emitted for TypeScript/JavaScript projects: the compiler (frontends/node/tsc.py), ESLint/Prettier (linters/eslint.py)
 and the Node.js front ends (frontends/node, cdk_ts, pulumi_ts, cdktf_ts)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from iacqa.catalog.base import Entry
 from iacqa.model import Category, Severity
 
-_TSC = ("iacqa.linters.tsc",)
+_TSC = ("iacqa.frontends.node.tsc",)
 
 
 class TsSdkApi(Entry):

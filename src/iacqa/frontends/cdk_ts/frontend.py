@@ -2,7 +2,7 @@
 the shared CloudFormation path.
 
 1. the project is copied beside the toolchain's node_modules (frontends/node/workspace.py);
-2. `tsc --noEmit --skipLibCheck` (linters/tsc.py): every diagnostic at its .ts line, SDK ones as sdk-api;
+2. `tsc --noEmit --skipLibCheck` (frontends/node/tsc.py): every diagnostic at its .ts line, SDK ones as sdk-api;
 3. synth: the app (cdk.json "app" script, else bin/tap.ts) runs under ts-node transpile-only, as `cdk synth`
    would, with CDK_OUTDIR/CDK_CONTEXT_JSON set as the CLI sets them; synth runs even when tsc found errors
    (transpiling ignores types), so the graph shows what deploy meets next;
@@ -50,7 +50,7 @@ def static_phase(project: Any, platform: str, options: Options) -> tuple[Workspa
     findings: list[Finding] = []
     detail = ""
     if lang == "ts" and options.tsc:
-        from iacqa.linters import tsc
+        from iacqa.frontends.node import tsc
 
         res = tsc.check(ws.root, tc.node_modules, timeout=float(options.timeout or 180))
         test_records = sites.raw_sites(ws.root, [f for f in ws.files if f.startswith(("test/", "tests/"))])
