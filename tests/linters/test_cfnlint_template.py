@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from iacqa.linters.cfnlint_template import run
+from iacqa.frontends.cloudformation.cfnlint import run
 from iacqa.model import Category, Severity
 from iacqa.pipeline import analyze
 

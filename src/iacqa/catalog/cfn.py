@@ -1,4 +1,4 @@
-"""cfn-lint's ids: its matches on a CloudFormation template (linters/cfnlint_template.py, CFN001-005) grouped by
+"""cfn-lint's ids: its matches on a CloudFormation template (frontends/cloudformation/cfnlint.py, CFN001-005) grouped by
 category, and its value rules run over the graph of any platform (linters/cfnlint_graph.py, LIM003).
 
 cfn-lint knows the CloudFormation resource schemas and the template language better than any hand-written check,
@@ -30,7 +30,7 @@ class CfnSchema(Entry):
     category = Category.SDK_API
     severity = Severity.CRITICAL
     title = "template does not match the CloudFormation resource schema"
-    emitters = ("iacqa.linters.cfnlint_template",)
+    emitters = ("iacqa.frontends.cloudformation.cfnlint",)
     stage = "frontend"
 
 
@@ -50,7 +50,7 @@ class CfnValue(Entry):
     category = Category.AWS_LIMIT
     severity = Severity.CRITICAL
     title = "property value CloudFormation rejects"
-    emitters = ("iacqa.linters.cfnlint_template",)
+    emitters = ("iacqa.frontends.cloudformation.cfnlint",)
     stage = "frontend"
 
 
@@ -72,7 +72,7 @@ class CfnReference(Entry):
     category = Category.WIRING
     severity = Severity.CRITICAL
     title = "template reference or function CloudFormation cannot resolve"
-    emitters = ("iacqa.frontends.cloudformation.graph", "iacqa.linters.cfnlint_template")
+    emitters = ("iacqa.frontends.cloudformation.graph", "iacqa.frontends.cloudformation.cfnlint")
     stage = "frontend"
 
 
@@ -92,7 +92,7 @@ class CfnSection(Entry):
     category = Category.SYNTAX
     severity = Severity.CRITICAL
     title = "template section CloudFormation rejects"
-    emitters = ("iacqa.linters.cfnlint_template",)
+    emitters = ("iacqa.frontends.cloudformation.cfnlint",)
     stage = "frontend"
 
 
@@ -112,7 +112,7 @@ class CfnWarning(Entry):
     category = Category.HYGIENE
     severity = Severity.LOW
     title = "cfn-lint warning"
-    emitters = ("iacqa.linters.cfnlint_template",)
+    emitters = ("iacqa.frontends.cloudformation.cfnlint",)
     stage = "frontend"
 
 class CfnLintValue(Entry):

@@ -52,7 +52,7 @@ class ConfigSyntaxError(Entry):
     emitters = (
         "iacqa.frontends.cloudformation.frontend",
         "iacqa.frontends.terraform.frontend",
-        "iacqa.linters.cfnlint_template",
+        "iacqa.frontends.cloudformation.cfnlint",
     )
     stage = "frontend"
 

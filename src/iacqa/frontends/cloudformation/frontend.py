@@ -78,7 +78,7 @@ class CloudFormationFrontend:
                 # rejected whole anyway, so only iacqa's own checks (linear) run on it.
                 graph.notes.append(f"cfn-lint not run on {rel}: {n_resources} resources (over the 500 limit)")
             elif options.cfn_lint:
-                from iacqa.linters.cfnlint_template import run
+                from iacqa.frontends.cloudformation.cfnlint import run
 
                 # One report per unresolved reference: resolution already said it, with CloudFormation's words.
                 said = {(f.file, f.line) for f in resolved if f.rule == "CFN003"}
