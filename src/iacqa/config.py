@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from iacqa.model.options import ISOLATIONS, PROFILES, SEVERITIES, STAGES, Options
+from iacqa.model.options import ISOLATIONS, PROFILES, QUOTA_PROFILES, SEVERITIES, STAGES, Options
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -121,8 +121,6 @@ def _bool(key: str, value: Any) -> bool:
 
 
 def _quota_profile(key: str, value: Any) -> str:
-    from iacqa.rules.quota.concurrency import PROFILES as QUOTA_PROFILES
-
     return _choice(tuple(QUOTA_PROFILES))(key, value)
 
 

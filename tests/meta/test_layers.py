@@ -46,8 +46,9 @@ DATA = {"data"}
 # so this list only shrinks.
 KNOWN: dict[tuple[str, str], str] = {
     ("config.py", "rules"):
-        "the quota profile names are read from rules/quota/concurrency.py (facts for knowledge/), and selectors "
-        "are checked against the whole catalog, graph rules included (a check for the caller above the rules)",
+        "selectors are checked against the whole catalog, graph rules included, whose ids are only known once "
+        "rules/ is imported (rules.registry.catalog()); the check belongs to the caller above the rules, or the "
+        "graph rules' metadata to catalog/",
     ("config.py", "engine"):
         "selectors are parsed with engine.selection to be validated; config should hand the strings over and the "
         "pipeline/cli (which sit above the engine) validate them",

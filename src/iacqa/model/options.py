@@ -69,6 +69,9 @@ STAGES = ("ingest", "graph", "check", "lint", "security", "emulate", "tests")
 SEVERITIES = ("critical", "high", "medium", "low")
 PROFILES = ("tap", "aws")
 ISOLATIONS = ("auto", "strict", "process")
+# `quota_profile` names -> the account's Lambda concurrency limit (QTA001, rules/quota/concurrency.py); here so the
+# configuration can check a profile name without importing the rules.
+QUOTA_PROFILES = {"tap": 150, "standard": 1000, "low": 10}
 
 
 @dataclass(frozen=True)
@@ -158,4 +161,4 @@ def _normalize(name: str, value: Any) -> Any:
     return value
 
 
-__all__ = ["FIELDS", "ISOLATIONS", "PROFILES", "SEVERITIES", "STAGES", "Options"]
+__all__ = ["FIELDS", "ISOLATIONS", "PROFILES", "QUOTA_PROFILES", "SEVERITIES", "STAGES", "Options"]

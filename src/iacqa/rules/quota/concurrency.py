@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacqa.model import Category, Finding, Severity
+from iacqa.model.options import QUOTA_PROFILES
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
 from iacqa.rules.wiring._refs import as_int, attr_name
 
-# Account concurrency per profile. AWS keeps MIN_UNRESERVED executions out of any reservation.
-PROFILES = {"tap": 150, "standard": 1000, "low": 10}
+# Account concurrency per profile (model/options.py, where the configuration checks the names).
+# AWS keeps MIN_UNRESERVED executions out of any reservation.
+PROFILES = QUOTA_PROFILES
 DEFAULT_PROFILE = "tap"
 MIN_UNRESERVED = 100
 # In the tap profile, a total at or above this is known to fail (seed 001: a single 100 failed).
