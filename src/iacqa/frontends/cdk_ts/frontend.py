@@ -65,17 +65,24 @@ def static_phase(project: Any, platform: str, options: Options) -> tuple[Workspa
 
 
 def build_in_workspace(project: Any, platform: str, options: Options | Mapping[str, Any] | None,
-                       step: Callable[[Workspace, list[dict], list[Finding], str, Options, ResourceGraph],
-                                      FrontendResult]) -> FrontendResult:
-    """Shared by the three TS front ends' `build`: the static phase, then `step(ws, records, findings, detail,
-    options, graph)` while the workspace exists (removed after); "unavailable" without the Node toolchain."""
+                       step: Callable[[Workspace, str, list[dict], list[Finding], str, Options, ResourceGraph],
+                                      FrontendResult], no_entry: str, synth: bool = True) -> FrontendResult:
+    """Shared by the three TS front ends' `build`: the static phase, the entry script (`no_entry` says what is
+    missing when there is none), then `step(ws, entry, records, findings, detail, options, graph)` while the
+    workspace exists (removed after). "unavailable" without the Node toolchain; with `synth`, the step only runs
+    when `options.synth` asks for it."""
     options = Options.of(options)
     graph = ResourceGraph(platform=platform)
     ws, records, findings, detail, missing = static_phase(project, platform, options)
     if ws is None:
         return FrontendResult(graph, status="unavailable", detail=missing or "")
     try:
-        return step(ws, records, findings, detail, options, graph)
+        entry = entry_script(ws.root, platform)
+        if entry is None:
+            return FrontendResult(graph, findings, "failed", f"{detail}; {no_entry}")
+        if synth and not options.synth:
+            return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
+        return step(ws, entry, records, findings, detail, options, graph)
     finally:
         ws.cleanup()
 
@@ -105,17 +112,12 @@ class CdkTsFrontend:
     platform = "cdk"
 
     def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
-        return build_in_workspace(project, "cdk", options, functools.partial(self._synth, project))
+        return build_in_workspace(project, "cdk", options, functools.partial(self._synth, project),
+                                  "no CDK app to run (cdk.json \"app\", bin/tap.ts or bin/tap.mjs)")
 
-    def _synth(self, project: Any, ws: Workspace, records: list[dict], findings: list[Finding], detail: str,
-               options: Options, graph: ResourceGraph) -> FrontendResult:
-        entry = entry_script(ws.root, "cdk")
+    def _synth(self, project: Any, ws: Workspace, entry: str, records: list[dict], findings: list[Finding],
+               detail: str, options: Options, graph: ResourceGraph) -> FrontendResult:
         own = set(ws.files) - set(ws.added)
-        if entry is None:
-            return FrontendResult(graph, findings, "failed", detail + "; no CDK app to run (cdk.json \"app\", "
-                                  "bin/tap.ts or bin/tap.mjs)")
-        if not options.synth:
-            return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
         from iacqa.frontends.cdk_py.synth import annotations, context_for
 
         outdir = ws.root.parent / "cdk.out"

@@ -14,7 +14,7 @@ from typing import Any
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdk_ts.frontend import build_in_workspace
 from iacqa.frontends.node import program, sites
-from iacqa.frontends.node.workspace import Workspace, entry_script
+from iacqa.frontends.node.workspace import Workspace
 from iacqa.model import Finding, Options, ResourceGraph
 
 
@@ -22,17 +22,12 @@ class CdktfTsFrontend:
     platform = "cdktf"
 
     def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
-        return build_in_workspace(project, "cdktf", options, self._synth)
+        return build_in_workspace(project, "cdktf", options, self._synth,
+                                  "no CDKTF app to run (cdktf.json \"app\" or bin/tap.ts)")
 
-    def _synth(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Options,
-               graph: ResourceGraph) -> FrontendResult:
-        entry = entry_script(ws.root, "cdktf")
+    def _synth(self, ws: Workspace, entry: str, records: list[dict], findings: list[Finding], detail: str,
+               options: Options, graph: ResourceGraph) -> FrontendResult:
         own = set(ws.files) - set(ws.added)
-        if entry is None:
-            return FrontendResult(graph, findings, "failed", detail + "; no CDKTF app to run (cdktf.json \"app\" or "
-                                  "bin/tap.ts)")
-        if not options.synth:
-            return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
         outdir = ws.root / _output_dir(ws.root)
         env = {"CDKTF_OUTDIR": str(outdir), "CDKTF_CONTEXT_JSON": json.dumps({"environmentSuffix": "dev"}),
                "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1"}

@@ -23,7 +23,7 @@ from typing import Any
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdk_ts.frontend import _camel_native, build_in_workspace
 from iacqa.frontends.node import program, sites
-from iacqa.frontends.node.workspace import Workspace, entry_script
+from iacqa.frontends.node.workspace import Workspace
 from iacqa.model import Finding, Location, Options, ResourceGraph
 
 TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", "environment_suffix": "dev"}
@@ -82,15 +82,13 @@ class PulumiTsFrontend:
     platform = "pulumi"
 
     def build(self, project: Any, options: Options | Mapping[str, Any] | None = None) -> FrontendResult:
-        return build_in_workspace(project, "pulumi", options, self._run)
+        # The program always runs (the Pulumi front end has no synth switch).
+        return build_in_workspace(project, "pulumi", options, self._run,
+                                  "no Pulumi program to run (Pulumi.yaml main, bin/tap.ts or index.ts)", synth=False)
 
-    def _run(self, ws: Workspace, records: list[dict], findings: list[Finding], detail: str, options: Options,
-             graph: ResourceGraph) -> FrontendResult:
-        entry = entry_script(ws.root, "pulumi")
+    def _run(self, ws: Workspace, entry: str, records: list[dict], findings: list[Finding], detail: str,
+             options: Options, graph: ResourceGraph) -> FrontendResult:
         own = set(ws.files) - set(ws.added)
-        if entry is None:
-            return FrontendResult(graph, findings, "failed", detail + "; no Pulumi program to run (Pulumi.yaml main, "
-                                  "bin/tap.ts or index.ts)")
         name = project_name(ws.root)
         sock_dir = Path(tempfile.mkdtemp(prefix="iacqa-psock-", dir=ws.root.parent))
         sock = sock_dir / "s"
