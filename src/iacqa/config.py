@@ -64,10 +64,10 @@ def _selectors(key: str, value: Any) -> tuple[str, ...]:
 
 
 def _unknown(selectors: tuple[str, ...]) -> list[str]:
-    from iacqa.engine.selection import Selection
+    from iacqa.catalog.selectors import parse, unknown
     from iacqa.rules.registry import catalog
 
-    return Selection(select=selectors).unknown(catalog()) if selectors else []
+    return unknown(parse(selectors), catalog()) if selectors else []
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[str, Any], str]:

@@ -49,9 +49,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "selectors are checked against the whole catalog, graph rules included, whose ids are only known once "
         "rules/ is imported (rules.registry.catalog()); the check belongs to the caller above the rules, or the "
         "graph rules' metadata to catalog/",
-    ("config.py", "engine"):
-        "selectors are parsed with engine.selection to be validated; config should hand the strings over and the "
-        "pipeline/cli (which sit above the engine) validate them",
 }
 
 

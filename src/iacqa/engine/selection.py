@@ -16,38 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from iacqa.catalog.selectors import Selector as _Selector
+from iacqa.catalog.selectors import parse as _selectors
+from iacqa.catalog.selectors import unknown as _unknown
 from iacqa.model import Category, Finding
-
-
-def _category(token: str) -> Category | None:
-    try:
-        return Category(token.strip().lower())
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class _Selector:
-    """One `--select`/`--ignore` token: a category or an id prefix."""
-
-    text: str
-    category: Category | None
-    prefix: str
-
-    @classmethod
-    def parse(cls, token: str) -> _Selector:
-        token = token.strip()
-        cat = _category(token)
-        return cls(token, cat, "" if cat is not None else token.upper())
-
-    def matches(self, rule_id: str, category: Category | None) -> bool:
-        if self.category is not None:
-            return category is self.category
-        return rule_id.upper().startswith(self.prefix)
-
-
-def _selectors(tokens: Iterable[str] | None) -> tuple[_Selector, ...]:
-    return tuple(_Selector.parse(t) for t in tokens or () if t and t.strip())
 
 
 @lru_cache(maxsize=256)
@@ -132,13 +104,8 @@ class Selection:
     def unknown(self, known_ids: Iterable[str]) -> list[str]:
         """Selectors that name no category and no id prefix in `known_ids` (a typo selects nothing silently).
         A selector longer than a known id counts as known when it extends it (`SEC-CKV_AWS_28` of `SEC-CKV`)."""
-        ids = [i.upper() for i in known_ids]
-        sels = [*self.select, *self.ignore, *(s for _, group in self.per_file_ignores for s in group)]
-        out = []
-        for s in sels:
-            if s.category is None and not any(i.startswith(s.prefix) or s.prefix.startswith(i) for i in ids):
-                out.append(s.text)
-        return list(dict.fromkeys(out))
+        return _unknown([*self.select, *self.ignore, *(s for _, group in self.per_file_ignores for s in group)],
+                        known_ids)
 
 
 __all__ = ["Selection", "path_matches"]
