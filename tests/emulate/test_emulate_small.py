@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -113,8 +114,13 @@ def flow_result(tmp_path_factory: pytest.TempPathFactory):
                                        "def handler(event, context):\n    return NAME\n"}, env={"BUCKET": "b"})
     _fn(g, "slow", {"index.py": "import time\n\ndef handler(event, context):\n    time.sleep(30)\n"}, timeout=1)
     _fn(g, "no-code", {}, kind="missing", source_path="./lib/lambda/missing")
+    # Egress is tried against a listener of this test process on loopback, outside the sandbox: never a real host.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
     _fn(g, "egress", {"index.py": "import urllib.request\n\ndef handler(event, context):\n"
-                                  "    return urllib.request.urlopen('http://example.com', timeout=3).status\n"})
+                                  f"    return urllib.request.urlopen('http://127.0.0.1:{port}', timeout=3).status\n"})
     for i, (fn, rt) in enumerate([("writer", "POST /orders"), ("signed", "POST /hook")]):
         g.add(Resource(id=f"integ-{fn}", type="AWS::ApiGateway::Integration",
                        native_type="aws:apigateway/integration:Integration",
@@ -135,6 +141,7 @@ def flow_result(tmp_path_factory: pytest.TempPathFactory):
     g.outputs = {"table_name": "orders", "topic_arn": topic_arn}
     t0 = time.monotonic()
     res = run(g, root, {"handler_timeout": 5})
+    listener.close()
     return res, time.monotonic() - t0
 
 

@@ -36,7 +36,7 @@ def test_mapping_and_options_give_the_same_analysis(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(TF)
     a = analyze(tmp_path, stages=("ingest", "graph", "check"), options={"environment_suffix": "jobs"})
     b = analyze(tmp_path, options=Options(stages=("ingest", "graph", "check"), environment_suffix="jobs"))
-    assert [s.name for s in a.stages] == [s.name for s in b.stages] == ["ingest", "syntax", "graph", "check"]
+    assert [s.name for s in a.stages] == [s.name for s in b.stages] == ["ingest", "syntax", "graph", "check", "requirements"]
     assert [f.fingerprint for f in a.findings] == [f.fingerprint for f in b.findings]
 
 
@@ -44,7 +44,8 @@ def test_spent_time_budget_skips_the_stages_not_started(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(TF)
     result = analyze(tmp_path, options=Options(timeout_total=0.0, stages=("ingest", "graph", "check")))
     assert [(s.name, s.status) for s in result.stages] == [
-        ("ingest", "ok"), ("syntax", "skipped"), ("graph", "skipped"), ("check", "skipped")]
+        ("ingest", "ok"), ("syntax", "skipped"), ("graph", "skipped"), ("check", "skipped"),
+        ("requirements", "skipped")]
     assert "timeout-total" in result.stages[-1].detail
 
 

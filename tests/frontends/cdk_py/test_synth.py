@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,13 @@ def test_app_exception_plain_python(tmp_path: Path) -> None:
 
 
 def test_sys_exit_and_no_network(tmp_path: Path) -> None:
-    r = synth(_app(tmp_path, "import socket\ntry:\n    socket.create_connection(('8.8.8.8', 53), timeout=1)\n"
-                   "except OSError as e:\n    print('blocked', e)\nimport sys\nsys.exit(3)\n"), timeout=30)
+    # A listener of this test on loopback, outside the sandbox, stands for "the network": never a real host.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        r = synth(_app(tmp_path, f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=1)\n"
+                       "except OSError as e:\n    print('blocked', e)\nimport sys\nsys.exit(3)\n"), timeout=30)
     assert r.status == "exit" and any(e["kind"] == "exit" and e["code"] == 3 for e in r.events)
     assert "blocked" in r.stdout
 
