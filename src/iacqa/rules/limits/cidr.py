@@ -10,6 +10,7 @@ from typing import Any
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
+from iacqa.rules.leaves import leaves
 
 CIDR_KEY = re.compile(r"cidr", re.I)
 # Only literal values are judged: interpolations, references and placeholders of unknown values are skipped.
@@ -17,14 +18,9 @@ LITERAL = re.compile(r"^[0-9A-Fa-f.:/]+$")
 
 
 def _cidr_values(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _cidr_values(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(value, list):
-        for v in value:
-            yield from _cidr_values(v, path)
-    elif isinstance(value, str) and CIDR_KEY.search(path.rsplit(".", 1)[-1]) and LITERAL.match(value.strip()):
-        yield path, value.strip()
+    for leaf_path, leaf in leaves(value, path):
+        if isinstance(leaf, str) and CIDR_KEY.search(leaf_path.rsplit(".", 1)[-1]) and LITERAL.match(leaf.strip()):
+            yield leaf_path, leaf.strip()
 
 
 def invalid(value: str) -> str | None:

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
+from iacqa.rules.leaves import leaves
 
 DLQ_NAME = re.compile(r"(?:^|[^a-z])dlq(?:[^a-z]|$)|dead[-_ ]?letter|deadletter", re.I)
 # Property paths through which a queue receives failed messages: SQS redrive, Lambda DLQ and on-failure
 # destinations, event source mapping on-failure, SNS subscription redrive, EventBridge target DLQ, Pipes, ...
 ATTACHING = re.compile(r"dead.?letter|redrive|on.?failure|destination", re.I)
 UNSURE = re.compile(r"dead.?letter|redrive|on.?failure", re.I)
-
-
-def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _walk(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(value, list):
-        for v in value:
-            yield from _walk(v, path)
-    elif isinstance(value, str) and value.lstrip().startswith("{"):
-        try:
-            inner = json.loads(value)  # RedrivePolicy written as a JSON string (Terraform jsonencode, Pulumi)
-        except ValueError:
-            yield path, value
-        else:
-            yield from _walk(inner, path)
-    else:
-        yield path, value
 
 
 class UnattachedDeadLetterQueue(Rule):
@@ -67,7 +48,7 @@ class UnattachedDeadLetterQueue(Rule):
         attached: set[str] = set()
         for r in g:
             # native properties too: an unmapped type (an EventBridge target, a pipe) has no CloudFormation ones
-            for path, value in [*_walk(r.properties, ""), *_walk(r.native_properties, "")]:
+            for path, value in [*leaves(r.properties, json_strings=True), *leaves(r.native_properties, json_strings=True)]:
                 if not isinstance(value, str) or not ATTACHING.search(path):
                     continue
                 hit = g.resolve(value)
