@@ -138,8 +138,8 @@ def test_resource_object_is_its_id_not_its_repr() -> None:
     bad = _rules(FIXTURES / "pulumi_resource_arg" / "bad", STATIC, None)
     assert "LIM001" not in good and "WIR004" not in good, good
     assert "LIM001" in bad, bad
-    # Not asserted: SDK004 "Task got Future attached to a different loop" (class 5) still appears on this program in
-    # about 2 runs of 5 under iacqa's harness (never under plain pulumi.runtime.set_mocks): open, see issue 11.
+    # Class 5 ("Task got Future attached to a different loop" on this program) is asserted in
+    # tests/frontends/pulumi_py/test_harness.py: the cause was resource references rehydrated by the mock monitor.
 
 
 def test_synth_time_aws_call_is_not_a_broken_program() -> None:

@@ -458,6 +458,32 @@ def _install_stubs(sink: EventSink, names: list[str]) -> None:
     sys.meta_path.append(_StubFinder())
 
 
+def _provider_view_monitor(mocks: Any) -> Any:
+    """Pulumi's MockMonitor without resource references.
+
+    Why: with references on, the mock monitor rehydrates every resource passed as an input (`Permission(function=fn)`)
+    on its RPC thread's own event loop, and the run then fails now and then with "Task ... got Future ... attached to
+    a different loop" (seen in ~1 run of 10 on a plain program: issue 11, class 5). Without them the SDK sends the
+    resource's id, which is also what the AWS provider itself receives (it does not accept references).
+    """
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.proto import resource_pb2
+
+    refs = resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES
+
+    class ProviderViewMonitor(MockMonitor):
+        def GetDeploymentInfo(self, request: Any) -> Any:
+            info = super().GetDeploymentInfo(request)
+            return resource_pb2.DeploymentInfo(supportedFeatures=[f for f in info.supportedFeatures if f != refs])
+
+        def SupportsFeature(self, request: Any) -> Any:
+            if request.id == "resourceReferences":
+                return type("SupportsFeatureResponse", (object,), {"hasSupport": False})
+            return super().SupportsFeature(request)
+
+    return ProviderViewMonitor(mocks)
+
+
 def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str, config: dict[str, Any],
                 stubs: list[str] | None = None) -> None:
     """The child's whole job: run `entry` under mocks and report what it declares."""
@@ -504,7 +530,8 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
     _hook_resources(sink, root)
     _hook_json(sink, root)
     _hook_config(sink)
-    pulumi.runtime.set_mocks(RecordingMocks(), project=project, stack=stack, preview=False)
+    mocks = RecordingMocks()
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=_provider_view_monitor(mocks))
 
     def program() -> None:
         runpy.run_path(entry_path, run_name="__main__")
