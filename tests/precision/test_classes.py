@@ -4,6 +4,7 @@ is its really broken twin (the finding must still be there)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,18 @@ def test_lint_is_grouped_and_never_high_without_a_gate() -> None:
     assert len(own) == 1 and own[0].extra["count"] == 2 and own[0].extra["lines"] == [16, 21], g004
     assert len([f for f in g004 if f.extra.get("embedded")]) == 1, g004  # two functions, one code string
     assert all(f.severity.value in ("low", "medium") for f in lint), lint
+
+
+@pytest.mark.skipif(importlib.util.find_spec("aws_cdk") is None, reason="cdk extra not installed")
+def test_cdk_own_inline_handler_is_not_linted() -> None:
+    """Class 19 on CDK: `add_event_notification` makes aws-cdk-lib add its own inline Python handler
+    (BucketNotificationsHandler); lint reads only the project's code, including its own inline handler."""
+    good = analyze(FIXTURES / "cdk_inline_lint" / "good", "code", stages=("ingest", "graph", "lint"))
+    bad = analyze(FIXTURES / "cdk_inline_lint" / "bad", "code", stages=("ingest", "graph", "lint"))
+    assert good.graph["resources"] >= 5 and not [f for f in good.findings if f.category.value == "lint"], good.findings
+    lint = [f for f in bad.findings if f.category.value == "lint"]
+    assert [(f.rule, f.file, f.line) for f in lint] == [("LNT-F401", "app.py", 10)], lint
+    assert "OnUpload" in lint[0].message and "BucketNotificationsHandler" not in str(bad.findings)
 
 
 def test_tap_lint_gate_fails_once() -> None:
