@@ -185,6 +185,17 @@ def test_sandbox_broken_run_is_said_not_blamed() -> None:
     assert [x.severity.value for x in out] == ["low", "medium", "low", "critical", "low"], out
     assert "sandbox broke" in out[0].message and "sandbox broke" in out[1].message
 
+    # The JSONDecodeError variant: raised inside jsii's kernel (its node process died or wrote garbage) it is the
+    # runtime's; raised in the test's own code (json.loads of a bad fixture) it stays the test's failure.
+    msg = "tests/unit/test_stack.py::test_y fails: json.decoder.JSONDecodeError: Expecting value: line 1 column 1"
+    jsii = Finding("TST011", Category.TESTS_BROKEN, Severity.HIGH, "t", msg, error=msg,
+                   extra={"crash": ".venv/lib/python3.11/site-packages/jsii/_kernel/providers/process.py:342"})
+    own = Finding("TST011", Category.TESTS_BROKEN, Severity.HIGH, "t", msg, error=msg,
+                  extra={"crash": "tests/unit/test_stack.py:12"})
+    a, b = reclassify([jsii, own], FIXTURES)
+    assert (a.severity.value, a.extra.get("sandbox_caused")) == ("medium", True), a
+    assert (b.severity.value, b.extra.get("sandbox_caused")) == ("high", None), b
+
 
 def test_tests_needing_a_declared_package_are_not_checkable() -> None:
     """Class 14 in the tests stage: a test module importing a declared-but-uninstallable package is not checkable

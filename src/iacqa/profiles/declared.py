@@ -61,9 +61,17 @@ _AWS_CALL = re.compile(r"EndpointConnectionError|Could not connect to the endpoi
 _PROGRAM_RUN = ("SDK004", "CDK002", "TST011", "RTE001", "RTE005")
 
 
+# jsii talks to its node process over a pipe of JSON lines: a parse error or EOF raised inside jsii's own kernel
+# means that node process died or wrote something else (killed for memory, a broken cache), which no test code can
+# cause through the API; a JSONDecodeError raised anywhere else is the test's own.
+_JSII_PIPE = re.compile(r"JSONDecodeError|EOFError|Expecting value: line 1 column 1")
+_JSII_KERNEL = re.compile(r"jsii/_kernel|jsii\._kernel")
+
+
 def _sandbox_caused(f: Finding) -> Finding | None:
     text = f"{f.error or ''} {f.message}"
-    if _SANDBOX.search(text):
+    site = f"{f.extra.get('crash') or ''} {f.extra.get('longrepr') or ''}"
+    if _SANDBOX.search(text) or (_JSII_PIPE.search(text) and _JSII_KERNEL.search(site)):
         sev = Severity.LOW if f.rule != "TST011" else Severity.MEDIUM
         return f.with_(severity=sev, title="not checkable here: iacqa's sandbox broke the run", message=(
             f"iacqa's sandbox broke this run, not the program (read-only cache or blocked I/O in the sandbox): "
