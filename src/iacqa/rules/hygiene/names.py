@@ -112,6 +112,25 @@ class NameWithoutSuffix(Rule):
     docs_url = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        # One finding per file: a stack that hard-codes names does it everywhere (16 per task were seen), and the
+        # reader needs the convention once, with every name and line listed (`extra.names`, `extra.lines`).
+        groups: dict[str | None, list[Finding]] = {}
+        for f in self._each(ctx):
+            groups.setdefault(f.file, []).append(f)
+        for items in groups.values():
+            items.sort(key=lambda f: f.line or 0)
+            first = items[0]
+            if len(items) == 1:
+                yield first
+                continue
+            others = ", ".join(f"{f.extra['name']!r}" + (f" (line {f.line})" if f.line else "") for f in items[1:8])
+            more = f" and {len(items) - 8} more" if len(items) > 8 else ""
+            yield first.with_(
+                message=f"{first.message}; {len(items) - 1} more names in this file lack it too: {others}{more}",
+                extra={**first.extra, "count": len(items), "names": [f.extra["name"] for f in items],
+                       "resources": [f.resource for f in items], "lines": [f.line for f in items if f.line]})
+
+    def _each(self, ctx: RuleContext) -> Iterator[Finding]:
         wanted = suffixes(ctx)
         generated = autonames(ctx.graph)
         unique = per_deployment_values(ctx.graph)
