@@ -29,7 +29,7 @@ class LoggingFString(_Ruff):
     """
 
     id = "LNT-G004"
-    severity = Severity.HIGH
+    severity = Severity.LOW
     title = "logging call formatted with an f-string"
     fix = "pass the values as arguments: logger.info('... %s', value)"
 
@@ -46,7 +46,7 @@ class LineTooLong(_Ruff):
     """
 
     id = "LNT-E501"
-    severity = Severity.HIGH
+    severity = Severity.LOW
     title = "line longer than 120 characters"
     fix = "split the line (parenthesized imports, implicit string concatenation)"
 
@@ -63,7 +63,7 @@ class BuiltinShadowed(_Ruff):
     """
 
     id = "LNT-A001"
-    severity = Severity.HIGH
+    severity = Severity.LOW
     title = "variable shadows a built-in"
     fix = "rename the variable (e.g. id -> resource_id)"
 
@@ -80,7 +80,7 @@ class BuiltinArgumentShadowed(_Ruff):
     """
 
     id = "LNT-A002"
-    severity = Severity.HIGH
+    severity = Severity.LOW
     title = "argument shadows a built-in"
     fix = "rename the parameter (e.g. id -> construct_id)"
 
@@ -97,7 +97,7 @@ class UndefinedName(_Ruff):
     """
 
     id = "LNT-F821"
-    severity = Severity.HIGH
+    severity = Severity.MEDIUM
     title = "undefined name"
     fix = "import or define the name"
 
@@ -245,7 +245,7 @@ class IsLiteral(_Generic):
     """
 
     id = "LNT-F632"
-    severity = Severity.HIGH
+    severity = Severity.MEDIUM
     title = "`is` comparison with a literal"
 
 
@@ -261,7 +261,7 @@ class SyntaxLevel(_Generic):
     """
 
     id = "LNT-F7"
-    severity = Severity.HIGH
+    severity = Severity.MEDIUM
     title = "statement outside its construct"
 
 

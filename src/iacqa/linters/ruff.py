@@ -62,9 +62,6 @@ def lint(root: Path, files: list[str], graph: ResourceGraph | None = None) -> li
     return group([f for f in out if f is not None])
 
 
-# Lint is never a deploy blocker: correctness codes (a path that fails when it runs) are medium, style low. Only a
-# profile's lint gate turns lint into a high finding (profiles/tap.toml, LNT001).
-MEDIUM_CODES = frozenset({"F821", "F632", "F811", "B006", "E722"})
 
 
 def group(findings: list[Finding]) -> list[Finding]:
@@ -77,8 +74,9 @@ def group(findings: list[Finding]) -> list[Finding]:
     for (_, _, _), items in groups.items():
         items.sort(key=lambda f: f.line or 0)
         first = items[0]
-        code = first.symbol or first.rule.removeprefix("LNT-")
-        sev = Severity.MEDIUM if code in MEDIUM_CODES or code.startswith("F7") else Severity.LOW
+        # Lint is never a deploy blocker: the catalog rates correctness codes (a path that fails when it runs)
+        # medium and style low; only a profile's lint gate makes lint high (profiles/tap.toml, LNT001).
+        sev = first.severity if first.severity in (Severity.LOW, Severity.MEDIUM) else Severity.MEDIUM
         lines = [f.line for f in items if f.line]
         msg = first.message if len(items) == 1 else (
             f"{first.message} (and {len(items) - 1} more in this file: lines {', '.join(map(str, lines[1:12]))}"

@@ -39,9 +39,12 @@ def test_fixed_names_without_suffix() -> None:
                _res("q", "AWS::SQS::Queue", {"QueueName": "jobs-dev"}),
                _res("b", "AWS::S3::Bucket", {"BucketName": "acme-reports"}))
     found = list(NameWithoutSuffix().check(ctx))
-    assert [f.resource for f in found] == ["fn", "b"]
+    assert len(found) == 1  # one per file, every name listed
+    assert found[0].extra["resources"] == ["fn", "b"] and found[0].extra["names"] == ["processor", "acme-reports"]
     assert found[0].error == "ResourceConflictException: Function already exist: processor"
-    assert found[1].error.startswith("BucketAlreadyExists")
+    assert "1 more names in this file" in found[0].message and "'acme-reports'" in found[0].message
+    ctx = _ctx(_res("b", "AWS::S3::Bucket", {"BucketName": "acme-reports"}))
+    assert list(NameWithoutSuffix().check(ctx))[0].error.startswith("BucketAlreadyExists")
 
 
 def test_suffix_from_options_and_config() -> None:
