@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from iacqa.rules.wiring.destinations import WrongDestinationKind as WIR005
 from iacqa.rules.wiring.event_sources import StreamSourceMisconfigured as WIR002
 from iacqa.rules.wiring.event_sources import VisibilityTimeoutBelowFunctionTimeout as WIR001
@@ -167,6 +169,29 @@ def test_wir004_managed_policy_wrong_path():
     assert all("does not exist or is not attachable" in f.error for f in out)
     good = gk.role("r", ManagedPolicyArns=[gk.BASIC, "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"])
     assert gk.run(WIR004, good, gk.attachment("a", "r", gk.SQS_EXEC)) == []
+
+
+def test_wir004_managed_policy_checked_against_the_real_list():
+    """Names outside iacqa's own table are checked against the whole AWS managed policy list (moto's copy)."""
+    pytest.importorskip("moto")
+    from iacqa.knowledge.managed_policy_list import policy_list
+
+    assert len(policy_list().paths) > 1000 and policy_list().as_of >= "2025-01-01"
+    cases = {
+        "arn:aws:iam::aws:policy/service-role/ConfigRole": ("critical", "service-role/AWS_ConfigRole"),  # misnamed
+        "arn:aws:iam::aws:policy/AWS_ConfigRole": ("critical", "service-role/AWS_ConfigRole"),  # path left out
+        "arn:aws:iam::aws:policy/aws-service-role/AWSConfigServiceRolePolicy": ("critical", "service-linked"),
+        "arn:aws:iam::aws:policy/ZzqAcmeInventedPolicyXyz": ("high", "in the list of"),
+    }
+    for arn, (sev, text) in cases.items():
+        out = gk.run(WIR004, gk.role("r", ManagedPolicyArns=[arn]))
+        assert len(out) == 1 and out[0].severity.value == sev, (arn, out)
+        assert text in out[0].message + out[0].fix, (arn, out[0])
+        assert "moto" in out[0].extra["evidence"], out[0].extra
+    real = ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole", "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess",
+            "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert gk.run(WIR004, gk.role("r", ManagedPolicyArns=real)) == []
 
 
 # -- WIR005 -------------------------------------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from iacqa.knowledge.iam import aws_managed_policy, is_aws_managed_arn
+from iacqa.knowledge.managed_policy_list import policy_list
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
@@ -27,7 +29,10 @@ class DanglingReference(Rule):
     - an event source mapping, event invoke config or permission whose `function_name` names no function of the
       stack (while the stack defines functions), or names a resource that is not a function;
     - an AWS managed policy ARN with the wrong path, such as
-      `arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole` (the policy lives under `service-role/`).
+      `arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole` (the policy lives under `service-role/`), a name that
+      is no managed policy (`service-role/ConfigRole` for `service-role/AWS_ConfigRole`), or a service-linked role
+      policy (`aws-service-role/...`), which only AWS can attach; checked against the managed policy list moto
+      ships (a name missing from it with nothing close is high, not critical: it may be newer than the list).
     Why it breaks: the create call fails validation or cannot find the referenced resource; the deploy stops.
     Bad: `aws.lambda_.Function("f", role=role.name, ...)`;
     `aws.iam.RolePolicyAttachment("a", role=role.name, policy_arn="arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole")`.
@@ -124,11 +129,45 @@ class DanglingReference(Rule):
             fix="reference the function resource (fn.name or fn.arn) instead of a hand-written name")
 
     def _managed_arn(self, ctx: RuleContext, r: Resource, path: str, arn: object) -> Iterator[Finding]:
-        if not is_aws_managed_arn(arn):
+        if not is_aws_managed_arn(arn) or not isinstance(arn, str):
             return
+        error = f"NoSuchEntity: Policy {arn} does not exist or is not attachable."
         mp = aws_managed_policy(arn)
-        if mp is None or mp.arn == arn:
+        if mp is not None:
+            if mp.arn != arn:
+                yield self.finding(
+                    f"`{arn}` is not where AWS keeps {mp.name}; its ARN is `{mp.arn}`", resource=r, attribute=path,
+                    error=error, fix=f"use `{mp.arn}`")
             return
+        known = policy_list()
+        if not known.paths:
+            return  # no list here (moto not installed): only the policies iacqa knows are checked
+        name = arn.rsplit("/", 1)[-1]
+        evidence = f"{known.source}, {len(known.paths)} policies, updated to {known.as_of}"
+        real = known.arn(name)
+        if real is not None:
+            if "/aws-service-role/" in real:
+                # Service-linked role policies exist but only AWS attaches them (to its service-linked roles).
+                yield self.finding(
+                    f"`{arn}` is a service-linked role policy: AWS attaches it only to the service's own "
+                    "service-linked role, never to a role of the stack", resource=r, attribute=path,
+                    error="PolicyNotAttachable: Cannot attach a Service Role Policy to a Customer Role.",
+                    fix="attach the service's customer-facing managed policy instead (often under service-role/), "
+                    "or let the service create its service-linked role", evidence=evidence)
+            elif real != arn:
+                yield self.finding(
+                    f"`{arn}` is not where AWS keeps {name}; its ARN is `{real}`", resource=r, attribute=path,
+                    error=error, fix=f"use `{real}`", evidence=evidence)
+            return
+        close = difflib.get_close_matches(name, list(known.paths), n=1, cutoff=0.75)
+        if close:
+            yield self.finding(
+                f"`{arn}` names no AWS managed policy; the closest real one is `{known.arn(close[0])}`",
+                resource=r, attribute=path, error=error, fix=f"use `{known.arn(close[0])}`", evidence=evidence)
+            return
+        # Not in the list and nothing close: maybe newer than the list, so not a certain deploy failure.
         yield self.finding(
-            f"`{arn}` is not where AWS keeps {mp.name}; its ARN is `{mp.arn}`", resource=r, attribute=path,
-            error=f"NoSuchEntity: Policy {arn} does not exist or is not attachable.", fix=f"use `{mp.arn}`")
+            f"`{arn}` names no AWS managed policy in the list of {known.as_of} (a policy AWS added since would "
+            "not be there)", resource=r, attribute=path, error=error, severity=Severity.HIGH,
+            fix="check the name in the AWS managed policy reference and use its exact ARN (path included)",
+            evidence=f"{evidence}; as of {known.as_of}")

@@ -32,6 +32,12 @@ class TapStack(pulumi.ComponentResource):
             policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
             opts=child,
         )
+        aws.iam.RolePolicyAttachment(
+            f"fn-config-{env}",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+            opts=child,
+        )
         aws.lambda_.Function(
             f"handler-{env}",
             runtime="python3.12",
