@@ -22,7 +22,7 @@ from typing import Any
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.node import program, sites
 from iacqa.frontends.node.workspace import Workspace, entry_script, prepare
-from iacqa.model import Finding, Location, Options, ResourceGraph
+from iacqa.model import Finding, Location, Options, ResourceGraph, Severity
 from iacqa.sandbox.env import FAKE_ACCOUNT, REGION
 from iacqa.toolchain import node as toolchain
 
@@ -80,11 +80,33 @@ def build_in_workspace(project: Any, platform: str, options: Options | Mapping[s
         entry = entry_script(ws.root, platform)
         if entry is None:
             return FrontendResult(graph, findings, "failed", f"{detail}; {no_entry}")
+        findings = _unreached(findings, ws.root, entry)
         if synth and not options.synth:
             return FrontendResult(graph, findings, "ok", detail + "; synth not requested")
         return step(ws, entry, records, findings, detail, options, graph)
     finally:
         ws.cleanup()
+
+
+def _unreached(findings: list[Finding], root: Path, entry: str) -> list[Finding]:
+    """A compile error in a file the entry never imports does not stop `pulumi up`/`cdk synth`/`cdktf synth`; it
+    fails only a build that compiles every file (the TAP pipeline's `npm run build`): high, not critical."""
+    if not any(f.severity is Severity.CRITICAL and f.rule.startswith("TSC") for f in findings):
+        return findings
+    from iacqa.toolchain.reach import reachable
+
+    seen = reachable(root, entry)
+    if not seen:
+        return findings
+    out = []
+    for f in findings:
+        if f.severity is Severity.CRITICAL and f.rule.startswith("TSC") and f.file and f.file not in seen:
+            f = f.with_(severity=Severity.HIGH, message=(
+                f"{f.message} (in a file the entry {entry} never imports: the deploy runs without it; a build that "
+                "compiles every file, such as `tsc` over lib/ and bin/, fails here)"),
+                extra={**f.extra, "unreached_from": entry})
+        out.append(f)
+    return out
 
 
 def _declared() -> set[str]:
