@@ -54,3 +54,8 @@ def test_cdktf_ts_synth_goes_through_terraform(toolchain) -> None:
     q = next(res for res in r.graph if res.native_type == "aws_sqs_queue")
     assert q.type == "AWS::SQS::Queue" and q.get("VisibilityTimeout") == 30
     assert q.location.file == "lib/tap-stack.ts" and q.location.line == 14
+    # `cdktf output --outputs-file` nests outputs by stack; the integration tests read that shape
+    from iacqa.testsuite.integration import outputs_file
+
+    assert r.graph.output_stacks == {"queueUrl": "TapStackdev"}, r.graph.output_stacks
+    assert outputs_file(r.graph, {"queueUrl": "https://sqs/q"}) == {"TapStackdev": {"queueUrl": "https://sqs/q"}}

@@ -53,8 +53,9 @@ class CdktfTsFrontend:
     def _graph(self, paths: list[Path], ws: Workspace, records: list[dict]) -> tuple[ResourceGraph, list[Finding]]:
         from iacqa.frontends.cdktf_py.frontend import graph_of_stacks
 
-        # The TypeScript front end has never recorded output_stacks; kept as it was (behaviour unchanged).
-        return graph_of_stacks(paths, ws.root, sites.to_sites(records, 1), stack_outputs=False)
+        # Outputs keyed by stack as `cdktf output --outputs-file` writes them: the corpus' CDKTF TS integration
+        # tests read `outputs[Object.keys(outputs)[0]]` from cfn-outputs/flat-outputs.json.
+        return graph_of_stacks(paths, ws.root, sites.to_sites(records, 1))
 
 
 def _output_dir(root: Path) -> str:
