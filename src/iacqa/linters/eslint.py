@@ -80,8 +80,11 @@ def _eslint(root: Path, nm: Path, own_config: str | None, findings: list[Finding
         (root / ".iacqa-eslint.config.cjs").write_text(DEFAULT_CONFIG)
         config = ".iacqa-eslint.config.cjs"
     targets = [d for d in ("lib", "bin") if (root / d).is_dir()] or ["."]
+    # ESLint 8 with a legacy .eslintrc lints only the .js files of a directory unless given the extensions (a flat
+    # config names them in `files`): without --ext a TypeScript project was silently linted as empty.
+    ext = ["--ext", ".ts,.tsx,.mts,.cts,.js,.jsx,.mjs,.cjs"] if env["ESLINT_USE_FLAT_CONFIG"] == "false" else []
     argv = [noderun.node(), str(nm / "eslint" / "bin" / "eslint.js"), "-f", "json", "--no-error-on-unmatched-pattern",
-            "-c", config, *targets]
+            *ext, "-c", config, *targets]
     r = noderun.run(argv, root, timeout=timeout, memory_mb=2048, env=env)
     try:
         data = json.loads(r.stdout)
