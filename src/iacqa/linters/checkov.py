@@ -39,6 +39,7 @@ DROPPED = {
     "CKV_AWS_27",  # SQS encryption: SSE-SQS is the default
     "CKV_AWS_66",  # log retention: SEC002
     "CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",  # S3 default encryption / BPA
+    "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277", "CKV_AWS_59", "CKV_AWS_258", "CKV_AWS_274",  # SEC006/SEC007/IAM004
 }
 # Severity per check; anything not listed is medium. High: exposure or loss of data; low: hardening that test
 # stacks routinely skip (VPC placement, reserved concurrency, customer-managed keys, access logs).
