@@ -29,8 +29,13 @@ class CodeArtifact:
     source_path: str | None = None  # directory or zip the configuration points at (project-relative)
     kind: str = "inline"  # inline | directory | zip | missing
     missing_error: str | None = None  # what the IaC tool says when the package is missing (tool-specific wording)
+    # package file -> {line in the package: where that line came from}, for code built at synth (an esbuild bundle)
+    line_map: dict[str, dict[int, Location]] = field(default_factory=dict)
 
     def map_line(self, package_file: str, line: int) -> Location:
+        mapped = self.line_map.get(package_file, {}).get(line)
+        if mapped is not None:
+            return mapped
         loc = self.origin.get(package_file)
         if loc is None or loc.file is None:
             return Location(package_file, line)

@@ -48,6 +48,7 @@ PACKAGES: dict[str, str] = {
     "babel-jest": "^29.7.0",
     "@babel/preset-env": "^7.28.3",
     "ts-node": "^10.9.2",
+    "esbuild": "^0.24.0",  # NodejsFunction bundles its handler with it at synth (else it needs Docker)
     "source-map-support": "^0.5.21",
     "@types/node": "^22.19.1",
     "@types/jest": "^29.5.14",

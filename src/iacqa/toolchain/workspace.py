@@ -178,6 +178,13 @@ def prepare(source: Path, toolchain: Toolchain, platform: str, language: str = "
         ws.added.append("package.json")
     else:
         _pin_commonjs(pkg, ws)
+    if not any((root / lock).is_file() for lock in LOCK_FILES):
+        # The pipeline runs at the scaffold's root, which has a package-lock.json; NodejsFunction looks for one to
+        # find the project root and its package manager, and the synth fails without it. An empty npm lock says
+        # "npm, here", nothing more (nothing is installed from it).
+        (root / "package-lock.json").write_text(json.dumps({"name": "tap", "lockfileVersion": 3, "requires": True,
+                                                            "packages": {}}, indent=2))
+        ws.added.append("package-lock.json")
     entry = ENTRIES.get(platform) if language == "ts" else JS_ENTRIES.get(platform)
     if entry and not _has_entry(root, platform) and (root / "lib").is_dir():
         (root / entry[0]).parent.mkdir(parents=True, exist_ok=True)
@@ -186,6 +193,9 @@ def prepare(source: Path, toolchain: Toolchain, platform: str, language: str = "
         ws.notes.append(f"{entry[0]} added: the TAP template's entry point (the project has none)")
     ws.files = code_files(root)
     return ws
+
+
+LOCK_FILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock")
 
 
 def _pin_commonjs(pkg: Path, ws: Workspace) -> None:

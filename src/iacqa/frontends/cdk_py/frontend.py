@@ -25,7 +25,7 @@ from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 from iacqa.catalog.sdk import SynthErrorAnnotation
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdk_py import continuation, static_check
-from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, inline_origin
+from iacqa.frontends.cdk_py.locate import Locator, asset_artifact, bundle_line_map, inline_origin
 from iacqa.frontends.cdk_py.synth import EntryPoint, SynthResult, find_entry, synth
 from iacqa.frontends.constructs import find_site
 from iacqa.frontends.pysource import keyword_lines
@@ -434,6 +434,12 @@ def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: li
     if isinstance(asset, str) and asset:
         src = Path(asset) if Path(asset).is_absolute() else root / asset
         if not src.resolve().is_relative_to(root.resolve()):
+            if meta.get("aws:asset:is-bundled") and src.is_dir():
+                # Built at synth from the project's code (NodejsFunction's esbuild bundle): read it now, the synth
+                # output is removed with the workspace.
+                art = asset_artifact(rid, str(src), src.parent)
+                bundle_line_map(art, root)
+                return art
             return _CDK_OWN  # staged by aws-cdk-lib from its own package (custom resource providers)
         return asset_artifact(rid, asset, root)
     zip_file = ((raw.get("Properties") or {}).get("Code") or {}).get("ZipFile")

@@ -10,6 +10,7 @@ are listed in ALIASES; anything else is located at the construct call.
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from collections.abc import Callable
 from functools import lru_cache
@@ -201,3 +202,42 @@ def inline_origin(root: Path, files: list[str], text: str) -> Location | None:
         except OSError:
             continue
     return None
+
+
+# esbuild marks each module of a (non-minified) bundle with a `// path/of/module.ts` line, path relative to where it
+# ran (the project root). It rewrites quotes and import names, so lines are matched by their words, not their text.
+_MODULE_MARK = re.compile(r"^// ((?:[\w.@-]+/)*[\w.@-]+\.(?:ts|tsx|mts|cts|js|mjs|cjs|jsx))$")
+_WORD = re.compile(r"[A-Za-z_$][\w$]*|\d+")
+_NOISE = {"var", "let", "const", "export", "import", "require", "from", "async", "function", "return", "await", "new"}
+
+
+def bundle_line_map(art: CodeArtifact, project: Path) -> None:
+    """For an esbuild bundle of the project's handler code: each bundle line -> the project line it came from (the
+    module from esbuild's marker, the line whose words cover the bundle line's best), so runtime findings point at
+    the handler source, not at `asset.<hash>/index.js`."""
+    for name, text in art.files.items():
+        if not name.endswith((".js", ".mjs", ".cjs")):
+            continue
+        mapping: dict[int, Location] = {}
+        source: list[set[str]] = []
+        module = None
+        for n, line in enumerate(text.splitlines(), 1):
+            m = _MODULE_MARK.match(line.strip())
+            if m:
+                module = m.group(1) if (project / m.group(1)).is_file() and "node_modules" not in m.group(1) else None
+                source = [set(_WORD.findall(x)) - _NOISE for x in (project / module).read_text(
+                    errors="replace").splitlines()] if module else []
+                continue
+            words = set(_WORD.findall(line)) - _NOISE
+            if not module or not words:
+                continue
+            best, score = 0, 0.0
+            for i, cand in enumerate(source, 1):
+                if cand:
+                    s = len(words & cand) / len(words)
+                    if s > score:
+                        best, score = i, s
+            if score >= 0.5:
+                mapping[n] = Location(module, best)
+        if mapping:
+            art.line_map[name] = mapping
