@@ -128,3 +128,23 @@ def test_versioned_bucket_without_force_destroy() -> None:
     assert [(f.resource, f.severity) for f in found] == [("b", Severity.LOW)]
     b.native_properties["force_destroy"] = True
     assert list(TeardownBlocked().check(_ctx(b, v))) == []
+
+
+# -- HYG005 ------------------------------------------------------------------------------------------------------
+
+def test_placeholder_arns_in_nested_properties_of_any_front_end() -> None:
+    from iacqa.rules.hygiene.placeholders import PlaceholderArn
+
+    listener = _res("l", "AWS::ElasticLoadBalancingV2::Listener", {"Certificates": [
+        {"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/example"}], "Port": 443})
+    sub = _res("s", "AWS::SNS::Subscription", {"TopicArn": "arn:aws:sns:us-east-1:123456789012:<your-topic>"})
+    policy = _res("p", "AWS::IAM::Policy", {"PolicyDocument": '{"Statement": [{"Effect": "Allow", "Action": '
+                                           '"kms:Decrypt", "Resource": "arn:aws:kms:us-east-1:123456789012:key/REPLACE_ME"}]}'})
+    real = _res("r", "AWS::IAM::Policy", {"PolicyDocument": {"Statement": [{"Resource": [
+        "arn:aws:lambda:us-east-1:123456789012:function:example-processor",  # a real name that starts with it
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/sample-app:*", "arn:aws:s3:::examplebucket/*",
+        "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"]}]}})
+    found = list(PlaceholderArn().check(_ctx(listener, sub, policy, real)))
+    assert [(f.resource, f.attribute) for f in found] == [
+        ("l", "Certificates.CertificateArn"), ("s", "TopicArn"), ("p", "PolicyDocument.Statement.Resource")], found
+    assert found[0].severity is Severity.HIGH and "names no real acm resource" in found[0].message
