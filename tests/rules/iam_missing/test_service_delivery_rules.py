@@ -297,3 +297,17 @@ def test_prm006_inline_bucket_policy_needs_no_ordering():
     b = bucket("aws_s3_bucket.logs")
     b.native_properties["policy"] = trail_doc(b.outputs["Arn"])
     assert gk.run(PRM006, b, tf_trail()) == []
+
+
+# -- partial graphs -------------------------------------------------------------------------------------------------
+
+def test_partial_graph_claims_no_missing_policy():
+    """A front end that stopped early may not hold the policy: nothing is claimed missing; a graph built on a copy
+    with the blocking error fixed (`revealed_by`) is whole again."""
+    q = gk.queue("Q")
+    b = bucket("aws_s3_bucket.logs")
+    resources = (q, cfn_rule("Rule", {"Arn": q.outputs["Arn"], "Id": "q"}), b, tf_trail())
+    partial = RuleContext(graph=gk.graph(*resources), graph_status="failed")
+    assert list(PRM005().check(partial)) == [] and list(PRM006().check(partial)) == []
+    partial.graph.revealed_by = "SDK001:abc"
+    assert len(list(PRM005().check(partial))) == 1 and len(list(PRM006().check(partial))) == 1

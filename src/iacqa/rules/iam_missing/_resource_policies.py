@@ -18,6 +18,7 @@ from typing import Any
 
 from iacqa.knowledge.iam import action_matches, has_placeholders, principal_matches, resource_matches, statements
 from iacqa.model import Resource, ResourceGraph
+from iacqa.rules.context import RuleContext
 from iacqa.rules.iam_broad._policies import unknown
 
 # Policy resource type -> (CFN property naming what it sits on, native property naming it, what it sits on).
@@ -56,6 +57,15 @@ class ResourcePolicies:
         """The policy resources that are not the target itself (an inline `policy` argument is part of it)."""
         out = [r for r, _ in self.docs if r.id != self.target.id]
         return out + [r for r in self.opaque if r.id != self.target.id]
+
+
+def graph_complete(ctx: RuleContext) -> bool:
+    """Whether the graph holds everything the program declares, so a policy missing from it is missing.
+
+    A front end that stopped early (a program error, a file that does not parse) leaves a partial graph: the policy
+    may be declared after the point it stopped. A graph built on a copy with the blocking error fixed
+    (`revealed_by`) is whole."""
+    return ctx.graph_status in (None, "ok") or ctx.graph.revealed_by is not None
 
 
 def _allows(stmts: list[dict[str, Any]], service: str, action: str, arns: list[str]) -> bool:
