@@ -311,3 +311,14 @@ def test_partial_graph_claims_no_missing_policy():
     assert list(PRM005().check(partial)) == [] and list(PRM006().check(partial)) == []
     partial.graph.revealed_by = "SDK001:abc"
     assert len(list(PRM005().check(partial))) == 1 and len(list(PRM006().check(partial))) == 1
+
+
+def test_prm005_cloudformation_inline_policy_types():
+    q, t = gk.queue("Q"), gk.topic("T")
+    rule = cfn_rule("Rule", {"Arn": q.outputs["Arn"], "Id": "q"}, {"Arn": t.outputs["Arn"], "Id": "t"})
+    assert len(gk.run(PRM005, q, t, rule)) == 2
+    qp = _res("QP", "AWS::SQS::QueueInlinePolicy", props={
+        "Queue": q.outputs["Url"], "PolicyDocument": doc(events_allow("sqs:SendMessage", q.outputs["Arn"]))})
+    tp = _res("TP", "AWS::SNS::TopicInlinePolicy", props={
+        "TopicArn": t.outputs["Arn"], "PolicyDocument": doc(events_allow("sns:Publish", t.outputs["Arn"]))})
+    assert gk.run(PRM005, q, t, rule, qp, tp) == []

@@ -26,6 +26,9 @@ _POLICY_TYPES = {
     "AWS::SQS::QueuePolicy": ("Queues", "queue_url", "AWS::SQS::Queue"),
     "AWS::SNS::TopicPolicy": ("Topics", "arn", "AWS::SNS::Topic"),
     "AWS::S3::BucketPolicy": ("Bucket", "bucket", "AWS::S3::Bucket"),
+    # CloudFormation's single-target variants
+    "AWS::SQS::QueueInlinePolicy": ("Queue", "queue", "AWS::SQS::Queue"),
+    "AWS::SNS::TopicInlinePolicy": ("TopicArn", "topic_arn", "AWS::SNS::Topic"),
 }
 
 
