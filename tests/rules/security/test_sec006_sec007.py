@@ -169,3 +169,30 @@ def test_function_url_auth_none() -> None:
     found = list(PublicEndpoint().check(_ctx(fn, open_url, iam_url)))
     assert [f.resource for f in found] == ["open"]
     assert "function URL open of fn has AuthType NONE" in found[0].message
+
+
+def test_api_named_by_pulumi_mock_id() -> None:
+    """Pulumi's mocks pass `<logical name>-<hash>` as the id of an API given an explicit name."""
+    api = _api("payments")
+    api.outputs = {"Id": "79ed1acbac", "Name": "payments-prod", "RootResourceId": "root-1"}
+    m = _method("post", "POST", AuthorizationType="NONE")
+    m.properties["RestApiId"] = "payments-79ed1ac"
+    found = list(PublicEndpoint().check(_ctx(api, m)))
+    assert [f.extra["api"] for f in found] == ["payments"]
+
+
+def test_cdk_entry_located_at_its_port_call(tmp_path: Path) -> None:
+    (tmp_path / "stack.py").write_text(
+        "sg = ec2.SecurityGroup(self, 'web', vpc=vpc)\n"
+        "sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443))\n"
+        "sg.add_ingress_rule(\n"
+        "    peer=ec2.Peer.any_ipv4(),\n"
+        "    connection=ec2.Port.tcp(22),\n"
+        ")\n")
+    sg = _res("websg", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroup", props={
+        "GroupDescription": "web",
+        "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"},
+                                 {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]},
+        loc=Location("stack.py", 1))
+    found = list(WorldOpenIngress().check(_ctx(sg, root=tmp_path)))
+    assert [(f.file, f.line) for f in found] == [("stack.py", 5)]

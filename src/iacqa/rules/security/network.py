@@ -195,7 +195,26 @@ def _locate(ctx: RuleContext, o: Opening, siblings: list[Opening]) -> Location:
     nth = next((i for i, s in enumerate(same) if s is o), None)
     if len(lines) == len(same) and nth is not None:
         return Location(o.resource.location.file, lines[nth])
-    return o.resource.location_of(o.attribute)
+    return _cdk_port_line(ctx, o) or o.resource.location_of(o.attribute)
+
+
+def _cdk_port_line(ctx: RuleContext, o: Opening) -> Location | None:
+    """CDK writes no CIDR (`add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22))`): the only line of the file
+    naming the entry's port that way."""
+    file = o.resource.location.file
+    if not file:
+        return None
+    proto = re.escape(o.protocol)
+    if o.protocol == "all" or o.ports is None:
+        rx = re.compile(r"Port\.(?:all_traffic|allTraffic)\(\s*\)")
+    elif o.ports[0] == o.ports[1]:
+        rx = re.compile(rf"Port\.{proto}\(\s*{o.ports[0]}\s*\)")
+    elif o.ports == (0, 65535):
+        rx = re.compile(rf"Port\.(?:all_{proto}|all{proto.capitalize()})\(\s*\)")
+    else:
+        rx = re.compile(rf"Port\.(?:{proto}_range|{proto}Range)\(\s*{o.ports[0]}\s*,\s*{o.ports[1]}\s*\)")
+    hits = [n for n, text in enumerate(ctx.lines(file), 1) if rx.search(text)]
+    return Location(file, hits[0]) if len(hits) == 1 else None
 
 
 class WorldOpenIngress(Rule):
@@ -242,7 +261,8 @@ class WorldOpenIngress(Rule):
                 remote = o.protocol == "all" or (o.ports is not None and (
                     o.ports[0] <= 22 <= o.ports[1] or o.ports[0] <= 3389 <= o.ports[1]))
                 fix = ("restrict the source to the networks that need it (the VPC CIDR, an office range) or "
-                       "to another security group (source_security_group_id / security_groups=[...])")
+                       "to another security group (SourceSecurityGroupId; security_groups=[...] / source_security_group_id "
+                       "in Pulumi and Terraform)")
                 if remote:
                     fix += "; for shell access use SSM Session Manager instead of opening SSH/RDP"
                 yield self.finding(

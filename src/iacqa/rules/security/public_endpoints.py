@@ -57,6 +57,19 @@ def _is_private(api: Resource) -> bool:
     return any(isinstance(t, str) and t.upper() == "PRIVATE" for t in types)
 
 
+def _api_for(graph: ResourceGraph, ref: Any) -> Resource | None:
+    """The REST API a method names. Besides `graph.resolve`, accepts `<logical name>-<hash>`: the id Pulumi's mocks
+    pass for a resource given an explicit `name` (its outputs then hold the name, not that id)."""
+    hit = graph.resolve_resource(ref)
+    if hit is not None:
+        return hit if hit.type == "AWS::ApiGateway::RestApi" else None
+    if not isinstance(ref, str):
+        return None
+    apis = [a for a in graph.of_type("AWS::ApiGateway::RestApi")
+            if ref.startswith(a.id + "-") and ref[len(a.id) + 1:].isalnum()]
+    return apis[0] if len(apis) == 1 else None
+
+
 def _path(graph: ResourceGraph, api: Resource, resource_ref: Any) -> str | None:
     """`/orders/{id}`: the method's resource path, walked up through ParentId; `/` for the root resource."""
     parts: list[str] = []
@@ -123,8 +136,8 @@ class PublicEndpoint(Rule):
             api_ref = m.get("RestApiId")
             if _unknown(api_ref):
                 continue
-            api = g.resolve_resource(api_ref)
-            if api is None or api.type != "AWS::ApiGateway::RestApi":
+            api = _api_for(g, api_ref)
+            if api is None:
                 continue  # an API from outside the stack: its policy is unknown
             if _is_private(api) or _api_has_policy(g, api):
                 continue
