@@ -109,3 +109,28 @@ def test_paraphrased_claim_confirmed_by_a_located_finding_is_present(tmp_path: P
     assert (c1["status"], c1["confirmed_by"]) == ("present", ["fp-retention"])
     assert c1["evidence"].startswith("iacqa finds this failure in the response")
     assert (c2["status"], c2["confirmed_by"]) == ("not-checkable", [])  # "runtime" as a plain word is no match
+
+
+def test_interpolations_and_ideal_side_quotes_are_judged_right() -> None:
+    """Spot checks of the corpus audit: prose writes `{environment}` where the code has `{self.environment}`
+    (present, not absent); code or names quoted as the failure that only the ideal has describe a real fix."""
+    from iacqa.audit.verify import Text, verify
+
+    model = Text('table = dynamodb.Table(self, "T",\n    table_name=f"payment_transactions_{self.environment}")\n'
+                 "class Stack:\n    pass\n")
+    ideal = Text('table_name=f"payment-transactions-{suffix}"\nclass TapStack(pulumi.ComponentResource):\n'
+                 "    def __init__(self, name, args, opts=None):\n        super().__init__('tap:stack:TapStack', "
+                 "name, None, opts)\ndef test_backend_s3_configuration():\n    assert True\n")
+    naming = split_claims("## 1. Resource Naming\n\n**Model Response:**\n- Mixed naming: "
+                          "`payment_transactions_{environment}` (underscores)\n")[0]
+    assert verify(naming, model, ideal).status == "present"
+    pattern = split_claims("## 2. TapStack Uses ComponentResource Pattern\n\n**Actual (lib/tap_stack.py):**\n"
+                           "```python\nclass TapStack(pulumi.ComponentResource):\n"
+                           "    def __init__(self, name, args, opts=None):\n"
+                           "        super().__init__('tap:stack:TapStack', name, None, opts)\n```\n")[0]
+    assert verify(pattern, model, ideal).status == "fixed-in-ideal"
+    tests = split_claims("## 3. Missing backend test\n\n**Problem**: `test_backend_s3_configuration` - S3 backend "
+                         "validation\n")[0]
+    assert verify(tests, model, ideal).status == "fixed-in-ideal"
+    wrong = split_claims("## 4. Timeout too high\n\n**Problem**: `timeout_seconds_sixty` in the function\n")[0]
+    assert verify(wrong, model, ideal).status == "absent"

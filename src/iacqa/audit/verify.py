@@ -127,6 +127,14 @@ class Text:
             for i, x in enumerate(self.squashed, 1):
                 if q in x.replace("'", '"'):
                     return i
+        if re.search(r"\$?\{[^{}]+\}", token):
+            # Prose writes an interpolation by its meaning (`payment_transactions_{environment}`) where the code
+            # has `{self.environment}` or `${props.env}`: a braced part matches any interpolation.
+            parts = re.split(r"\$?\{[^{}]+\}", token)
+            loose = re.compile(r"\$?\{[^{}]+\}".join(re.escape(p) for p in parts))
+            for i, x in enumerate(self.squashed, 1):
+                if loose.search(x):
+                    return i
         return None
 
 
@@ -281,7 +289,13 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
             checked_issue.append(f"{len(lines)} quoted code lines")
         new = [(p.text, ideal.find_code(p.text)) for p in lines if not model.find_code(p.text)]
         new = [(t, n) for t, n in new if n]
-        if new and side in ("fix", "unknown"):
+        if new and side == "issue" and len(new) * 2 >= len(lines):
+            # Quoted under "Actual"/"Current" but it is the ideal's code, not MODEL's: the analysis compares the
+            # final code with the response, so the difference it describes is real (a fix in the ideal).
+            fix_new.append((f"{len(new)} of {len(lines)} quoted lines are the ideal response's code, e.g. "
+                            f"`{_norm(new[0][0])[:80]}`", new[0][1]))
+            checked_issue.pop()
+        elif new and side in ("fix", "unknown"):
             fix_new.append((f"{len(new)} of {len(lines)} lines of the fixed code, e.g. `{_norm(new[0][0])[:80]}`",
                             new[0][1]))
         elif side == "fix" and found and len(found) == len(lines):
@@ -293,6 +307,9 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
         if p.side == "issue":
             if m:
                 issue_hits.append((f"`{p.text}`", m))
+            elif (i := ideal.find_token(p.text)) and _distinctive(p.text):
+                # Named as the failure but only the ideal has it (a test or resource the final code added)
+                fix_new.append((f"`{p.text}`", i))
             else:
                 checked_issue.append(f"`{p.text}`")
         else:
