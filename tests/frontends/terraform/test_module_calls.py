@@ -50,6 +50,19 @@ module "db" {
     assert not [f for f in r.findings if f.rule in ("TFS012", "TFS013")]
 
 
+def test_module_without_any_variable_is_one_finding_per_call(tmp_path: Path) -> None:
+    """A response that shows only a module's main.tf: the call's arguments are reported once, together."""
+    (tmp_path / "modules" / "app").mkdir(parents=True)
+    (tmp_path / "modules" / "app" / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n')
+    (tmp_path / "main.tf").write_text('module "app" {\n  source = "./modules/app"\n  name   = "a"\n'
+                                      '  size   = 2\n  tier   = "x"\n}\n')
+    r = analyze(tmp_path, stages=("ingest", "graph"))
+    got = [f for f in r.findings if f.rule == "TFS013"]
+    assert [(f.line, f.symbol) for f in got] == [(3, "module.app")], got
+    assert "3 arguments (name, size, tier)" in got[0].message and "variables.tf" in got[0].fix
+    assert got[0].extra["arguments"] == ["name", "size", "tier"]
+
+
 def test_backend_block_with_variables_or_nested_blocks(tmp_path: Path) -> None:
     (tmp_path / "provider.tf").write_text('''
 terraform {

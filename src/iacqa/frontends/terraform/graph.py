@@ -570,6 +570,20 @@ class ModuleScope(Scope):
         declared = {b.labels[0]: b for b in child.of("variable") if b.labels}
         given = {k: a for k, a in block.body.attributes.items()
                  if k not in ("source", "version", "providers", "count", "for_each", "depends_on")}
+        if given and not declared:
+            # A module with no variable at all while the call passes several: its variables.tf is not in the
+            # project (responses often show only a module's main.tf). One finding for the call, every argument
+            # listed, rather than one per argument (93 on one corpus task).
+            first = min(given.values(), key=lambda a: (a.line or 0))
+            names = sorted(given)
+            self.build.findings.append(ModuleArgumentMismatch.finding(
+                f"module.{name} passes {len(names)} arguments ({', '.join(names[:8])}"
+                f"{', ...' if len(names) > 8 else ''}) but {source} declares no variable at all: its variables.tf "
+                "is not in the project", location=Location(first.file, first.line), symbol=f"module.{name}",
+                error=f'Error: Unsupported argument: An argument named "{min(given, key=lambda k: given[k].line or 0)}"'
+                " is not expected here.", fix=f"ship {source}/variables.tf declaring {', '.join(names[:8])}"
+                f"{', ...' if len(names) > 8 else ''}", arguments=names).with_(stage="frontend"))
+            return
         for arg, attr in given.items():
             if arg not in declared:
                 self.build.findings.append(ModuleArgumentMismatch.finding(
