@@ -58,6 +58,14 @@ def test_no_entry_is_an_error_status(tmp_path: Path) -> None:
     assert r.status == "error" and "no CDK app" in r.detail
 
 
+def test_no_entry_because_the_stack_file_does_not_compile_is_failed(tmp_path: Path) -> None:
+    """A response cut before `class TapStack` (corpus cdk-py Pr4426 ideal): the project failed, not iacqa."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "tap_stack.py").write_text("            self,\n            'LoadBalancerDNS',\n        )\n")
+    r = CdkFrontend().build(_project(tmp_path), {})
+    assert r.status == "failed" and "no CDK app" in r.detail
+
+
 @pytest.mark.slow
 def test_synth_error_is_sdk004_at_the_prop_line() -> None:
     r = CdkFrontend().build(_project(CDK / "synth_error"), {"timeout": 180})

@@ -64,7 +64,10 @@ class CdkFrontend:
                                       detail=f"{static_note}, {len(blocking)} blocking: synth skipped (it would fail "
                                       f"at {blocking[0].file}:{blocking[0].line} first)")
         if ep is None:
-            return FrontendResult(graph, findings, status="error",
+            # A file that does not compile (SYN002, reported by the syntax stage) may be what hides the app
+            # (lib/tap_stack.py cut before `class TapStack`): then the project failed, not iacqa.
+            broken = any(f.severity.value == "critical" for f in findings) or _any_unparsable(root)
+            return FrontendResult(graph, findings, status="failed" if broken else "error",
                                   detail="no CDK app to run (cdk.json \"app\", app.py, tap.py, main.py, bin/*.py or "
                                   "lib/tap_stack.py with TapStack)")
         if not options.synth:
@@ -449,6 +452,19 @@ def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: li
             for key in list(art.files) or [next(iter(art.origin), "index.py")]:
                 art.origin[key] = origin
     return art
+
+
+def _any_unparsable(root: Path) -> bool:
+    import ast
+
+    for p in root.rglob("*.py"):
+        if any(part in ("cdk.out", "node_modules", ".venv", "__pycache__") for part in p.parts):
+            continue
+        try:
+            ast.parse(p.read_text(errors="replace"))
+        except (SyntaxError, ValueError):
+            return True
+    return False
 
 
 # Logical-id prefixes of the helper resources aws-cdk-lib adds on its own (custom resource providers and roles).
