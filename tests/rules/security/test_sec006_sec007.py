@@ -196,3 +196,28 @@ def test_cdk_entry_located_at_its_port_call(tmp_path: Path) -> None:
         loc=Location("stack.py", 1))
     found = list(WorldOpenIngress().check(_ctx(sg, root=tmp_path)))
     assert [(f.file, f.line) for f in found] == [("stack.py", 5)]
+
+
+def _db_group() -> Resource:
+    return _res("db-sg", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroup:SecurityGroup", native={
+        "ingress": [{"protocol": "tcp", "from_port": 3306, "to_port": 3306, "cidr_blocks": ["0.0.0.0/0"]}]},
+        outputs={"Id": "sg-0db", "Name": "db-sg-1"})
+
+
+def test_group_used_only_by_a_private_database_is_not_reported() -> None:
+    db = _res("db", "AWS::RDS::DBInstance", "aws:rds/instance:Instance",
+              props={"VPCSecurityGroups": ["sg-0db"], "PubliclyAccessible": False})
+    assert list(WorldOpenIngress().check(_ctx(_db_group(), db))) == []
+    public = _res("db", "AWS::RDS::DBInstance", "aws:rds/instance:Instance",
+                  props={"VPCSecurityGroups": ["sg-0db"], "PubliclyAccessible": True})
+    assert len(list(WorldOpenIngress().check(_ctx(_db_group(), public)))) == 1
+
+
+def test_group_on_a_public_ecs_service_or_unknown_consumer_is_reported() -> None:
+    svc = _res("svc", "aws:ecs/service:Service", "aws:ecs/service:Service", native={
+        "network_configuration": {"assign_public_ip": True, "security_groups": ["sg-0db"]}})
+    private_svc = _res("svc2", "aws:ecs/service:Service", "aws:ecs/service:Service", native={
+        "network_configuration": {"security_groups": ["sg-0db"]}})
+    assert len(list(WorldOpenIngress().check(_ctx(_db_group(), svc, private_svc)))) == 1
+    assert list(WorldOpenIngress().check(_ctx(_db_group(), private_svc))) == []
+    assert len(list(WorldOpenIngress().check(_ctx(_db_group())))) == 1  # no consumer in the stack: reported

@@ -16,6 +16,7 @@ from iacqa.model import Category, Finding, Location, Resource, ResourceGraph, Se
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
 from iacqa.rules.hygiene._source import call_span
+from iacqa.rules.leaves import leaves
 
 WORLD = ("0.0.0.0/0", "::/0")
 WEB_PORTS = frozenset({80, 443})
@@ -147,6 +148,69 @@ def _what(o: Opening) -> str:
     return f"{proto} ports {lo}-{hi}{inside}"
 
 
+# Resources that never get a public address: a group attached only to these is not reachable from the internet,
+# whatever its CIDR (a VPC Lambda, an EFS mount target, a cache, a VPC endpoint's interfaces).
+_PRIVATE_TYPES = ("AWS::Lambda::Function", "AWS::ElastiCache::", "AWS::EFS::MountTarget", "AWS::EC2::VPCEndpoint",
+                  "AWS::MemoryDB::", "AWS::DocDB::", "AWS::Neptune::", "AWS::MSK::")
+_PRIVATE_NATIVE = re.compile(r"(?i)elasticache|efs/mountTarget|efs_mount_target|vpcEndpoint|vpc_endpoint|memorydb|"
+                             r"docdb|neptune|msk")
+_PUBLIC_FLAG = re.compile(r"(?i)(^|\.)(publicly_?accessible|assign_?public_?ip)$")
+
+
+def _group_of(graph: ResourceGraph, r: Resource) -> Resource | None:
+    """The security group an ingress entry belongs to: the group itself, or the one a rule resource names."""
+    if r.type == "AWS::EC2::SecurityGroup" or r.native_type in _SG_NATIVE:
+        return r
+    ref = r.get("GroupId") or r.native_properties.get("security_group_id") or r.native_properties.get(
+        "securityGroupId")
+    hit = graph.resolve_resource(ref) if isinstance(ref, str) and not _unknown(ref) else None
+    if hit is not None and (hit.type == "AWS::EC2::SecurityGroup" or hit.native_type in _SG_NATIVE):
+        return hit
+    return None
+
+
+def _consumers(graph: ResourceGraph, sg: Resource) -> list[Resource]:
+    """Resources that put the group on their network interfaces (any property naming it), rules excluded."""
+    ids = {v for k, v in sg.outputs.items() if k in ("Id", "Arn", "Name") and isinstance(v, str)}
+    out = []
+    for r in graph:
+        if r.id == sg.id or "securitygroup" in (r.type + r.native_type).lower().replace("_", ""):
+            continue
+        values = [v for _, v in [*leaves(r.properties), *leaves(r.native_properties)] if isinstance(v, str)]
+        if any(v in ids or (graph.resolve_resource(v) is sg) for v in values):
+            out.append(r)
+    return out
+
+
+def _public_flag(r: Resource) -> bool:
+    for path, v in [*leaves(r.properties), *leaves(r.native_properties)]:
+        if _PUBLIC_FLAG.search(path) and (v is True or (isinstance(v, str) and v.lower() in ("true", "enabled"))):
+            return True
+    return False
+
+
+def _private(graph: ResourceGraph, r: Resource) -> bool:
+    """Whether the resource can never be reached from the internet directly (no public address)."""
+    if r.type == "AWS::RDS::DBInstance" or r.type == "AWS::Redshift::Cluster":
+        return not _public_flag(r)
+    if r.type == "AWS::RDS::DBCluster":  # Aurora: public access is set on the cluster's instances
+        return not any(_public_flag(i) for i in graph.of_type("AWS::RDS::DBInstance"))
+    if r.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        return str(r.get("Scheme", "")).lower() == "internal"
+    if "ecs" in r.type.lower() + r.native_type.lower() and "service" in r.type.lower() + r.native_type.lower():
+        return not _public_flag(r)  # awsvpc tasks get a public IP only with assign_public_ip
+    return r.type.startswith(_PRIVATE_TYPES) or bool(_PRIVATE_NATIVE.search(r.native_type))
+
+
+def unreachable(graph: ResourceGraph, r: Resource) -> list[Resource] | None:
+    """The group's consumers when there are some and none of them has a public address; else None."""
+    sg = _group_of(graph, r)
+    if sg is None:
+        return None
+    users = _consumers(graph, sg)
+    return users if users and all(_private(graph, u) for u in users) else None
+
+
 _EGRESS = re.compile(r"(?i)egress")
 _INGRESS = re.compile(r"(?i)ingress")
 _DESCRIPTION = re.compile(r"(?i)description")
@@ -225,7 +289,9 @@ class WorldOpenIngress(Rule):
     Pulumi/Terraform `ingress` blocks of `aws_security_group`, `aws_security_group_rule` with `type = "ingress"`
     and `aws_vpc_security_group_ingress_rule`. SSH (22) and RDP (3389) are named in the message. Egress is not
     reported (open egress is the AWS default). ICMP is not reported. CIDRs or ports not known at synth time are
-    skipped.
+    skipped. A group attached only to resources that never get a public address (a database or Redshift cluster
+    without `publicly_accessible`, an ECS service without `assign_public_ip`, an internal load balancer, a VPC
+    Lambda, a cache, an EFS mount target, a VPC endpoint) is not reported: the internet cannot reach them.
     Why it breaks: nothing fails at deploy; every host on the internet can reach the port. Open SSH/RDP and
     database ports are scanned within minutes of creation and brute-forced; reviewers mark it as a security
     failure ("security group allows SSH access from 0.0.0.0/0").
@@ -251,6 +317,8 @@ class WorldOpenIngress(Rule):
         for o in openings(ctx.graph):
             by_resource.setdefault(o.resource.id, []).append(o)
         for siblings in by_resource.values():
+            if not any(_exposed(o) for o in siblings) or unreachable(ctx.graph, siblings[0].resource):
+                continue  # attached only to resources without a public address: the internet cannot reach them
             for o in siblings:
                 if not _exposed(o):
                     continue
