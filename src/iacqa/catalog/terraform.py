@@ -308,3 +308,41 @@ class InvalidBackendBlock(Entry):
     title = "backend block Terraform cannot read"
     emitters = ("iacqa.frontends.terraform.graph",)
     stage = "frontend"
+
+
+class ProviderConfigurationCheck(Entry):
+    """Provider settings `terraform init`/`validate` reject: aliases a module does not declare, `use_lockfile` on a
+    Terraform too old for it, providers missing from `required_providers`.
+
+    What it finds: (1) a module whose resources use `provider = aws.replica` while its `required_providers` entry
+    has no `configuration_aliases = [aws.replica]` (and no `provider "aws" { alias = "replica" }` block), and a
+    module call that does not pass a configuration alias the module declares (critical); (2) `use_lockfile` in a
+    `backend "s3"` block while `required_version` allows a Terraform older than 1.10 (medium: it depends on the
+    Terraform that runs it); (3) a resource or data source whose provider (`random_`, `archive_`, `tls_`, ...) is
+    not listed in an existing `required_providers` (low: terraform infers hashicorp/<name>, unpinned).
+    Why it breaks: (1) the module has no configuration for the alias, so `terraform validate`/`plan` stop; (2)
+    Terraform before 1.10 does not know the argument and `terraform init` stops; (3) nothing breaks when hashicorp
+    is the intended source: the provider is simply unpinned, and a major release can change it under the project.
+    Bad: `module "storage" { source = "./modules/storage"  providers = { aws.replica = aws.west } }` where
+    modules/storage has `required_providers { aws = { source = "hashicorp/aws" } }` and
+    `resource "aws_s3_bucket" "r" { provider = aws.replica }`; `backend "s3" { use_lockfile = true }` with
+    `required_version = ">= 1.5.0"`.
+    Good: `aws = { source = "hashicorp/aws", configuration_aliases = [aws.replica] }` in the module;
+    `required_version = ">= 1.10.0"` (or `dynamodb_table` locking on older releases); `random = { source =
+    "hashicorp/random" }` listed.
+    What AWS says: nothing is deployed; terraform says `Error: Provider configuration not present: To work with
+    module.storage.aws_s3_bucket.r its original provider configuration at
+    module.storage.provider["registry.terraform.io/hashicorp/aws"].replica is not present` (after `Warning:
+    Reference to undefined provider`), `Error: Missing required provider configuration`, and on Terraform < 1.10
+    `Error: Unsupported argument: An argument named "use_lockfile" is not expected here.`
+    References: https://developer.hashicorp.com/terraform/language/modules/develop/providers#provider-aliases-within-modules,
+    https://developer.hashicorp.com/terraform/language/backend/s3#state-locking,
+    https://developer.hashicorp.com/terraform/language/providers/requirements
+    """
+
+    id = "TFS015"
+    category = Category.SDK_API
+    severity = Severity.CRITICAL
+    title = "provider configuration terraform init/validate rejects"
+    emitters = ("iacqa.frontends.terraform.validate",)
+    stage = "frontend"

@@ -31,6 +31,7 @@ from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
 from iacqa.frontends.terraform.hcl_files import load_module_dir
 from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
+from iacqa.frontends.terraform.validate import validate_findings
 from iacqa.frontends.value_paths import value_paths
 from iacqa.knowledge.naming import camel as _camel
 from iacqa.knowledge.naming import snake
@@ -826,6 +827,7 @@ def graph_from_module(module: Module, root: Path, *, platform: str, locate: Loca
     scope = ModuleScope(module, build, "", dict(variables or {}), locate or locator(module))
     scope.evaluate_all()
     build.findings.extend(backend_findings(module))
+    build.findings.extend(validate_findings(module, list(build.modules.values())))
     for b in module.of("output"):
         v = b.body.attributes.get("value")
         if b.labels and v is not None:
