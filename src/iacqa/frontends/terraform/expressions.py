@@ -331,8 +331,10 @@ class Evaluator:
         root, steps = self._flatten(node)
         if isinstance(root, Tree) and root.data == "identifier":
             value, used = self.scope.root(str(root.children[0]), steps)
+            # The label names what was resolved (`random_password.db`, not `random_password`), so an attribute
+            # known only after apply keeps the address it belongs to.
+            label = ".".join([str(root.children[0]), *(str(a) for _kind, a in steps[:used])])
             steps = steps[used:]
-            label = str(root.children[0])
         else:
             value = self.eval(root)
             label = "value"
