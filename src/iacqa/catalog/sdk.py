@@ -205,3 +205,57 @@ class WrongLiteralType(Entry):
     title = "literal of a type the binding does not accept"
     emitters = ("iacqa.frontends.cdktf_py.static_check",)
     stage = "frontend"
+
+
+class DeprecatedCdkApi(Entry):
+    """A deprecated aws-cdk-lib class, property, method, enum member or construct argument.
+
+    What it finds: every name a CDK Python program takes from `aws_cdk` (attribute chains, imported names, members
+    of locals that hold a construct) and every keyword argument of construct, struct and method calls, looked up
+    in the deprecation markers (`docs.deprecated`) of the jsii assembly that the installed aws-cdk-lib ships; the
+    finding quotes the assembly's text and the replacement it names, with the installed version.
+    Why it breaks: nothing fails today; jsii prints a warning at every synth, `JSII_DEPRECATED=fail` (used by
+    strict pipelines) turns it into an error, and the API goes away in the next major version. Some deprecated
+    members name values the AWS service is retiring (old Lambda runtimes, RDS engine versions); the dates are
+    judged by LIM002/LIM003, so this stays medium.
+    Bad: `dynamodb.Table(self, "t", partition_key=pk, point_in_time_recovery=True)`; `ec2.Vpc(self, "v",
+    cidr="10.0.0.0/16")`; `runtime=lambda_.Runtime.PYTHON_3_7`.
+    Good: `point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+    point_in_time_recovery_enabled=True)`; `ip_addresses=ec2.IpAddresses.cidr("10.0.0.0/16")`;
+    `runtime=lambda_.Runtime.PYTHON_3_12`.
+    What AWS says: nothing at deploy for most; jsii says at synth `[WARNING] aws-cdk-lib.aws_dynamodb.TableOptions#
+    pointInTimeRecovery is deprecated, and will be removed in the next major release. use
+    `pointInTimeRecoverySpecification` instead` (a DeprecationError with JSII_DEPRECATED=fail).
+    References: https://docs.aws.amazon.com/cdk/api/v2/python/ ;
+    https://aws.github.io/jsii/user-guides/lib-author/toolchain/jsii/#deprecation-warnings
+    """
+
+    id = "CDK003"
+    category = Category.SDK_API
+    severity = Severity.MEDIUM
+    title = "deprecated aws-cdk-lib API"
+    emitters = ("iacqa.frontends.cdk_py.deprecated_check",)
+    stage = "frontend"
+
+
+class ExperimentalCdkModule(Entry):
+    """An import of an experimental (alpha) AWS CDK module.
+
+    What it finds: `from aws_cdk import aws_xxx_alpha`, `import aws_cdk.aws_xxx_alpha` and `from
+    aws_cdk.aws_xxx_alpha import ...`; when the installed aws-cdk-lib has the module's stable successor
+    (`aws_cdk.aws_apigatewayv2`), the finding says so.
+    Why it breaks: alpha modules are published separately (`aws-cdk.aws-xxx-alpha`, versions `2.x.ya0`) and may
+    change their API in any release; an unpinned one breaks the app when either package moves.
+    Bad: `from aws_cdk import aws_apigatewayv2_alpha as apigw` with an unpinned `aws-cdk.aws-apigatewayv2-alpha`.
+    Good: `from aws_cdk import aws_apigatewayv2 as apigw` (graduated), or the alpha pinned to the release built
+    for the app's aws-cdk-lib.
+    What AWS says: nothing; pip or Python fails (`ModuleNotFoundError`, `TypeError`) when the versions drift.
+    References: https://docs.aws.amazon.com/cdk/v2/guide/versioning.html
+    """
+
+    id = "CDK004"
+    category = Category.SDK_API
+    severity = Severity.LOW
+    title = "experimental (alpha) CDK module"
+    emitters = ("iacqa.frontends.cdk_py.deprecated_check",)
+    stage = "frontend"

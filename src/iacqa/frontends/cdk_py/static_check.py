@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from iacqa.frontends.cdk_py.deprecated_check import DeprecationChecker
 from iacqa.frontends.pycheck.files import check_files
 from iacqa.frontends.pycheck.files import check_source as _check_source
 from iacqa.frontends.pycheck.index import installed
@@ -101,11 +102,12 @@ def available() -> bool:
 
 def check_source(rel: str, source: str) -> list[Finding]:
     """Findings for one file's text (rel: its project-relative path, for locations)."""
-    return _check_source(INDEX, rel, source)
+    return _check_source(INDEX, rel, source, DeprecationChecker)
 
 
 def check(root: Path, files: list[str]) -> list[Finding]:
-    """SDK001/SDK002/CDK001 findings for the project's Python files (empty when aws-cdk-lib is not installed)."""
+    """SDK001/SDK002/CDK001 (and CDK003/CDK004: deprecated APIs, alpha modules) findings for the project's Python
+    files (empty when aws-cdk-lib is not installed)."""
     if not available():
         return []
-    return check_files(INDEX, root, files)
+    return check_files(INDEX, root, files, DeprecationChecker)
