@@ -61,6 +61,8 @@ def test_deprecation_text_in_python_spelling() -> None:
         "Use `LinuxBuildImage.STANDARD_7_0` instead."
     assert pythonize("use `contributorInsightsSpecification instead") == \
         "use `contributor_insights_specification` instead"  # the assembly's own unbalanced tick
+    assert pythonize("use `definitionBody`: DefinitionBody.fromChainable()") == \
+        "use `definition_body`: DefinitionBody.from_chainable()"
     assert replacement("Use ipAddresses instead") == "ipAddresses"
     assert replacement("use `logGroup` instead") == "logGroup"
     assert replacement("use opensearchservice module instead") is None

@@ -106,19 +106,21 @@ def python_path(fqn: str, submodules: dict[str, str]) -> str | None:
 
 
 _LINK = re.compile(r"\{@link\s+([^}|\s]+)\s*(?:\|[^}]*)?\}")
+_MEMBER = re.compile(r"\b([A-Z]\w*)\.([a-z][a-z0-9]*[A-Z]\w*)")  # unticked `DefinitionBody.fromChainable()`
 _TICKED = re.compile(r"`+([A-Za-z_][\w.]*)`*")  # the assembly has unbalanced ticks (`contributorInsightsSpecification)
 
 
 def pythonize(text: str) -> str:
     """The deprecation text with the names it quotes in Python spelling: `` `logGroup` `` -> `` `log_group` ``,
-    `{@link LinuxBuildImage.STANDARD_7_0 }` -> `` `LinuxBuildImage.STANDARD_7_0` ``; class names and constants
-    unchanged."""
+    `{@link LinuxBuildImage.STANDARD_7_0 }` -> `` `LinuxBuildImage.STANDARD_7_0` ``, `DefinitionBody.fromChainable()`
+    -> `DefinitionBody.from_chainable()`; class names and constants unchanged."""
     def one(name: str) -> str:
         parts = name.split(".")
         return ".".join(p if p[:1].isupper() else python_name(p) for p in parts)
 
     text = _LINK.sub(lambda m: f"`{one(m.group(1))}`", text)
-    return _TICKED.sub(lambda m: f"`{one(m.group(1))}`", text)
+    text = _TICKED.sub(lambda m: f"`{one(m.group(1))}`", text)
+    return _MEMBER.sub(lambda m: f"{m.group(1)}.{python_name(m.group(2))}", text)
 
 
 _USE = re.compile(r"\b[Uu]se\s+`([A-Za-z_][\w.]*)|\b[Uu]se\s+([a-z][A-Za-z0-9]*[A-Z]\w*)\b")
