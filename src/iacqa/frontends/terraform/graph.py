@@ -827,7 +827,7 @@ def graph_from_module(module: Module, root: Path, *, platform: str, locate: Loca
     scope = ModuleScope(module, build, "", dict(variables or {}), locate or locator(module))
     scope.evaluate_all()
     build.findings.extend(backend_findings(module))
-    build.findings.extend(validate_findings(module, list(build.modules.values())))
+    build.findings.extend(validate_findings(module, list(build.modules.values()), root))
     for b in module.of("output"):
         v = b.body.attributes.get("value")
         if b.labels and v is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from iacqa.catalog.terraform import ProviderConfigurationCheck as Entry
@@ -24,13 +25,15 @@ LOCKFILE_SINCE = (1, 10, 0)
 # Resource prefixes terraform resolves without a provider: the built-in terraform provider.
 BUILTIN = frozenset({"terraform"})
 _ALIAS_REF = re.compile(r"\b([a-z][a-z0-9-]*)\.([A-Za-z_][\w-]*)\b")
+_SKIP_DIRS = frozenset({"node_modules", "cdktf.out", "cdk.out", "__pycache__", "tests", "test"})
 _CLAUSE = re.compile(r"^(=|!=|>=|<=|>|<|~>)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-[\w.]+)?$")
 
 
-def validate_findings(module: Module, children: list[Module]) -> list[Finding]:
-    """TFS015 findings for a root module and the local modules it loaded."""
+def validate_findings(module: Module, children: list[Module], root: Path | None = None) -> list[Finding]:
+    """TFS015 findings for a root module and the local modules it loaded (`root`: the project, to place findings
+    on a configuration synthesized from code, cdktf's `add_override`)."""
     by_dir = {m.dir: m for m in children}
-    checks = [lambda: _lockfile(module, children)]
+    checks = [lambda: _lockfile(module, children, root)]
     for m in [module, *children]:
         checks += [lambda m=m: _module_calls(m, by_dir), lambda m=m: _provider_coverage(m)]
     out: list[Finding] = []
@@ -120,7 +123,24 @@ def allows_below(constraints: list[str], bound: tuple[int, int, int] = LOCKFILE_
     return any(v < bound and all(_satisfies(v, op, ver, n) for op, ver, n in clauses) for v in releases)
 
 
-def _lockfile(module: Module, children: list[Module]) -> Iterator[Finding]:
+def _source_line(root: Path | None, needle: str) -> Location | None:
+    """Where program code (cdktf) writes `needle`: the JSON it synthesizes has no lines of its own."""
+    if root is None:
+        return None
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.suffix not in (".py", ".ts", ".js") or any(p in _SKIP_DIRS or p.startswith(".") for p in rel.parts):
+            continue
+        try:
+            for i, text in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                if needle in text and not text.lstrip().startswith(("#", "//")):
+                    return Location(rel.as_posix(), i)
+        except OSError:
+            continue
+    return None
+
+
+def _lockfile(module: Module, children: list[Module], root: Path | None = None) -> Iterator[Finding]:
     settings = list(_settings(module))
     uses = [(s, loc) for s, _v, loc in settings if s.startswith("backend.s3.") and s.endswith(".use_lockfile")]
     if not uses:
@@ -133,14 +153,17 @@ def _lockfile(module: Module, children: list[Module]) -> Iterator[Finding]:
     if not below:
         return
     _s, loc = uses[0]
+    if loc.line is None:
+        loc = _source_line(root, "use_lockfile") or loc
     json_syntax = bool(loc.file and loc.file.endswith(".json")) or any(
         isinstance(a.expr, JsonExpr) for tb in module.of("terraform") for a in tb.body.attributes.values())
     error = ('Error: Extraneous JSON object property: No argument or block type is named "use_lockfile".'
              if json_syntax else 'Error: Unsupported argument: An argument named "use_lockfile" is not expected '
              "here.")
-    pinned = f"required_version {', '.join(repr(c) for c in constraints)}" if constraints else "no required_version"
+    pinned = (f"required_version {', '.join(repr(c) for c in constraints)} allows" if constraints
+              else "with no required_version, nothing keeps out")
     yield Entry.finding(
-        f'backend "s3" sets `use_lockfile`, which Terraform reads only from 1.10 on; {pinned} allows older '
+        f'backend "s3" sets `use_lockfile`, which Terraform reads only from 1.10 on; {pinned} older '
         "releases, whose `terraform init` rejects the argument", location=loc, symbol="backend.s3.use_lockfile",
         severity=Severity.MEDIUM, error=error + " (Terraform < 1.10; S3 native locking arrived in 1.10)",
         fix='require Terraform 1.10 or later (required_version = ">= 1.10.0"), or lock with dynamodb_table '
