@@ -243,6 +243,8 @@ def _module_calls(module: Module, by_dir: dict[str, Module]) -> Iterator[Finding
             continue
         name = call.labels[0]
         declared = _declared_aliases(child)
+        where_declared = ("its required_providers has no" if _has_required_providers(child)
+                          else "it has no required_providers block with")
         for ref, (block, where) in _alias_uses(child).items():
             if ref in declared:
                 continue
@@ -250,7 +252,7 @@ def _module_calls(module: Module, by_dir: dict[str, Module]) -> Iterator[Finding
             addr = ".".join(block.labels) if block.type == "resource" else f"{block.type}.{'.'.join(block.labels)}"
             yield Entry.finding(
                 f"module.{name} ({source}): {addr} uses provider `{ref}`, but the module declares no such "
-                f"configuration: its required_providers entry for {local} has no configuration_aliases = [{ref}]",
+                f"configuration: {where_declared} configuration_aliases = [{ref}]",
                 location=where, symbol=f"module.{name}.{addr}",
                 error=f"Error: Provider configuration not present: To work with module.{name}.{addr} its original "
                 f'provider configuration at module.{name}.provider["registry.terraform.io/hashicorp/{local}"].'
