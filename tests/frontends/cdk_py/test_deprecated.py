@@ -256,3 +256,18 @@ def test_unit_cases() -> None:
     assert alpha["aws_cdk.aws_apigatewayv2_alpha"].severity.value == "low"
     assert "stable successor `aws_cdk.aws_apigatewayv2`" in alpha["aws_cdk.aws_apigatewayv2_alpha"].message
     assert "successor" not in alpha["aws_cdk.aws_lambda_python_alpha"].message
+
+
+@needs_cdk
+def test_deprecations_on_one_line_are_one_finding() -> None:
+    from iacqa.frontends.cdk_py.static_check import check_source
+
+    src = ("from aws_cdk import Duration, aws_autoscaling as autoscaling\n"
+           "asg = autoscaling.AutoScalingGroup(None, 'a', vpc=None, "
+           "health_check=autoscaling.HealthCheck.elb(grace=Duration.minutes(5)))\n")
+    found = [f for f in check_source("s.py", src) if f.rule == "CDK003"]
+    assert len(found) == 1 and found[0].line == 2
+    assert found[0].symbol == "aws_cdk.aws_autoscaling.AutoScalingGroup(health_check=)"
+    assert found[0].extra["also"] == ["aws_cdk.aws_autoscaling.HealthCheck"]
+    assert "also `HealthCheck` is deprecated" in found[0].message
+    assert found[0].fix.startswith("replace `health_check=` with `health_checks=`")

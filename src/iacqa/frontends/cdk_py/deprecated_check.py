@@ -22,6 +22,7 @@ from iacqa.catalog.sdk import DeprecatedCdkApi, ExperimentalCdkModule
 from iacqa.frontends.cdk_py.deprecations import Deprecation, DeprecationIndex, installed, pythonize, replacement
 from iacqa.frontends.pycheck.checker import Checker
 from iacqa.frontends.pycheck.index import SdkIndex
+from iacqa.model import Finding
 
 # Every finding is medium. "No longer supported by AWS Lambda" in the assembly does not mean creation fails yet
 # (measured: Runtime.NODEJS_16_X says so, while Lambda's own schedule allows creating nodejs16.x until 2027-02-01;
@@ -44,7 +45,7 @@ class DeprecationChecker(Checker):
         self._annotations: set[int] = set()
         self._seen: set[tuple[str, int | None]] = set()
 
-    def run(self, tree: ast.Module) -> list:
+    def run(self, tree: ast.Module) -> list[Finding]:
         for node in ast.walk(tree):
             notes = []
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -54,7 +55,7 @@ class DeprecationChecker(Checker):
             for n in notes:
                 if n is not None:
                     self._annotations.update(id(x) for x in ast.walk(n))
-        return super().run(tree)
+        return _one_per_line(super().run(tree))
 
     # -- alpha modules ------------------------------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
@@ -185,3 +186,25 @@ class DeprecationChecker(Checker):
         }
         self.emit(DeprecatedCdkApi, kind,
                   f"{what} is deprecated as of aws-cdk-lib {version}: {text}", node, **fields)
+
+
+def _one_per_line(findings: list[Finding]) -> list[Finding]:
+    """Several deprecations on one line become one finding (the pipeline keeps one sdk-api finding per id and
+    line): the first, with the others' texts and symbols appended (`health_check=HealthCheck.elb(...)` is one
+    change)."""
+    first: dict[int | None, int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.rule != DeprecatedCdkApi.id:
+            out.append(f)
+            continue
+        if f.line not in first:
+            first[f.line] = len(out)
+            out.append(f)
+            continue
+        i = first[f.line]
+        kept = out[i]
+        out[i] = kept.with_(message=f"{kept.message}; also {f.message}", fix=f"{kept.fix}; {f.fix}",
+                            error=f"{kept.error}\n{f.error}",
+                            extra={**kept.extra, "also": [*kept.extra.get("also", []), f.symbol]})
+    return out
