@@ -150,13 +150,13 @@ class RdsPasswordCharacters(Rule):
         if not bad:
             return
         shown = ", ".join(repr(c) for c in bad)
-        source = "override_special" if "override_special" in gen.native_properties else \
+        source = f"override_special {chars!r}" if "override_special" in gen.native_properties else \
             f"special characters (the default set {DEFAULT_SPECIAL})"
         always = set(chars) <= forbidden and _int(gen.native_properties.get("min_special")) >= 1
         keep = "".join(c for c in (chars if "override_special" in gen.native_properties else DEFAULT_SPECIAL)
                        if c not in forbidden)
         yield self.finding(
-            f"{db.id}: the master password comes from {where}, whose {source} include {shown}, which RDS does not "
+            f"{db.id}: the master password comes from {where}, whose {source} contain {shown}, which RDS does not "
             f"accept in a master password: the deploy fails {'every time' if always else 'whenever one is drawn'}",
             resource=db, attribute="MasterUserPassword", severity=Severity.CRITICAL if always else None,
             error=ERROR, fix=f'override_special = "{keep}" in {gen.id} (or special = false, or let RDS manage the '
