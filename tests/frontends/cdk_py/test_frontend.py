@@ -127,3 +127,16 @@ def test_cdk_json_app_that_does_not_exist(tmp_path: Path) -> None:
     (f,) = r.findings
     assert r.status == "failed" and (f.rule, f.file, f.line) == ("SDK004", "cdk.json", 2)
     assert f.error == "python3: can't open file 'main.py': [Errno 2] No such file or directory"
+
+
+@pytest.mark.slow
+def test_construct_validation_error_is_reported_and_the_rest_still_synthesizes() -> None:
+    """CDK's validation at app.synth() writes no template at all; the error is reported, then the app runs once
+    more without validation so the graph holds the rest (corpus cdk-py Pr7440 model: 0 -> 102 resources)."""
+    r = CdkFrontend().build(_project(CDK / "validation_error"), {"timeout": 180})
+    assert r.status == "failed"
+    errors = [f for f in r.findings if f.rule == "SDK004"]
+    assert len(errors) == 1 and "HTTPS Listener needs at least one certificate" in errors[0].message, r.findings
+    types = {res.type for res in r.graph}
+    assert {"AWS::ElasticLoadBalancingV2::Listener", "AWS::SQS::Queue"} <= types, types
+    assert r.graph.revealed_by == errors[0].fingerprint

@@ -217,8 +217,12 @@ def _stub_statement(tree: ast.Module, ref: ast.AST, itself: bool = False) -> lis
         return None
     if isinstance(best, ast.Expr):
         return [span(best, "pass")]
-    if isinstance(best, ast.Assign) and all(isinstance(t, ast.Attribute) for t in best.targets):
-        return [span(best, "pass")]  # `self.environment = ...` (a property without a setter): skip the store
+    if isinstance(best, ast.Assign) and all(isinstance(t, ast.Attribute) for t in best.targets) \
+            and not isinstance(best.value, ast.Call | ast.Await | ast.Subscript | ast.BinOp):
+        # `self.environment = environment`: a plain value cannot raise, the store did (a property without a
+        # setter): skip the store. A call that raised (`self.queue = sqs.Queue(...)`) gets a stub below, so
+        # later uses of `self.queue` do not raise in turn.
+        return [span(best, "pass")]
     if isinstance(best, ast.Assign) and all(isinstance(t, ast.Name | ast.Attribute) for t in best.targets):
         return [(best.lineno, best.col_offset, best.value.end_lineno, best.value.end_col_offset,
                  " = ".join(ast.unparse(t) for t in best.targets) + " = " + STUB)]

@@ -31,7 +31,8 @@ from iacqa.frontends.constructs import find_site
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.model import Finding, Location, Options, ResourceGraph, Severity
 
-MAX_CONTINUE = 5  # synth runs on a fixed copy (each 30-90 s): the static fixes, then up to four stubbed statements
+_VALIDATION = "ValidationFailedWithErrors"  # CDK's construct validation at app.synth(): no template written
+MAX_CONTINUE = 6  # synth runs on a fixed copy (each 30-90 s): the static fixes, up to four stubbed statements, one without construct validation
 CONTINUE_BUDGET = 240.0  # seconds of synth spent continuing; no further run starts past it
 
 INSTALL_HINT = "aws-cdk-lib is not installed: pip install 'iacqa[cdk]'"
@@ -76,29 +77,52 @@ class CdkFrontend:
         if not patched:
             result = synth(root, ep, timeout=timeout, memory_mb=memory_mb)
             try:
-                return self._result(root, files, graph, findings, result, static_note)
+                first = self._result(root, files, graph, findings, result, static_note)
+                events = list(result.events)
+                seconds = result.seconds
             finally:
                 result.cleanup()
+            # A run-time error in the project's own code (`self.environment = ...` on a Stack) stops synth before
+            # any template: go on with that statement stubbed, as after a static error (Pr7440: 0 resources).
+            exc = next((e for e in events if e.get("kind") == "exception"), None)
+            invalid = bool(exc) and _VALIDATION in str(exc.get("message") or "")
+            # construct validation raises from `app.synth()`: run again without it rather than stub that call
+            _, stub = continuation.next_step(first.findings, exc, set(files)) if exc and not invalid else (None, None)
+            raised = first.findings[len(findings):]
+            if len(first.graph) or not raised or (stub is None and not invalid) or seconds * 2 > CONTINUE_BUDGET:
+                return first
+            patched = continuation.plan(root, findings, stubs=(stub,)) if stub else {}
+            if patched is None:
+                return first
+            return self._continued(root, files, graph, findings, ep, patched, static_note, timeout, memory_mb,
+                                   renamed, stubs=[stub] if stub else [], raised=raised, detail=first.detail,
+                                   skip_validation=invalid)
         return self._continued(root, files, graph, findings, ep, patched, static_note, timeout, memory_mb, renamed)
 
     def _continued(self, root: Path, files: list[str], graph: ResourceGraph, findings: list[Finding],
                    ep: EntryPoint, patched: dict[str, str], static_note: str, timeout: float,
-                   memory_mb: int, renamed: frozenset[str] = frozenset()) -> FrontendResult:
+                   memory_mb: int, renamed: frozenset[str] = frozenset(), stubs: list[tuple[str, int]] | None = None,
+                   raised: list[Finding] | None = None, detail: str | None = None,
+                   skip_validation: bool = False) -> FrontendResult:
         """Synth of a copy with the blocking static errors fixed as their findings say, then, while synth raises in
         the project's own code, with that statement stubbed too (at most MAX_CONTINUE runs): the graph holds what
-        the program declares once those lines are fixed; each run's error is revealed by the one before it."""
+        the program declares once those lines are fixed; each run's error is revealed by the one before it.
+        `stubs`/`raised`: a plain synth already raised at run time (no static error; `raised` are its findings):
+        start from the statement that raised, stubbed."""
         blocking = [f for f in findings if f.blocking]
-        prev = blocking[0].fingerprint
+        raised = list(raised or [])
+        first = raised[0].fingerprint if raised else blocking[0].fingerprint
+        prev = first
         rename: set[str] = set(renamed)
-        stubs: list[tuple[str, int]] = []
+        stubs = list(stubs or [])
         extra: list[Finding] = []
         out: FrontendResult | None = None
         runs, spent = 0, 0.0
         missing_assets: list[str] = []
-        while patched and runs < MAX_CONTINUE:
+        while patched is not None and runs < MAX_CONTINUE:
             runs += 1
             out, events, seconds = self._run_copy(root, files, findings, ep, patched, static_note, timeout, memory_mb,
-                                                  missing_assets)
+                                                  missing_assets, skip_validation)
             # an error raised by a stub (passed where jsii wants a real value) is the continuation's limit, not
             # the program's: it is not reported, and its statement is stubbed in turn
             new = [f.with_(revealed_by=prev) for f in out.findings[len(findings):]
@@ -109,7 +133,8 @@ class CdkFrontend:
             if exc is None:
                 break
             asset = re.search(r"Cannot find asset at (\S+)", str(exc.get("message") or ""))
-            fp, stub = continuation.next_step(findings, exc, set(files))
+            invalid = _VALIDATION in str(exc.get("message") or "")
+            fp, stub = continuation.next_step(findings, exc, set(files)) if not invalid else (None, None)
             if asset and asset.group(1) not in missing_assets:
                 # reported (SDK004 names the path); an empty directory stands in so the rest of the app synthesizes
                 missing_assets.append(asset.group(1))
@@ -119,25 +144,29 @@ class CdkFrontend:
             elif stub is not None and stub not in stubs:
                 stubs.append(stub)
                 prev = new[0].fingerprint if new else prev
+            elif invalid and not skip_validation:
+                # construct validation failed (reported above): once more without it, so the template is written
+                skip_validation = True
             else:
                 break
             patched = continuation.plan(root, findings, frozenset(rename), tuple(stubs))
             if spent > CONTINUE_BUDGET:
                 break
         if out is None:
-            return FrontendResult(graph, findings, status="failed", detail=f"{static_note}: synth skipped")
-        out.graph.revealed_by = blocking[0].fingerprint
-        out.graph.notes.append(f"graph built from a copy with {len(blocking)} blocking static error(s) fixed as "
-                               f"their findings say" + (f" and {len(stubs)} failing statement(s) stubbed" if stubs
-                                                        else ""))
-        return FrontendResult(out.graph, findings + extra, status="failed",
-                              detail=out.detail + f"; {runs} synth run(s) of a copy with the blocking errors fixed "
-                              f"as their findings say" + (f" ({len(stubs)} failing statement(s) stubbed)" if stubs
-                                                          else ""))
+            return FrontendResult(graph, findings + raised, status="failed", detail=f"{static_note}: synth skipped")
+        out.graph.revealed_by = first
+        fixed = f"{len(blocking)} blocking static error(s) fixed as their findings say" if blocking else \
+            "the statement that raised stubbed"
+        out.graph.notes.append(f"graph built from a copy with {fixed}" + (
+            f" and {len(stubs)} failing statement(s) stubbed" if stubs and blocking else ""))
+        return FrontendResult(out.graph, findings + raised + extra, status="failed",
+                              detail=(detail + "; " if detail else "") + out.detail + f"; {runs} synth run(s) of a "
+                              f"copy with {fixed}" + (f" ({len(stubs)} failing statement(s) stubbed)" if stubs
+                                                      else ""))
 
     def _run_copy(self, root: Path, files: list[str], findings: list[Finding], ep: EntryPoint,
                   patched: dict[str, str], static_note: str, timeout: float,
-                  memory_mb: int, missing_assets: list[str] | None = None
+                  memory_mb: int, missing_assets: list[str] | None = None, skip_validation: bool = False
                   ) -> tuple[FrontendResult, list[dict[str, Any]], float]:
         tmp = Path(tempfile.mkdtemp(prefix="iacqa-cdk-fix-"))
         copy = tmp / "p"
@@ -150,7 +179,7 @@ class CdkFrontend:
                 target = (copy / str(rel)).resolve()
                 if not Path(str(rel)).is_absolute() and target.is_relative_to(copy.resolve()):
                     target.mkdir(parents=True, exist_ok=True)
-            result = synth(copy, ep, timeout=timeout, memory_mb=memory_mb)
+            result = synth(copy, ep, timeout=timeout, memory_mb=memory_mb, skip_validation=skip_validation)
             try:
                 for p in result.template_paths:  # absolute asset paths point into the copy
                     try:

@@ -53,6 +53,25 @@ def _event(exc: BaseException, root: Path) -> dict:
     return event
 
 
+def _skip_validation() -> None:
+    """`app.synth()` as `app.synth(skip_validation=True)`: for a continuation run after construct validation
+    already failed (and was reported), so the template of everything else is still written."""
+    try:
+        import aws_cdk
+    except ImportError:
+        return
+    for cls in (aws_cdk.Stage, aws_cdk.App):  # App declares its own synth too
+        orig = cls.__dict__.get("synth")
+        if orig is None:
+            continue
+
+        def synth(self, *args, _orig=orig, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - jsii's signature
+            kwargs.setdefault("skip_validation", True)
+            return _orig(self, *args, **kwargs)
+
+        cls.synth = synth
+
+
 def main(argv: list[str]) -> int:
     events_path, root_s, path0, mode, target = argv[:5]
     root = Path(root_s).resolve()
@@ -63,6 +82,8 @@ def main(argv: list[str]) -> int:
         netguard.install()
     except ImportError:  # pragma: no cover - iacqa is on the path by construction
         pass
+    if os.environ.get("IACQA_CDK_SKIP_VALIDATION") == "1":
+        _skip_validation()
     # As `python app.py` would: the script's directory first on sys.path, argv[0] the script.
     sys.path[0:1] = [path0]
     sys.argv = [target]

@@ -203,7 +203,7 @@ def _iacqa_path() -> str:
 
 
 def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 120.0, memory_mb: int = 3072,
-          context: dict[str, Any] | None = None) -> SynthResult:
+          context: dict[str, Any] | None = None, skip_validation: bool = False) -> SynthResult:
     """Run the CDK app in a sandboxed child; the cloud assembly stays in result.outdir until result.cleanup().
 
     entry: a project-relative script, an EntryPoint, or None to discover it (find_entry). Never raises for what the
@@ -238,6 +238,7 @@ def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 12
         "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
         "PYTHONPATH": _iacqa_path(),
         "PYTHONUNBUFFERED": "1",
+        **({"IACQA_CDK_SKIP_VALIDATION": "1"} if skip_validation else {}),
     })
     result = SynthResult("ok", entry=ep, outdir=work)
     run = run_app(root, path0, ep.mode, target, env, work, timeout, memory_mb)
