@@ -143,6 +143,9 @@ class CdktfFrontend:
                 shutil.rmtree(tmp, ignore_errors=True)
         n = len([r for r in graph if r.mapped])
         detail += f"; {len(graph)} resources ({n} mapped)"
+        if patch and critical:
+            # built from a copy with the static errors fixed: whole, as the CDK and Pulumi continuations mark it
+            graph.revealed_by = critical[0].fingerprint
         return FrontendResult(graph, findings, "failed" if patch else "ok", detail)
 
     # -- synth outcome -> findings ------------------------------------------------------------------------------
