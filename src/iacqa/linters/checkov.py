@@ -40,6 +40,7 @@ DROPPED = {
     "CKV_AWS_66",  # log retention: SEC002
     "CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",  # S3 default encryption / BPA
     "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277", "CKV_AWS_59", "CKV_AWS_258", "CKV_AWS_274",  # SEC006/SEC007/IAM004
+    "CKV_AWS_260",  # port 80 open to the world: what a public web front door does; SEC006 judges open ingress
 }
 # Severity per check; anything not listed is medium. High: exposure or loss of data; low: hardening that test
 # stacks routinely skip (VPC placement, reserved concurrency, customer-managed keys, access logs).
@@ -49,7 +50,6 @@ SEVERITY = {
     "CKV_AWS_45": Severity.HIGH,  # secrets in Lambda environment
     "CKV_AWS_20": Severity.HIGH,  # S3 public read ACL
     "CKV_AWS_57": Severity.HIGH,  # S3 public write ACL
-    "CKV_AWS_59": Severity.HIGH,  # API Gateway method without authorization
     "CKV_AWS_115": Severity.LOW,  # Lambda reserved concurrency
     "CKV_AWS_116": Severity.LOW,  # Lambda DLQ
     "CKV_AWS_117": Severity.LOW,  # Lambda in a VPC
