@@ -298,3 +298,29 @@ def test_runtime_finding_names_the_failing_call() -> None:
     assert failing_call([["index.py", 8, "response = client.send_message("]]) == "client.send_message"
     assert failing_call([["index.py", 9, "amount = body['amount'] * 2"]]) is None
     assert failing_call(None) is None
+
+
+def test_lambda_authorizer_gets_an_authorizer_event() -> None:
+    """A function wired as an API Gateway Lambda authorizer is invoked as API Gateway calls it (a token, or the
+    request's headers), not with a business payload; `raise Exception("Unauthorized")` is its documented 401."""
+    from iacqa.emulate import events
+
+    g = ResourceGraph(platform="cloudformation")
+    fn = _fn(g, "auth", {"index.py": "def handler(event, context):\n    return event['authorizationToken']\n"})
+    req = _fn(g, "authreq", {"index.py": "def handler(event, context):\n    return event['headers']\n"})
+    uri = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{fn.outputs['Arn']}/invocations"
+    g.add(Resource(id="TokenAuth", type="AWS::ApiGateway::Authorizer", native_type="x",
+                   properties={"Type": "TOKEN", "AuthorizerUri": uri}, location=Location(IAC, 9)))
+    g.add(Resource(id="ReqAuth", type="AWS::ApiGatewayV2::Authorizer", native_type="x",
+                   properties={"AuthorizerType": "REQUEST", "AuthorizerPayloadFormatVersion": "2.0",
+                               "AuthorizerUri": uri.replace(fn.outputs["Arn"], req.outputs["Arn"])},
+                   location=Location(IAC, 12)))
+    trig = {t.function: t for t in events.triggers(g)}
+    assert trig["auth"].kind == "authorizer" and trig["auth"].detail["type"] == "TOKEN"
+    assert trig["authreq"].kind == "authorizer" and trig["authreq"].detail["v2"] is True
+    tok = events.authorizer("TOKEN")
+    assert tok["authorizationToken"].startswith("Bearer ") and tok["methodArn"].startswith("arn:aws:execute-api:")
+    v2 = events.authorizer("REQUEST", v2=True, fmt="2.0", headers={"X-Api-Key": "k"})
+    assert v2["version"] == "2.0" and v2["headers"]["x-api-key"] == "k" and v2["identitySource"]
+    rest = events.authorizer("REQUEST")
+    assert rest["headers"]["Authorization"] and rest["methodArn"] and rest["httpMethod"] == "GET"

@@ -27,7 +27,8 @@ ACCOUNT = "123456789012"
 
 @dataclass
 class Trigger:
-    kind: str  # api-rest | api-http | url | sqs | ddb-stream | kinesis | sns | s3 | schedule | eventbridge | direct
+    kind: str  # api-rest | api-http | url | sqs | ddb-stream | kinesis | sns | s3 | schedule | eventbridge |
+    # authorizer | direct
     function: str  # function resource id
     source: str | None = None  # resource id of the queue/table/topic/bucket/rule/api
     detail: dict[str, Any] = field(default_factory=dict)
@@ -52,7 +53,8 @@ def _fn_in(graph: ResourceGraph, value: Any) -> Resource | None:
         return fn
     for f in graph.functions():
         arn = f.outputs.get("Arn")
-        if isinstance(arn, str) and arn and arn in value:
+        # the whole ARN, not a prefix of a longer one (`function:auth` inside `function:authreq/invocations`)
+        if isinstance(arn, str) and arn and re.search(re.escape(arn) + r"(?![\w-])", value):
             return f
     return None
 
@@ -149,6 +151,15 @@ def triggers(graph: ResourceGraph) -> list[Trigger]:
             fn = _fn_in(graph, t.get("Arn")) if isinstance(t, dict) else None
             if fn is not None:
                 out.append(_rule_trigger(fn, rule, t.get("Input")))
+    # Lambda authorizers: API Gateway calls them with an authorizer event (a token, or the request's headers), never
+    # with a business payload; a direct invocation shaped like one would fail on `event["headers"]`.
+    for auth in [*graph.of_type("AWS::ApiGateway::Authorizer"), *graph.of_type("AWS::ApiGatewayV2::Authorizer")]:
+        fn = _fn_in(graph, auth.get("AuthorizerUri"))
+        kind = str(auth.get("Type") or auth.get("AuthorizerType") or "TOKEN").upper()
+        if fn is not None and kind in ("TOKEN", "REQUEST"):
+            v2 = auth.type == "AWS::ApiGatewayV2::Authorizer"
+            out.append(Trigger("authorizer", fn.id, auth.id, {
+                "type": kind, "v2": v2, "format": str(auth.get("AuthorizerPayloadFormatVersion") or "1.0")}))
     have = {t.function for t in out}
     for fn in graph.functions():
         if fn.id not in have:
@@ -356,6 +367,29 @@ def signature_headers(sources: dict[str, str], hints: dict[str, Any], body: str,
 
 def _rid() -> str:
     return str(uuid.uuid4())
+
+
+def authorizer(kind: str, v2: bool = False, fmt: str = "1.0", headers: dict[str, str] | None = None
+               ) -> dict[str, Any]:
+    """What API Gateway sends a Lambda authorizer: TOKEN {type, authorizationToken, methodArn}; REQUEST the request's
+    headers, query, path and context (REST, or HTTP API payload 1.0/2.0)."""
+    token = "Bearer iacqa-test-token"
+    method_arn = f"arn:aws:execute-api:us-east-1:{ACCOUNT}:abc123/prod/GET/items"
+    if kind == "TOKEN":
+        return {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
+    hdrs = {"Authorization": token, "Host": "abc123.execute-api.us-east-1.amazonaws.com", **(headers or {})}
+    if v2 and fmt == "2.0":
+        return {"version": "2.0", "type": "REQUEST", "routeArn": method_arn, "identitySource": [token],
+                "routeKey": "GET /items", "rawPath": "/items", "rawQueryString": "",
+                "headers": {k.lower(): v for k, v in hdrs.items()}, "queryStringParameters": {},
+                "requestContext": {"accountId": ACCOUNT, "apiId": "abc123", "stage": "prod", "requestId": _rid(),
+                                   "http": {"method": "GET", "path": "/items", "sourceIp": "127.0.0.1"}}}
+    return {"type": "REQUEST", "methodArn": method_arn, "resource": "/items", "path": "/items", "httpMethod": "GET",
+            "headers": hdrs, "multiValueHeaders": {k: [v] for k, v in hdrs.items()}, "queryStringParameters": {},
+            "pathParameters": {}, "stageVariables": {},
+            "requestContext": {"accountId": ACCOUNT, "apiId": "abc123", "stage": "prod", "requestId": _rid(),
+                               "httpMethod": "GET", "resourcePath": "/items",
+                               "identity": {"sourceIp": "127.0.0.1"}}}
 
 
 def api_rest(method: str, path: str, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:

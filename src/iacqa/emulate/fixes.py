@@ -171,6 +171,8 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
     res = em.graph.resources[spec.rid]
     status = a["status"]
     fail = a.get("failure") or {}
+    if d.trigger.kind == "authorizer" and str(fail.get("message") or "").strip() == "Unauthorized":
+        return None  # how a Lambda authorizer answers 401 (API Gateway's documented contract), not a failure
     sev = Severity.HIGH if synthetic else None
     if d.variant == "empty":
         sev = Severity.MEDIUM

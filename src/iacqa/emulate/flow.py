@@ -26,7 +26,8 @@ from iacqa.emulate.deploy import Deployment, FunctionSpec
 from iacqa.emulate.runner import invoke, lambda_env
 from iacqa.model import Finding, Options, ResourceGraph
 
-ENTRY_ORDER = {"api-rest": 0, "api-http": 0, "url": 0, "s3": 1, "eventbridge": 2, "direct": 3, "schedule": 4}
+ENTRY_ORDER = {"api-rest": 0, "api-http": 0, "url": 0, "authorizer": 0, "s3": 1, "eventbridge": 2, "direct": 3,
+               "schedule": 4}
 DOWNSTREAM = ("sqs", "ddb-stream", "kinesis", "sns")
 ASYNC = ("sns", "s3", "eventbridge", "schedule")
 
@@ -130,6 +131,10 @@ class Emulation:
             rule = self.graph.resources.get(t.source or "")
             arn = self.dep.real(rule.outputs.get("Arn")) if rule else "arn:aws:events:us-east-1:123456789012:rule/x"
             return ev.schedule(arn)
+        if t.kind == "authorizer":
+            files = self.sources(spec)
+            hdrs = {h: "iacqa-test" for h in ev.handler_keys(files)["headers"]}
+            return ev.authorizer(d.get("type", "TOKEN"), bool(d.get("v2")), d.get("format", "1.0"), hdrs)
         if t.kind == "eventbridge":
             return ev.eventbridge(d.get("pattern") or {}, body)
         if t.kind == "s3":
