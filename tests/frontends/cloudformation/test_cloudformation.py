@@ -186,8 +186,32 @@ def test_region_map_without_the_stack_region_says_which_regions_it_has(tmp_path:
            "Resources": {"S": {"Type": "AWS::EC2::Subnet", "Properties": {
                "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24",
                "AvailabilityZone": {"Fn::FindInMap": ["RegionMap", {"Ref": "AWS::Region"}, "AZ1"]}}}}}
-    fr = CloudFormationFrontend().build(load(_project(tmp_path, doc), None, None), {"cfn_lint": False})
+    # the region the TAP pipeline deploys to (profile tap: us-east-1 unless lib/AWS_REGION names another)
+    fr = CloudFormationFrontend().build(load(_project(tmp_path, doc), None, None),
+                                        {"cfn_lint": False, "parameters": {"AWS::Region": "us-east-1"}})
     f, = [f for f in fr.findings if f.rule == "CFN003"]
     assert (f.resource, f.attribute, f.line) == ("S", "AvailabilityZone", 14)
     assert f.error == "Template error: Unable to get mapping for RegionMap::us-east-1::AZ1"
     assert "add a us-east-1 entry to RegionMap (it has eu-west-1, us-east-2)" in f.fix
+
+
+def test_region_map_judged_only_against_a_known_region(tmp_path: Path) -> None:
+    """A template made for us-east-2 (its RegionMap has only that key). A plain project's region is chosen at deploy
+    time: not judged against iacqa's default. A TAP task's region is lib/AWS_REGION, else the pipeline's us-east-1."""
+    doc = {"AWSTemplateFormatVersion": "2010-09-09", "Mappings": {"RegionMap": {"us-east-2": {"AZ1": "us-east-2a"}}},
+           "Resources": {"Net": {"Type": "AWS::EC2::Subnet", "Properties": {
+               "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24",
+               "AvailabilityZone": {"Fn::FindInMap": ["RegionMap", {"Ref": "AWS::Region"}, "AZ1"]}}}}}
+
+    def cfn003(root: Path) -> list:
+        r = analyze(root, stages=("ingest", "graph", "check"))
+        return [f for f in r.findings if f.rule == "CFN003"]
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "template.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    assert cfn003(plain) == []
+    tap = _project(tmp_path / "tap", doc)
+    assert len(cfn003(tap)) == 1  # the pipeline deploys to us-east-1: the lookup fails there
+    (tap / "lib" / "AWS_REGION").write_text("us-east-2\n")
+    assert cfn003(tap) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ class CloudFormationFrontend:
                     error=f"Template format error: Number of resources, {n_resources}, is greater than maximum "
                     f"allowed, {MAX_RESOURCES}", fix="split the stack (nested stacks, or one stack per service)"))
             g, resolved = graph_from_template(loaded.template, root, file=rel, platform="cfn", locate=loaded.locate,
-                                              parameters=options.parameters)
+                                              parameters=_with_region_file(root, options.parameters))
             findings.extend(resolved)
             if options.cfn_lint and n_resources > MAX_RESOURCES:
                 # cfn-lint's cost grows faster than the template (250/500 resources: 28/152 s); the template is
@@ -99,3 +100,21 @@ class CloudFormationFrontend:
         if broken:
             detail += f"; {broken} template(s) do not parse"
         return FrontendResult(graph, findings, status, detail)
+
+
+_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+
+def _with_region_file(root: Path, parameters: Any) -> dict[str, Any]:
+    """The TAP convention: lib/AWS_REGION names the region the pipeline deploys the stack to (over the profile's
+    default); without it the region stays what the run or profile fixed, or unknown."""
+    out = dict(parameters or {})
+    for rel in ("lib/AWS_REGION", "AWS_REGION"):
+        try:
+            text = (root / rel).read_text().strip()
+        except OSError:
+            continue
+        if _REGION.match(text):
+            out["AWS::Region"] = text
+            break
+    return out
