@@ -59,3 +59,14 @@ def test_cdktf_ts_synth_goes_through_terraform(toolchain) -> None:
 
     assert r.graph.output_stacks == {"queueUrl": "TapStackdev"}, r.graph.output_stacks
     assert outputs_file(r.graph, {"queueUrl": "https://sqs/q"}) == {"TapStackdev": {"queueUrl": "https://sqs/q"}}
+
+
+def test_cdk_keeps_going_past_run_time_errors(toolchain) -> None:
+    """Two independent errors that each stop `cdk synth` (a retention period CDK rejects, then a duplicate construct
+    id): both are reported, the second revealed by the first, and the graph holds the rest of the stack."""
+    _, r = _build("cdk_two_errors", "cdk")
+    errs = [f for f in r.findings if f.rule == "TSP001"]
+    assert [(f.file, f.line) for f in errs] == [("lib/tap-stack.ts", 13), ("lib/tap-stack.ts", 17)], errs
+    assert "retention period" in errs[0].message and "already a Construct with name 'Orders'" in errs[1].message
+    assert errs[1].revealed_by == errs[0].fingerprint and r.graph.revealed_by == errs[0].fingerprint
+    assert {"AWS::SNS::Topic", "AWS::SQS::Queue"} <= {res.type for res in r.graph}, r.detail
