@@ -134,3 +134,14 @@ def test_interpolations_and_ideal_side_quotes_are_judged_right() -> None:
     assert verify(tests, model, ideal).status == "fixed-in-ideal"
     wrong = split_claims("## 4. Timeout too high\n\n**Problem**: `timeout_seconds_sixty` in the function\n")[0]
     assert verify(wrong, model, ideal).status == "absent"
+
+
+def test_grouped_finding_names_every_resource_it_stands_for() -> None:
+    """HYG001 is one finding per file: a claim about the second name of the file is still about that finding."""
+    from iacqa.audit.verify import _names
+
+    grouped = {"resource": "aws_iam_role.ec2_role", "attribute": "name",
+               "extra": {"resources": ["aws_iam_role.ec2_role", "aws_iam_role.config_role"]}}
+    assert "config_role" in _names(grouped) and "ec2_role" in _names(grouped)
+    call = {"resource": None, "symbol": "module.compute", "extra": {"arguments": ["instance_type", "min_size"]}}
+    assert {"instance_type", "min_size", "compute"} <= set(_names(call))

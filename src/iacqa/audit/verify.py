@@ -345,9 +345,12 @@ def _verify(claim: Claim, ps: list[Probe], model: Text, ideal: Text) -> Verdict:
 def _names(f: dict[str, Any]) -> list[str]:
     """Words that name a finding's subject as a user would write it (resource short name, attribute, symbol)."""
     out = []
-    res = str(f.get("resource") or "")
-    if res:
-        out.append(res.split(".")[-1].split("/")[-1])
+    extra = f.get("extra") or {}
+    # a grouped finding (HYG001 per file, TFS013 per call) names every resource/argument it stands for
+    for res in [f.get("resource"), *(extra.get("resources") or []), *(extra.get("arguments") or [])]:
+        res = str(res or "")
+        if res:
+            out.append(res.split(".")[-1].split("/")[-1])
     for key in ("attribute", "symbol"):
         v = str(f.get(key) or "")
         if v:
