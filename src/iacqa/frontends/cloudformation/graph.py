@@ -272,6 +272,19 @@ class Resolver:
                 except (KeyError, TypeError):
                     if len(arg) == 4 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
                         return self.value(arg[3]["DefaultValue"], path)
+                    by_region = any(x == {"Ref": "AWS::Region"} for x in arg[1:3])
+                    if by_region and "AWS::Region" not in self.pseudo_given:
+                        # The region is chosen at deploy time (a prompt's "in us-east-2", lib/AWS_REGION): a map
+                        # without iacqa's default region only says which regions the template supports.
+                        table = (self.t.get("Mappings") or {}).get(m)
+                        if isinstance(table, dict) and table and k1 == REGION:
+                            have = sorted(str(k) for k in table)
+                            self.graph.notes.append(f"Fn::FindInMap [{m}, AWS::Region, ...]: the template supports "
+                                                    f"the regions {', '.join(have[:8])} only; judged as {have[0]}")
+                            row = table[have[0]] if have[0] in table else table[next(iter(table))]
+                            if isinstance(row, dict) and k2 in row:
+                                return self.value(row[k2], path)
+                            return "<unresolved:FindInMap>"
                     where = f" (stack region {REGION})" if k1 == REGION or k2 == REGION else ""
                     self._problem(path, f"Fn::FindInMap [{m}, {k1}, {k2}] names no entry of Mappings{where}",
                                   f"Template error: Unable to get mapping for {m}::{k1}::{k2}",
