@@ -93,7 +93,34 @@ def test_ctrl_c_ends_every_worker_within_5s_and_keeps_results(tmp_path: Path) ->
     out = tmp_path / "r.jsonl"
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SCRIPT.format(root=str(ROOT), d=str(tmp_path),
                                                                                  out=str(out)))],
-                            cwd=ROOT, start_new_session=True)
+                            cwd=ROOT, start_new_session=True, preexec_fn=_as_a_shell_starts_it)
+    try:
+        _interrupt_and_check(proc, tmp_path, out)
+    finally:
+        _kill_tree(proc.pid)
+
+
+def _as_a_shell_starts_it() -> None:
+    """SIGINT at its default and unblocked, as a shell starts a foreground job, whatever the test runner's own
+    signal state is (a runner that ignores or blocks SIGINT would hand that on to the child)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _kill_tree(pid: int) -> None:
+    """A failed run must not leave its workers behind for the next tests."""
+    try:
+        procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def _interrupt_and_check(proc: subprocess.Popen, tmp_path: Path, out: Path) -> None:
     deadline = time.monotonic() + 60
     children = [tmp_path / "hang1" / "children.txt", tmp_path / "hang2" / "children.txt"]
     while time.monotonic() < deadline and not (out.exists() and out.read_text().strip()

@@ -144,7 +144,26 @@ def test_ctrl_c_ends_every_child_within_5_s(isolation: str, tmp_path: Path) -> N
     root = _pulumi_task(tmp_path / "t", "import subprocess, time\nsubprocess.Popen(['sleep', '600'], "
                                         "start_new_session=True)\nwhile True:\n    time.sleep(0.1)\n")
     proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(root)], stdout=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+                            preexec_fn=_as_a_shell_starts_it)
+    try:
+        _interrupt_and_check(proc, psutil)
+    finally:
+        for p in [proc.pid]:
+            try:
+                for q in [psutil.Process(p), *psutil.Process(p).children(recursive=True)]:
+                    q.kill()
+            except psutil.NoSuchProcess:
+                pass
+
+
+def _as_a_shell_starts_it() -> None:
+    """SIGINT at its default and unblocked, as a shell starts a foreground job, whatever the test runner's state."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _interrupt_and_check(proc: subprocess.Popen, psutil) -> None:  # noqa: ANN001 - the module, imported lazily
     me = psutil.Process(proc.pid)
     deadline = time.monotonic() + 60
     tree: list = []
