@@ -70,3 +70,12 @@ def test_cdk_keeps_going_past_run_time_errors(toolchain) -> None:
     assert "retention period" in errs[0].message and "already a Construct with name 'Orders'" in errs[1].message
     assert errs[1].revealed_by == errs[0].fingerprint and r.graph.revealed_by == errs[0].fingerprint
     assert {"AWS::SNS::Topic", "AWS::SQS::Queue"} <= {res.type for res in r.graph}, r.detail
+
+
+def test_cdktf_keeps_going_past_run_time_errors(toolchain) -> None:
+    """Two duplicate construct ids, each of which stops `cdktf synth`: both reported, the graph has the rest."""
+    _, r = _build("cdktf_two_errors", "cdktf")
+    errs = [f for f in r.findings if f.rule == "TSP001"]
+    assert [(f.file, f.line) for f in errs] == [("lib/tap-stack.ts", 16), ("lib/tap-stack.ts", 18)], errs
+    assert errs[1].revealed_by == errs[0].fingerprint
+    assert {"aws_sqs_queue", "aws_sns_topic"} <= {res.native_type for res in r.graph}, r.detail

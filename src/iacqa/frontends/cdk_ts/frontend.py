@@ -204,7 +204,8 @@ STUB_BUDGET = 120.0  # seconds of such runs
 
 
 def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, memory: int, own: set[str],
-                run: Any, findings: list[Finding], outdir: Path) -> tuple[Any, list[Finding], int, str | None]:
+                run: Any, findings: list[Finding], outdir: Path, pattern: str = "*.template.json",
+                tool: str = "cdk synth") -> tuple[Any, list[Finding], int, str | None]:
     """As for CDK Python: while the app throws in the project's own code before any template is written, stub that
     statement (js/stub_statement.js, lines kept) in the analysis copy and run it again, so the graph holds what the
     app declares once those lines are fixed; each later error is `revealed_by` the one before it."""
@@ -216,7 +217,7 @@ def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
     prev: str | None = None
     spent = 0.0
     while len(stubbed) < MAX_STUBS and spent < STUB_BUDGET:
-        if run.status == "ok" or (outdir.is_dir() and any(outdir.rglob("*.template.json"))):
+        if run.status == "ok" or (outdir.is_dir() and any(outdir.rglob(pattern))):
             break
         exc = next((e for e in run.events if e.get("kind") in ("exception", "rejection")), None)
         site = program.project_frame(ws, exc.get("frames") or [], own) if exc else None
@@ -245,8 +246,8 @@ def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
         stubs_named = _tainted(ws.root, own, stubs_named)
         run = program.run_program(ws, entry, env, timeout, memory)
         spent += run.seconds
-        more = [f.with_(revealed_by=prev) for f in program.findings(run, ws, own, entry, "cdk synth", timeout,
-                                                                    memory, findings)
+        more = [f.with_(revealed_by=prev) for f in program.findings(run, ws, own, entry, tool, timeout, memory,
+                                                                    findings)
                 if not _STUB_ARTIFACT.search(f.message + (f.error or ""))]
         known = {(f.rule, f.file, f.line) for f in findings}
         findings = findings + [f for f in more if (f.rule, f.file, f.line) not in known

@@ -36,6 +36,13 @@ class CdktfTsFrontend:
         run = program.run_program(ws, entry, env, timeout, memory)
         findings = findings + program.findings(run, ws, own, entry, "cdktf synth", timeout, memory, findings)
         detail += program.missing_note(run)
+        from iacqa.frontends.cdk_ts.frontend import _keep_going
+
+        # as for CDK: past a run-time error in the project's code, with that statement stubbed
+        run, findings, stubbed, revealed = _keep_going(ws, entry, env, timeout, memory, own, run, findings, outdir,
+                                                       pattern="cdk.tf.json", tool="cdktf synth")
+        if stubbed:
+            detail += f"; synth run again with {stubbed} statement(s) that threw stubbed"
         paths = sorted(outdir.glob("stacks/*/cdk.tf.json")) if outdir.is_dir() else []
         detail += (f"; synth {run.status} via {entry} in {time.monotonic() - t0:.1f} s, peak {run.peak_mb:.0f} MB "
                    f"({run.isolation}); {len(paths)} stack(s)")
@@ -44,6 +51,8 @@ class CdktfTsFrontend:
                 detail += "; the app wrote no cdk.tf.json (does it call app.synth()?)"
             return FrontendResult(graph, findings, "failed", detail)
         graph, more = self._graph(paths, ws, records)
+        if stubbed:
+            graph.revealed_by = revealed
         findings.extend(more)
         n = len([r for r in graph if r.mapped])
         detail += f"; {len(graph)} resources ({n} mapped)"
