@@ -30,7 +30,16 @@ from iacqa.frontends.code_package import read_dir, read_zip
 from iacqa.frontends.identity import graph_outputs, invoke, outputs_for
 from iacqa.frontends.terraform.expressions import EvalError, Evaluator, Scope, Unknown, concrete, is_unknown
 from iacqa.frontends.terraform.hcl_files import load_module_dir
-from iacqa.frontends.terraform.model import META_ARGS, Block, Body, JsonExpr, Module, locator, module_from_json
+from iacqa.frontends.terraform.model import (
+    META_ARGS,
+    Block,
+    Body,
+    JsonExpr,
+    Module,
+    locator,
+    module_from_json,
+    norm_path,
+)
 from iacqa.frontends.terraform.validate import validate_findings
 from iacqa.frontends.value_paths import value_paths
 from iacqa.knowledge.naming import camel as _camel
@@ -536,7 +545,7 @@ class ModuleScope(Scope):
             return self.module_outputs[name]
         mpath = f"{self.module_path.rstrip('/')}/{source}" if self.module_path != "." else source
         scope = ModuleScope(child, self.build, f"{self.prefix}module.{name}.", inputs, None,
-                            _norm(mpath))
+                            norm_path(mpath))
         scope.evaluate_all()
         outs = {}
         for b in child.of("output"):
@@ -556,7 +565,7 @@ class ModuleScope(Scope):
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             return
         if child is None:
-            rel = _norm(f"{self.module_path}/{source}")
+            rel = norm_path(f"{self.module_path}/{source}")
             if not self.build.path(rel).exists():
                 self.build.findings.append(ModuleSourceMissing.finding(
                     f"module.{name}: source `{source}` is not a directory of the project; `terraform init` "
@@ -605,7 +614,7 @@ class ModuleScope(Scope):
     def _load_module(self, source: Any) -> Module | None:
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             return None
-        rel = _norm(f"{self.module_path}/{source}")
+        rel = norm_path(f"{self.module_path}/{source}")
         d = self.build.path(rel)
         if not d.is_dir() or self.build.modules_seen > 50:
             return None
@@ -723,18 +732,6 @@ def _synthetic_id(rtype: str, addr: str) -> str:
     h = hashlib.sha1(addr.encode()).hexdigest()
     prefix = _ID_PREFIXES.get(rtype)
     return f"{prefix}0{h[:16]}" if prefix else f"{addr.rsplit('.', 1)[-1].split('[')[0]}-{h[:8]}"
-
-
-def _norm(path: str) -> str:
-    parts: list[str] = []
-    for p in path.split("/"):
-        if p in ("", "."):
-            continue
-        if p == ".." and parts and parts[-1] != "..":
-            parts.pop()
-        else:
-            parts.append(p)
-    return "/".join(parts) or "."
 
 
 def _policy_args(native: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,20 @@ class Module:
         return [b for b in self.blocks if b.type == kind]
 
 
+def norm_path(path: str) -> str:
+    """A module directory path as Terraform keys it: `./a/../modules/x/` -> `modules/x` (`.` for the root); a `..`
+    that climbs above the root is kept."""
+    parts: list[str] = []
+    for p in path.split("/"):
+        if p in ("", "."):
+            continue
+        if p == ".." and parts and parts[-1] != "..":
+            parts.pop()
+        else:
+            parts.append(p)
+    return "/".join(parts) or "."
+
+
 class ParseError(ValueError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.catalog.terraform import ProviderConfigurationCheck as Entry
-from iacqa.frontends.terraform.model import Attr, Block, JsonExpr, Module
+from iacqa.frontends.terraform.model import Attr, Block, JsonExpr, Module, norm_path
 from iacqa.model import Finding, Location, Severity
 
 LOCKFILE_SINCE = (1, 10, 0)
@@ -177,18 +177,6 @@ def _refs(value: Any) -> list[str]:
     return [f"{a}.{b}" for a, b in _ALIAS_REF.findall(text)]
 
 
-def _norm(path: str) -> str:
-    parts: list[str] = []
-    for p in path.split("/"):
-        if p in ("", "."):
-            continue
-        if p == ".." and parts and parts[-1] != "..":
-            parts.pop()
-        else:
-            parts.append(p)
-    return "/".join(parts) or "."
-
-
 def _declared_aliases(module: Module) -> dict[str, Location]:
     """`configuration_aliases` of required_providers, and aliases of empty provider blocks (the pre-0.15 proxy)."""
     out: dict[str, Location] = {}
@@ -238,7 +226,7 @@ def _module_calls(module: Module, by_dir: dict[str, Module]) -> Iterator[Finding
         source = _value(src) if src is not None else None
         if not call.labels or not isinstance(source, str) or not source.startswith(("./", "../")):
             continue
-        child = by_dir.get(_norm(f"{module.dir}/{source}"))
+        child = by_dir.get(norm_path(f"{module.dir}/{source}"))
         if child is None:
             continue
         name = call.labels[0]
