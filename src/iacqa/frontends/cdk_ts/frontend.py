@@ -213,6 +213,7 @@ def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
 
     stubbed: set[tuple[str, int]] = set()
     stubs_named: set[str] = set()
+    bindings: list[tuple[str, str]] | None = None
     first: str | None = None
     prev: str | None = None
     spent = 0.0
@@ -224,6 +225,8 @@ def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
         if site is None or not site.file or not site.line or (site.file, site.line) in stubbed:
             break
         raised = next((f for f in reversed(findings) if f.file == site.file and f.line == site.line), None)
+        if bindings is None:  # read before the first stub edits the sources
+            bindings = _bindings(ws.root, own)
         r = noderun.run([noderun.node(), noderun.script("stub_statement.js"), str(ws.root), site.file,
                          str(site.line)], ws.root, timeout=60, memory_mb=1024)
         try:
@@ -234,8 +237,8 @@ def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
             break
         stubbed.add((site.file, site.line))
         text = str(out.get("text") or "")
-        if stubs_named and re.search(r"(?:(?<![\w$.])|(?<=this\.))(?:" + "|".join(map(re.escape, stubs_named))
-                                     + r")\b", text):
+        uses_stub = _mentions(stubs_named)
+        if uses_stub and uses_stub.search(text):
             # it threw because it uses a value a stub stands for: the continuation's limit, not the program's
             findings = [f for f in findings if not (f.file == site.file and f.line == site.line
                                                     and f.revealed_by is not None)]
@@ -243,48 +246,60 @@ def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, 
             prev = raised.fingerprint if raised else first
             first = first or prev
         stubs_named.update(str(n).removeprefix("this.") for n in out.get("names") or [])
-        stubs_named = _tainted(ws.root, own, stubs_named)
+        stubs_named = _tainted(bindings, stubs_named)
         run = program.run_program(ws, entry, env, timeout, memory)
         spent += run.seconds
         more = [f.with_(revealed_by=prev) for f in program.findings(run, ws, own, entry, tool, timeout, memory,
                                                                     findings)
                 if not _STUB_ARTIFACT.search(f.message + (f.error or ""))]
         known = {(f.rule, f.file, f.line) for f in findings}
+        uses_stub = _mentions(stubs_named)
         findings = findings + [f for f in more if (f.rule, f.file, f.line) not in known
-                               and not _uses(ws.root, f, stubs_named)]
+                               and not (uses_stub and _line_matches(ws.root, f, uses_stub))]
     return run, findings, len(stubbed), first
 
 
 _BINDING = re.compile(r"(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=;]{1,200})?=(?!=)\s*([^;]{1,2000})")
 
 
-def _uses(root: Path, f: Finding, names: set[str]) -> bool:
-    """Whether the line a finding points at uses a value a stub stands for."""
-    if not names or not f.file or not f.line:
+def _mentions(names: set[str]) -> re.Pattern[str] | None:
+    """A use of any of `names` (`vpc`, `this.vpc`; not `other.vpc`)."""
+    if not names:
+        return None
+    return re.compile(r"(?:(?<![\w$.])|(?<=this\.))(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+
+
+def _line_matches(root: Path, f: Finding, rx: re.Pattern[str]) -> bool:
+    """Whether the line a finding points at matches `rx` (uses a value a stub stands for)."""
+    if not f.file or not f.line:
         return False
     try:
         line = (root / f.file).read_text(errors="replace").splitlines()[f.line - 1]
     except (OSError, IndexError):
         return False
-    return bool(re.search(r"(?:(?<![\w$.])|(?<=this\.))(?:" + "|".join(map(re.escape, sorted(names))) + r")\b",
-                          line))
+    return bool(rx.search(line))
 
 
-def _tainted(root: Path, files: set[str], names: set[str]) -> set[str]:
-    """The stubbed names and every name bound from an expression that uses one (`const ep = vpc.addGatewayEndpoint(
-    ...)` after `vpc` was stubbed): values a stub stands for, whose later errors are the stub's, not the program's."""
-    out = set(names)
-    texts = []
+def _bindings(root: Path, files: set[str]) -> list[tuple[str, str]]:
+    """(name, expression) of every `const/let/var name = ...` and `this.name = ...` in the project's sources."""
+    out = []
     for rel in files:
         if rel.endswith((".ts", ".tsx", ".js", ".mjs", ".cjs")) and not rel.endswith(".d.ts"):
             try:
-                texts.append((root / rel).read_text(errors="replace"))
+                text = (root / rel).read_text(errors="replace")
             except OSError:
                 continue
-    bindings = [(m.group(1), m.group(2)) for t in texts for m in _BINDING.finditer(t)]
+            out += [(m.group(1), m.group(2)) for m in _BINDING.finditer(text)]
+    return out
+
+
+def _tainted(bindings: list[tuple[str, str]], names: set[str]) -> set[str]:
+    """The stubbed names and every name bound from an expression that uses one (`const ep = vpc.addGatewayEndpoint(
+    ...)` after `vpc` was stubbed): values a stub stands for, whose later errors are the stub's, not the program's."""
+    out = set(names)
     for _ in range(5):
-        rx = re.compile(r"(?:(?<![\w$.])|(?<=this\.))(?:" + "|".join(map(re.escape, sorted(out))) + r")\b")
-        grown = {name for name, expr in bindings if name not in out and rx.search(expr)}
+        rx = _mentions(out)
+        grown = {name for name, expr in bindings if name not in out and rx and rx.search(expr)}
         if not grown:
             break
         out |= grown
