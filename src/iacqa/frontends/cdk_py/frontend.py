@@ -67,7 +67,7 @@ class CdkFrontend:
         if ep is None:
             # A file that does not compile (SYN002, reported by the syntax stage) may be what hides the app
             # (lib/tap_stack.py cut before `class TapStack`): then the project failed, not iacqa.
-            broken = any(f.severity.value == "critical" for f in findings) or _any_unparsable(root)
+            broken = any(f.severity.value == "critical" for f in findings) or _any_unparsable(root, files)
             return FrontendResult(graph, findings, status="failed" if broken else "error",
                                   detail="no CDK app to run (cdk.json \"app\", app.py, tap.py, main.py, bin/*.py or "
                                   "lib/tap_stack.py with TapStack)")
@@ -483,16 +483,19 @@ def code_artifact(rid: str, raw: dict[str, Any], art: Any, root: Path, files: li
     return art
 
 
-def _any_unparsable(root: Path) -> bool:
+def _any_unparsable(root: Path, files: list[str]) -> bool:
+    """Whether one of the project's own program files (the ones the static check reads) does not parse."""
     import ast
 
-    for p in root.rglob("*.py"):
-        if any(part in ("cdk.out", "node_modules", ".venv", "__pycache__") for part in p.parts):
-            continue
+    from iacqa.frontends.pycheck.files import chosen
+
+    for rel in chosen(files):
         try:
-            ast.parse(p.read_text(errors="replace"))
+            ast.parse((root / rel).read_text(errors="replace"))
         except (SyntaxError, ValueError):
             return True
+        except OSError:
+            continue
     return False
 
 
