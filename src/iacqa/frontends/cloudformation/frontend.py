@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cloudformation.graph import graph_from_template
 from iacqa.frontends.cloudformation.template import is_template, load_template
+from iacqa.knowledge.regions import REGION_NAME
 from iacqa.model import Location, Options, ResourceGraph
 
 PREFERRED = ("lib/TapStack.yml", "lib/TapStack.yaml", "lib/TapStack.json", "template.yaml", "template.yml",
@@ -102,7 +102,6 @@ class CloudFormationFrontend:
         return FrontendResult(graph, findings, status, detail)
 
 
-_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
 
 
 def _with_region_file(root: Path, parameters: Any) -> dict[str, Any]:
@@ -114,7 +113,7 @@ def _with_region_file(root: Path, parameters: Any) -> dict[str, Any]:
             text = (root / rel).read_text().strip()
         except OSError:
             continue
-        if _REGION.match(text):
+        if REGION_NAME.match(text):
             out["AWS::Region"] = text
             break
     return out

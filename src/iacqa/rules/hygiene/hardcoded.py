@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from iacqa.knowledge.regions import REGION
 from iacqa.model import Category, Finding, Location, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
@@ -20,10 +21,8 @@ _ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12})(?=[:/]|$)")
 _ECR_ACCOUNT = re.compile(r"(?<!\d)(\d{12})\.dkr\.ecr\.")
 _ONLY_ACCOUNT = re.compile(r"^\s*(\d{12})\s*$")
 
-_REGION = r"(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov|-iso[a-z]?)?-(?:north|south|east|west|central|northeast|" \
-          r"southeast|northwest|southwest)-\d"
-_ARN_REGION = re.compile(rf"arn:aws[\w-]*:[\w-]+:({_REGION}):")
-_HOST_REGION = re.compile(rf"\.({_REGION})\.amazonaws\.com")
+_ARN_REGION = re.compile(rf"arn:aws[\w-]*:[\w-]+:({REGION}):")
+_HOST_REGION = re.compile(rf"\.({REGION})\.amazonaws\.com")
 # How a program reads the region it deploys to.
 _REGION_READ = re.compile(r"get_region\s*\(|aws\.config\.region|AWS_REGION|AWS_DEFAULT_REGION|"
                           r"""(?:get|require)(?:_secret)?\(\s*["'](?:aws:)?region["']""")
