@@ -18,6 +18,7 @@ from iacqa.frontends.terraform.config import to_config
 from iacqa.frontends.terraform.graph import graph_from_module
 from iacqa.frontends.terraform.hcl_files import load_module_dir, tfvars
 from iacqa.frontends.terraform.model import locator
+from iacqa.frontends.terraform.references import reference_findings
 from iacqa.model import Finding, Location, Options, ResourceGraph
 
 SKIP = {".terraform", "node_modules", ".git", "cdktf.out", "cdk.out"}
@@ -143,6 +144,7 @@ class TerraformFrontend:
             findings.extend(schema_check.check(config, locate, major))
         graph, evaluation, modules = graph_from_module(module, root, platform="tf", locate=locate, run_dir=rd,
                                                        variables=tfvars(root, rd), with_modules=True)
+        findings.extend(reference_findings(module, modules))
         if schema_check is not None:
             for child in modules:  # local modules the root calls: terraform validates them with the root
                 findings.extend(schema_check.check(to_config(child), locator(child), major))
