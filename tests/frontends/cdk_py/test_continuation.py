@@ -76,7 +76,8 @@ def test_required_keyword_is_renamed_when_synth_asks_for_it(tmp_path: Path) -> N
              "message": "cannot import name"}
     assert continuation.next_step(findings, other, {"lib/tap_stack.py"}) == (None, ("lib/tap_stack.py", 5))
     stubbed = continuation.plan(root, findings, stubs=(("lib/tap_stack.py", 5),))["lib/tap_stack.py"]
-    assert stubbed.splitlines()[4].startswith("sns = type('IacqaStub'")
+    # the import is retried name by name and binds a stub only to a name that fails
+    assert stubbed.splitlines()[4].startswith('exec("try:\\n    from aws_cdk import aws_sns as sns\\nexcept ImportError')
 
 
 def test_a_finding_without_a_continuation_skips_synth(tmp_path: Path) -> None:
@@ -86,3 +87,20 @@ def test_a_finding_without_a_continuation_skips_synth(tmp_path: Path) -> None:
         "        for m in topic.metric_unhealthy_host_count():\n            pass\n"))
     findings = static_check.check(root, ["lib/tap_stack.py"])
     assert continuation.plan(root, findings) is None
+
+
+def test_a_failing_name_in_a_module_import_stubs_only_that_name(tmp_path: Path) -> None:
+    # `from aws_cdk import (Stack, aws_lambda_python_alpha as lp)` raised ImportError for the alpha module: the
+    # stub must not take Stack with it (a stack class on a stub base declares nothing: cdk-py Pr6081 had 0 resources)
+    src = "from aws_cdk import (\n    Stack,\n    aws_lambda_python_alpha as lp,\n)\nimport json, no_such_mod as nm\n"
+    (tmp_path / "app.py").write_text(src)
+    patched = continuation.plan(tmp_path, [], stubs=(("app.py", 3), ("app.py", 5)))
+    assert patched is not None
+    text = patched["app.py"]
+    assert len(text.splitlines()) == len(src.splitlines())
+    scope: dict = {"__name__": "app"}
+    exec(compile(text, "app.py", "exec"), scope)  # noqa: S102 - the patched source is the test's own
+    import aws_cdk
+    assert scope["Stack"] is aws_cdk.Stack
+    assert type(scope["lp"]).__name__ == "IacqaStub" and type(scope["nm"]).__name__ == "IacqaStub"
+    assert scope["json"].dumps({}) == "{}"

@@ -244,9 +244,28 @@ def _stub_line(tree: ast.Module, line: int) -> list[tuple[int, int, int, int, st
         return None
     best = max(stmts, key=lambda n: (n.lineno, n.col_offset))
     if isinstance(best, ast.Import | ast.ImportFrom):
+        if best in tree.body and not any(a.name == "*" for a in best.names):
+            # module level: each name on its own, so one missing name (`aws_lambda_python_alpha`) does not turn
+            # the statement's other names (`Stack`) into stubs, which would empty the app
+            return [span(best, _import_each(best))]
         names = [(a.asname or a.name).split(".")[0] for a in best.names if a.name != "*"]
         return [span(best, "; ".join(f"{n} = {STUB}" for n in names))] if names else None
     return _stub_statement(tree, best, itself=True)
+
+
+def _import_each(node: ast.Import | ast.ImportFrom) -> str:
+    """One line that imports every name of `node` separately and binds a stub to each name that fails: exec of
+    try/except blocks (a module-level exec binds into the module's globals, relative imports included)."""
+    blocks = []
+    for a in node.names:
+        if isinstance(node, ast.ImportFrom):
+            stmt = f"from {'.' * node.level}{node.module or ''} import {_alias(a)}"
+            bound = a.asname or a.name
+        else:
+            stmt = f"import {_alias(a)}"
+            bound = a.asname or a.name.split(".")[0]
+        blocks.append(f"try:\n    {stmt}\nexcept ImportError:\n    {bound} = {STUB}\n")
+    return f"exec({''.join(blocks)!r})"
 
 
 def _contains(outer: ast.AST, inner: ast.AST) -> bool:
