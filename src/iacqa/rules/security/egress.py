@@ -48,8 +48,6 @@ for _names, _what, _breaks in (
       "aws:alb/loadBalancer:LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer", "aws_elb",
       "aws:elb/loadBalancer:LoadBalancer"), "load balancer",
      "it cannot reach its targets: health checks fail and every request gets 502/503"),
-    (("AWS::EKS::Cluster", "aws_eks_cluster", "aws:eks/cluster:Cluster"), "EKS cluster",
-     "the control plane cannot reach the nodes (and nodes in the group cannot join)"),
     (("AWS::CodeBuild::Project", "aws_codebuild_project", "aws:codebuild/project:Project"), "CodeBuild project",
      "builds cannot download sources or dependencies"),
     (("AWS::Batch::ComputeEnvironment", "aws_batch_compute_environment",
@@ -169,8 +167,9 @@ class SecurityGroupWithoutEgress(Rule):
     What it finds: an `aws_security_group` (Terraform, CDKTF) or `aws.ec2.SecurityGroup` (Pulumi) with no
     `egress` block and no standalone egress rule for it (`aws_security_group_rule` with `type = "egress"`,
     `aws_vpc_security_group_egress_rule`, their Pulumi twins), attached to a resource that opens connections
-    itself: a VPC Lambda function, an ECS service, an instance or launch template, a load balancer, an EKS
-    cluster, a CodeBuild project, an RDS proxy. When the resource has several groups, it is reported only if none
+    itself: a VPC Lambda function, an ECS service, an instance or launch template, a load balancer, a CodeBuild
+    project, an RDS proxy. (Not an EKS cluster: EKS also puts its own cluster security group, which allows all
+    egress, on the control plane's interfaces.) When the resource has several groups, it is reported only if none
     of them has egress. Not reported: CloudFormation and CDK groups (CloudFormation keeps AWS's default allow-all
     egress), groups with an explicit empty `egress = []` (a deliberate choice), groups used only by resources
     that only answer connections (databases, caches, VPC endpoints, EFS), and resources that also use a group
