@@ -354,3 +354,36 @@ app.synth()
     rel, absolute = fr.graph.code["aws_lambda_function.relative"], fr.graph.code["aws_lambda_function.absolute"]
     assert rel.kind == "missing" and rel.source_path == "cdktf.out/stacks/s/fn.zip"
     assert absolute.kind == "zip" and absolute.source_path == "fn.zip" and "index.py" in absolute.files
+
+
+MOVED = '''from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.vpc import Vpc, DataAwsVpc
+from cdktf_cdktf_provider_aws.subnet import DataAwsSubnets
+
+
+class S(TerraformStack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        v = DataAwsVpc(self, "v", default=True)
+        DataAwsSubnets(self, "s", filter=[{"name": "vpc-id", "values": [v.id]}])
+        Vpc(self, "vv", cidr_block="10.0.0.0/16")
+'''
+
+
+def test_a_provider_class_imported_from_another_resources_module_is_taken_from_its_own(tmp_path: Path) -> None:
+    # data sources live in data_aws_<name> modules; `from ...vpc import DataAwsVpc` used to skip synth (Pr6426)
+    from iacqa.frontends.cdktf_py.frontend import _unused_import_fix
+
+    findings = check_source("lib/s.py", MOVED)
+    moved = [f for f in findings if f.rule == "SDK001"]
+    assert [(f.line, f.fix) for f in moved] == [
+        (2, "`DataAwsVpc` is in cdktf_cdktf_provider_aws.data_aws_vpc"),
+        (3, "`DataAwsSubnets` is in cdktf_cdktf_provider_aws.data_aws_subnets")]
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "s.py").write_text(MOVED)
+    patched = _unused_import_fix(tmp_path, findings)["lib/s.py"]
+    assert len(patched.splitlines()) == len(MOVED.splitlines())
+    scope: dict = {"__name__": "s"}
+    exec(compile("\n".join(patched.splitlines()[:3]), "s.py", "exec"), scope)  # noqa: S102 - the test's own source
+    assert scope["DataAwsVpc"].__module__ == "cdktf_cdktf_provider_aws.data_aws_vpc"
+    assert scope["Vpc"].__module__ == "cdktf_cdktf_provider_aws.vpc"

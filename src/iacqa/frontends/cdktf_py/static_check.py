@@ -93,6 +93,20 @@ class CdktfIndex(SdkIndex):
         return Signature(qualname=f"{cls}.__init__", keywords=frozenset(params), required_kwonly=tuple(required),
                          var_args=True, hidden=frozenset(META))
 
+    def elsewhere(self, name: str, parent: str) -> str | None:
+        """A provider class imported from another resource's module (`vpc.DataAwsVpc`, `subnet.DataAwsSubnets`):
+        the bindings put each resource and data source in a module named after it, so its own module is found
+        from its name (a jsii `A` suffix dropped: `S3BucketVersioningA` lives in `s3_bucket_versioning`)."""
+        if not parent.startswith(PROVIDER + "."):
+            return None
+        mod = snake(name)
+        for candidate in (mod, mod.removesuffix("_a")):
+            if candidate != parent.rsplit(".", 1)[-1] and candidate in provider_modules():
+                info = module_info(f"{PROVIDER}.{candidate}")
+                if info is not None and name in info.classes:
+                    return f"`{name}` is in {PROVIDER}.{candidate}"
+        return None
+
     def source_file(self, module: str) -> Path | None:
         if module == PROVIDER:
             root = _provider_root()
@@ -129,6 +143,13 @@ class CdktfChecker(Checker):
             else:
                 fields["continue_with"] = [(name_node.lineno, name_node.col_offset, value.end_lineno,
                                             value.end_col_offset, DELETE)]
+        elif kind == "import" and context.get("elsewhere") and isinstance(context.get("node"), ast.ImportFrom):
+            # same lines: the name is bound to a placeholder in its statement, then imported from its own module
+            alias, node, real = context["alias"], context["node"], context["elsewhere"].rsplit(" ", 1)[-1]
+            bound = alias.asname or alias.name
+            fields["continue_with"] = [span(alias, f"__name__ as {bound}"),
+                                       (node.end_lineno, node.end_col_offset, node.end_lineno, node.end_col_offset,
+                                        f"; from {real} import {alias.name} as {bound}")]
         elif kind == "import" and close and confident(context["name"], close[0]):
             alias = context["alias"]
             fields["continue_with"] = [span(alias, f"{close[0]} as {alias.asname or alias.name}")]

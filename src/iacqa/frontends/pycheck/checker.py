@@ -277,7 +277,8 @@ class Checker(ast.NodeVisitor):
                   f"`{dotted}` does not exist in the installed {self.index.label}{what}"
                   + (f"; did you mean `{close[0]}`?" if close and not elsewhere else ""), node,
                   symbol=dotted, error=error, fix="; ".join(fix_parts) or None,
-                  context={"close": close, "alias": alias, "name": name, "module": parent})
+                  context={"close": close, "alias": alias, "name": name, "module": parent, "node": node,
+                           "elsewhere": elsewhere})
 
     def emit(self, entry: Any, kind: str, message: str, node: ast.AST, *, context: dict[str, Any] | None = None,
              **fields: Any) -> None:
