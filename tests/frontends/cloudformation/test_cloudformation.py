@@ -215,3 +215,22 @@ def test_region_map_judged_only_against_a_known_region(tmp_path: Path) -> None:
     assert len(cfn003(tap)) == 1  # the pipeline deploys to us-east-1: the lookup fails there
     (tap / "lib" / "AWS_REGION").write_text("us-east-2\n")
     assert cfn003(tap) == []
+
+
+def test_region_map_judged_in_the_region_the_prompt_names(tmp_path: Path) -> None:
+    """A task copy without lib/AWS_REGION whose prompt says where it deploys: judged there (cfn-yaml tasks whose
+    RegionMap has only the prompt's region were called broken in us-east-1); several regions named: not judged."""
+    doc = {"AWSTemplateFormatVersion": "2010-09-09", "Mappings": {"RegionMap": {"us-east-2": {"AZ1": "us-east-2a"}}},
+           "Resources": {"Net": {"Type": "AWS::EC2::Subnet", "Properties": {
+               "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24",
+               "AvailabilityZone": {"Fn::FindInMap": ["RegionMap", {"Ref": "AWS::Region"}, "AZ1"]}}}}}
+
+    def cfn003(prompt: str) -> list:
+        tap = _project(tmp_path / str(abs(hash(prompt))), doc)
+        (tap / "lib" / "PROMPT.md").write_text(prompt)
+        return [f for f in analyze(tap, stages=("ingest", "graph", "check")).findings if f.rule == "CFN003"]
+
+    assert cfn003("Create a VPC with two subnets in the us-east-2 region.") == []
+    assert len(cfn003("Create a VPC with two subnets in the eu-west-1 region.")) == 1
+    assert cfn003("Primary in us-east-2, disaster recovery copy in us-west-2.") == []
+    assert len(cfn003("Create a VPC with two subnets.")) == 1  # the pipeline's us-east-1

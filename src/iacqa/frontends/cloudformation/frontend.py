@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cloudformation.graph import graph_from_template
 from iacqa.frontends.cloudformation.template import is_template, load_template
-from iacqa.knowledge.regions import REGION_NAME
+from iacqa.knowledge.regions import REGION, REGION_NAME
 from iacqa.model import Location, Options, ResourceGraph
 
 PREFERRED = ("lib/TapStack.yml", "lib/TapStack.yaml", "lib/TapStack.json", "template.yaml", "template.yml",
@@ -72,7 +73,8 @@ class CloudFormationFrontend:
                     error=f"Template format error: Number of resources, {n_resources}, is greater than maximum "
                     f"allowed, {MAX_RESOURCES}", fix="split the stack (nested stacks, or one stack per service)"))
             g, resolved = graph_from_template(loaded.template, root, file=rel, platform="cfn", locate=loaded.locate,
-                                              parameters=_with_region_file(root, options.parameters))
+                                              parameters=_with_region_file(root, options.parameters,
+                                                                           getattr(project, "prompt", None)))
             findings.extend(resolved)
             if options.cfn_lint and n_resources > MAX_RESOURCES:
                 # cfn-lint's cost grows faster than the template (250/500 resources: 28/152 s); the template is
@@ -104,9 +106,12 @@ class CloudFormationFrontend:
 
 
 
-def _with_region_file(root: Path, parameters: Any) -> dict[str, Any]:
+def _with_region_file(root: Path, parameters: Any, prompt: str | None = None) -> dict[str, Any]:
     """The TAP convention: lib/AWS_REGION names the region the pipeline deploys the stack to (over the profile's
-    default); without it the region stays what the run or profile fixed, or unknown."""
+    default). Without the file, a prompt that names one region ("deploy in us-east-2") is where the task is deployed
+    (a task copy without its lib/AWS_REGION, e.g. markdown only, would otherwise be judged in the profile's region:
+    a region map holding only the prompt's region is right, not broken); a prompt naming several regions leaves the
+    region unknown; else it stays what the run or profile fixed."""
     out = dict(parameters or {})
     for rel in ("lib/AWS_REGION", "AWS_REGION"):
         try:
@@ -115,5 +120,10 @@ def _with_region_file(root: Path, parameters: Any) -> dict[str, Any]:
             continue
         if REGION_NAME.match(text):
             out["AWS::Region"] = text
-            break
+            return out
+    named = sorted(set(re.findall(rf"\b{REGION}\b", prompt or "")))
+    if len(named) == 1:
+        out["AWS::Region"] = named[0]
+    elif named:
+        out.pop("AWS::Region", None)
     return out
