@@ -92,8 +92,10 @@ def scan(graph: ResourceGraph) -> tuple[str, str, list[Finding]]:
             msg = m.message
             error = (f"InvalidParameterCombination: {m.message}" if rid in ("E3690", "W3690", "E3691", "W3691")
                      else f"{rid}: {m.message}")
-        out.append(CfnLintValue.finding(msg, resource=res, attribute=prop, severity=severity, error=error,
-                                        fix=_fix(rid, m.message), symbol=rid))
+        found = CfnLintValue.finding(msg, resource=res, attribute=prop, severity=severity, error=error,
+                                     fix=_fix(rid, m.message), symbol=rid)
+        if not graph.on_unknown_inputs(found):  # a resource the program ended before resolving: only known values
+            out.append(found)
     return "ok", f"cfn-lint over {len(template['Resources'])} resources: {len(out)} findings", out
 
 

@@ -7,11 +7,16 @@ synthetic but well-formed, and `ResourceGraph.resolve` turns such a value back i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from iacqa.model.findings import Location
+from iacqa.model.findings import Finding, Location
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 @dataclass
@@ -58,6 +63,10 @@ class Resource:
     parent: str | None = None
     depends_on: list[str] = field(default_factory=list)
     mapped: bool = True
+    # The program ended before the resource's inputs resolved (declared, never registered): `properties` hold only
+    # the values known when the constructor ran, possibly none, so an absent property says nothing about the code.
+    # The engine drops findings on such a resource unless they name a property whose value is known.
+    unresolved: bool = False
 
     # -- property access in CFN vocabulary -------------------------------------------------------------------
     def get(self, path: str, default: Any = None) -> Any:
@@ -74,6 +83,24 @@ class Resource:
     def has(self, path: str) -> bool:
         sentinel = object()
         return self.get(path, sentinel) is not sentinel
+
+    def knows_native(self, path: str) -> bool:
+        """Whether the native (user's) attribute path has a recorded value (`tags.Name`, `opts.protect`)."""
+        cur: Any = self.native_properties
+        if path.startswith("opts.") or path == "opts":
+            cur, path = cur.get("__opts") or {}, path[5:] or ""
+            if not path:
+                return bool(cur)
+        for part in path.split("."):
+            # TypeScript front ends report camelCase names over snake_case native properties
+            key = part if not isinstance(cur, dict) or part in cur else _snake(part)
+            if isinstance(cur, dict) and key in cur:
+                cur = cur[key]
+            elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+                cur = cur[int(part)]
+            else:
+                return False
+        return cur is not None
 
     def native_name(self, path: str) -> str:
         """The user's name for a CFN property path (falls back to the CFN path)."""
@@ -169,6 +196,22 @@ class ResourceGraph:
     def resolve_resource(self, value: Any) -> Resource | None:
         hit = self.resolve(value)
         return hit[0] if hit else None
+
+    def on_unknown_inputs(self, finding: Finding) -> bool:
+        """Whether `finding` judges a resource whose inputs never resolved (Resource.unresolved) by a value that
+        was not recorded. Such a resource holds only what was known when its constructor ran, so a check that
+        reports a *missing* or default property would speak about code it never saw. A finding is kept only when
+        it names, by attribute or by the line it points at, a property whose value is known."""
+        res = self.resources.get(finding.resource) if finding.resource else None
+        if res is None or not res.unresolved:
+            return False
+        if finding.attribute and res.knows_native(finding.attribute):
+            return False
+        if finding.line is not None and finding.line != res.location.line:
+            for attr, loc in res.attr_locations.items():
+                if loc.file == finding.file and loc.line == finding.line and res.knows_native(attr):
+                    return False
+        return True
 
     def functions(self) -> Iterator[Resource]:
         return self.of_type("AWS::Lambda::Function")

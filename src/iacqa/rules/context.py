@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iacqa.model import Options, ResourceGraph
+from iacqa.model import Finding, Options, ResourceGraph
 
 
 @dataclass
@@ -40,3 +40,7 @@ class RuleContext:
             except OSError:
                 self._lines[file] = []
         return self._lines[file]
+
+    def on_unknown_inputs(self, finding: Finding) -> bool:
+        """A finding that judges a resource by inputs the program never resolved: ResourceGraph.on_unknown_inputs."""
+        return self.graph.on_unknown_inputs(finding)

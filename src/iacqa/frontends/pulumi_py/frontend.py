@@ -137,6 +137,7 @@ class PulumiFrontend:
         result.detail = detail if not failed else detail + "; program did not complete, graph is partial"
         if failed:
             self._keep_going(project, result, outcome, name, config, limits)
+        result.detail += unresolved_note(result.graph)
         return result
 
     def _keep_going(self, project: Any, result: FrontendResult, outcome: Any, name: str, config: dict[str, Any],
@@ -219,6 +220,7 @@ class PulumiFrontend:
                 native_paths=mapped.native_paths if mapped else {}, location=loc,
                 outputs=graph_outputs(e.get("outputs") or {}), parent=site.get("parent"),
                 depends_on=[d for d in site.get("depends_on") or [] if d], mapped=mapped is not None,
+                unresolved=bool(e.get("partial")),  # only the constructor's known inputs: absence says nothing
             )
             if site.get("retain_on_delete") or site.get("protect"):
                 res.native_properties["__opts"] = {"retain_on_delete": site.get("retain_on_delete"),
@@ -286,6 +288,13 @@ class PulumiFrontend:
                                              else f"exit code {outcome.exit_code}")
                                           + ") before the program finished"))
         return out
+
+
+def unresolved_note(graph: ResourceGraph) -> str:
+    """The stage detail's word on resources declared before the program ended but never resolved."""
+    n = sum(1 for r in graph if r.unresolved)
+    return (f"; {n} resource(s) declared but never resolved (only the inputs known at the constructor are "
+            "recorded; findings about what they lack are withheld)") if n else ""
 
 
 def _code_artifact(rid: str, code: Any, root: Path, res: Resource, missing_code: dict) -> CodeArtifact | None:

@@ -99,20 +99,48 @@ def jsonable(value: Any, depth: int = 0) -> Any:
 
 
 def _plain(props: Any) -> dict[str, Any]:
-    """The constructor's inputs that are already known (not Outputs): kept in case registration never completes."""
-    import pulumi
+    """The constructor's inputs that are already known (not Outputs): kept in case registration never completes.
 
+    The SDK's classes pass an args object (`InstanceArgs` whose `__dict__` holds the snake_case inputs), a
+    component passes a dict. A top-level Output is left out; a nested one becomes a placeholder that rules skip."""
+    from pulumi._types import is_input_type
+
+    if props is not None and not isinstance(props, dict) and is_input_type(type(props)):
+        props = vars(props)
     if not isinstance(props, dict):
         return {}
     out = {}
     for k, v in props.items():
-        if v is None or isinstance(v, (pulumi.Output, pulumi.Resource)) or k.startswith("__"):
+        if v is None or k.startswith("__"):
             continue
         try:
-            out[k] = jsonable(v)
-        except Exception:  # noqa: BLE001
+            value = _known(v)
+        except Exception:  # noqa: BLE001 - an odd input: not recorded
             continue
+        if value != _UNKNOWN:
+            out[k] = value
     return out
+
+
+_UNKNOWN = "<unresolved Output>"
+
+
+def _known(value: Any, depth: int = 0) -> Any:
+    """A constructor input as far as it is known without waiting for the engine (Outputs: a placeholder)."""
+    import inspect
+
+    import pulumi
+    from pulumi._types import is_input_type
+
+    if depth > 40 or isinstance(value, (pulumi.Output, pulumi.Resource)) or inspect.isawaitable(value):
+        return _UNKNOWN
+    if is_input_type(type(value)) and not isinstance(value, dict):
+        value = vars(value)
+    if isinstance(value, dict):
+        return {str(k): _known(v, depth + 1) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_known(v, depth + 1) for v in value]
+    return jsonable(value, depth)
 
 
 _CLASS_BY_TOKEN: dict[str, type] = {}

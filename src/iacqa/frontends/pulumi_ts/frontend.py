@@ -109,7 +109,7 @@ class PulumiTsFrontend:
             server.shutdown()
             server.server_close()
         events = self._events(run.events, ws, own)
-        from iacqa.frontends.pulumi_py.frontend import PulumiFrontend
+        from iacqa.frontends.pulumi_py.frontend import PulumiFrontend, unresolved_note
 
         PulumiFrontend()._graph(events, ws.root, graph)
         self._locate(graph, records)
@@ -123,6 +123,7 @@ class PulumiTsFrontend:
         failed = run.status != "ok" or bool(errors) or any(f.severity.value == "critical" for f in findings)
         if errors:
             detail += "; program did not complete, graph is partial"
+        detail += unresolved_note(graph)
         return FrontendResult(graph, findings, "failed" if failed else "ok", detail)
 
     @staticmethod

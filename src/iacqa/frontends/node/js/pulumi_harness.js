@@ -88,12 +88,42 @@ function frames(stack) {
   return out;
 }
 
+// The constructor's inputs already known when it runs (literals; not Outputs, promises or resources), read
+// synchronously: when the program throws before the mocks see the resolved inputs, the resource keeps these
+// (the Python harness's `props`). A top-level unknown is left out, a nested one becomes a placeholder that rules skip.
+const UNKNOWN = '<unresolved Output>';
+function known(v, depth = 0) {
+  if (depth > 40 || v === undefined) return undefined;
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return undefined;
+    return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  }
+  if (typeof v.then === 'function' || v.__pulumiOutput || v.__pulumiResource || v.__pulumiCustomResource) return UNKNOWN;
+  if (v[SIG_KEY] !== undefined || v.constructor && /Asset|Archive/.test(v.constructor.name || '')) return UNKNOWN;
+  if (Array.isArray(v)) return v.map((x) => { const k = known(x, depth + 1); return k === undefined ? null : k; });
+  const o = {};
+  for (const [k, x] of Object.entries(v)) { const kv = known(x, depth + 1); if (kv !== undefined) o[k] = kv; }
+  return o;
+}
+function knownProps(props) {
+  const out = {};
+  if (!props || typeof props !== 'object') return out;
+  for (const [k, v] of Object.entries(props)) {
+    if (k.startsWith('__')) continue;
+    const kv = known(v);
+    if (kv !== undefined && kv !== UNKNOWN) out[k] = kv;
+  }
+  return out;
+}
+
 // -- where each resource is declared: wrap the SDK's registerResource (called synchronously by the constructor)
 const rtRes = req('@pulumi/pulumi/runtime/resource');
 const origRegister = rtRes.registerResource;
 rtRes.registerResource = function (res, parent, t, name, custom, remote, newDependency, props, opts, ...rest) {
   try {
-    emit({ kind: 'site', type: t, name, custom: !!custom, frames: frames(new Error().stack),
+    let given = {};
+    try { given = knownProps(props); } catch (e) { /* an odd input object: record none */ }
+    emit({ kind: 'site', type: t, name, custom: !!custom, frames: frames(new Error().stack), props: given,
            protect: !!(opts && opts.protect), retain_on_delete: !!(opts && opts.retainOnDelete) });
   } catch (e) { /* recording must never break the program */ }
   return origRegister.call(this, res, parent, t, name, custom, remote, newDependency, props, opts, ...rest);
