@@ -228,6 +228,7 @@ class ConditionGrammar(Rule):
                    "ForAllValues: prefix or IfExists suffix)")
         return self.finding(f"{where}: {p.detail}", resource=r, attribute=path or None,
                             location=_line_of(ctx, r, path, p), error=error, fix=fix, severity=sev,
+                            symbol=f"Statement[{index}].Condition.{p.operator}" + (f".{p.key}" if p.key else ""),
                             operator=p.operator, condition_key=p.key, service=svc)
 
 
