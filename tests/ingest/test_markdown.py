@@ -245,3 +245,37 @@ def test_unclosed_fence_in_the_trace_does_not_swallow_the_answer() -> None:
         """))
     assert "bucket = 1" in ex.files["lib/tap_stack.py"].text
     assert not ex.truncated
+
+
+def test_unlabeled_typescript_and_javascript_blocks_take_the_tap_layout() -> None:
+    # a response that is one unlabeled TypeScript block (cdk-ts Pr8450) used to be "no code block"
+    ex = extract(md("""
+        FENCEtypescript
+        import * as cdk from 'aws-cdk-lib';
+        export class TapStack extends cdk.Stack {}
+        FENCE
+
+        FENCEts
+        const app = new cdk.App();
+        FENCE
+
+        FENCEtypescript
+        describe('TapStack', () => { test('x', () => { expect(1).toBe(1); }); });
+        FENCE
+
+        FENCEjavascript
+        const AWS = require('aws-sdk');
+        exports.handler = async (event) => ({ statusCode: 200 });
+        FENCE
+
+        FENCEjs
+        import * as pulumi from '@pulumi/pulumi';
+        export const bucketName = 'x';
+        FENCE
+
+        FENCEtypescript
+        const total = items.reduce((a, b) => a + b, 0);
+        FENCE
+        """))
+    assert sorted(ex.files) == ["bin/tap.ts", "lib/lambda/index.js", "lib/tap-stack.mjs", "lib/tap-stack.ts",
+                                "test/tap-stack.unit.test.ts"]

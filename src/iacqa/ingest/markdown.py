@@ -273,6 +273,8 @@ def guess_path(block: Block, taken: set[str]) -> str | None:
         if re.search(r"def\s+(lambda_)?handler\s*\(\s*event", text):
             return _free("lib/lambda/index.py", taken)
         return None
+    if lang in ("typescript", "javascript"):
+        return _guess_ts_path(text, lang, taken)
     if lang == "hcl" or (lang == "" and re.search(r'^\s*(resource|variable|provider|terraform)\s+("|\{)', text, re.M)):
         if re.search(r"^\s*variable\s+\"", text, re.M) and not re.search(r"^\s*resource\s+\"", text, re.M):
             return _free("lib/variables.tf", taken)
@@ -289,6 +291,28 @@ def guess_path(block: Block, taken: set[str]) -> str | None:
         return None
     if lang == "json" and re.search(r'"(AWSTemplateFormatVersion|Resources)"\s*:', text):
         return _free("lib/TapStack.json", taken)
+    return None
+
+
+def _guess_ts_path(text: str, lang: str, taken: set[str]) -> str | None:
+    """The TAP TypeScript/JavaScript layout every scaffold shares (lib/tap-stack.ts, bin/tap.ts,
+    test/tap-stack.{unit,int}.test.ts); JavaScript as ES modules (.mjs, as the scaffolds) unless it uses require."""
+    ext = "ts" if lang == "typescript" else (
+        "js" if re.search(r"\brequire\(|module\.exports", text) and not re.search(r"^\s*import\s", text, re.M)
+        else "mjs")
+    if re.search(r"^\s*(describe|test|it)\s*\(", text, re.M) and re.search(r"\bexpect\s*\(", text):
+        kind = "int" if re.search(r"integration|flat-outputs|cfn-outputs", text, re.I) else "unit"
+        return _free(f"test/tap-stack.{kind}.test.{ext}", taken)
+    if re.search(r"\bclass\s+\w+\s+extends\s+(?:[\w.]+\.)?(?:Stack|TerraformStack|Construct|ComponentResource)\b",
+                 text):
+        return _free(f"lib/tap-stack.{ext}", taken)
+    if re.search(r"new\s+(?:[\w.]+\.)?App\s*\(|\bapp\.synth\s*\(", text):
+        return _free(f"bin/tap.{ext}", taken)
+    if re.search(r"(?:export\s+(?:const|async\s+function|function)\s+handler\b|exports\.handler\s*=)", text):
+        return _free(f"lib/lambda/index.{ext}", taken)
+    if re.search(r"""from\s+['"](?:aws-cdk-lib|cdktf|@cdktf/|@pulumi/)|require\(['"](?:aws-cdk-lib|cdktf|@pulumi/)""",
+                 text):
+        return _free(f"lib/tap-stack.{ext}", taken)
     return None
 
 
