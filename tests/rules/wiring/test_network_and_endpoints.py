@@ -246,3 +246,15 @@ def test_wir011_terraform_separate_resources():
     assert f.severity == Severity.MEDIUM
     assert gk.run(WIR011, data, logs, logging(logs.outputs["Id"])) == []
     assert gk.run(WIR011, data, logs, sse, logging("<unresolved Output>")) == []
+
+
+def test_wir008_code_not_in_project_uses_environment():
+    table = gk.table("Sessions", stream=False)
+    fn = gk.function("Fn", VpcConfig={"SubnetIds": ["subnet-1"]},
+                     Environment={"Variables": {"TABLE": table.outputs["Name"], "DB_HOST": "db.internal"}})
+    ctx = RuleContext(graph=gk.graph(fn, table, *cfn_net({"GatewayId": "igw-1"})))
+    (f,) = WIR008().check(ctx)
+    assert f.extra["inferred_from_environment"] is True and "environment TABLE=Sessions" in f.message
+    # code present that calls nothing: the environment is not used
+    ctx.graph.code["Fn"] = CodeArtifact(resource="Fn", files={"index.py": "def handler(e, c):\n    return 1\n"})
+    assert list(WIR008().check(ctx)) == []

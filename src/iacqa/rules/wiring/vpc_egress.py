@@ -67,6 +67,26 @@ def handler_services(graph: ResourceGraph, fn: Resource) -> dict[str, str] | Non
     return out
 
 
+# Resources whose API only answers on the service's public endpoint (or a VPC endpoint) -> endpoint service name.
+SERVICE_OF_TYPE = {"AWS::DynamoDB::Table": "dynamodb", "AWS::SQS::Queue": "sqs", "AWS::SNS::Topic": "sns",
+                   "AWS::S3::Bucket": "s3", "AWS::SecretsManager::Secret": "secretsmanager",
+                   "AWS::SSM::Parameter": "ssm", "AWS::Kinesis::Stream": "kinesis",
+                   "AWS::StepFunctions::StateMachine": "states", "AWS::Events::EventBus": "events"}
+
+
+def environment_services(graph: ResourceGraph, fn: Resource) -> dict[str, str]:
+    """Services the function is handed a resource of through its environment (`TABLE_NAME=<table>`): what its code
+    will call, when the code itself is not in the project."""
+    out: dict[str, str] = {}
+    env = fn.get("Environment.Variables")
+    for key, value in (env.items() if isinstance(env, dict) else []):
+        res = graph.resolve_resource(value) if isinstance(value, str) and not unknown_value(value) else None
+        svc = SERVICE_OF_TYPE.get(res.type) if res is not None else None
+        if svc:
+            out.setdefault(svc, f"environment {key}={res.id}")
+    return out
+
+
 @dataclass
 class Network:
     """What the function's subnets can reach; `unknown` when any part could not be resolved."""
@@ -194,7 +214,8 @@ class LambdaVpcNoEgress(Rule):
     `aws_vpc_endpoint`) for a service the code calls. Silent when any subnet, association, route or endpoint is
     not known before deploy, when a route goes to anything but an internet gateway (NAT gateway, instance,
     transit gateway, peering: a possible way out), when the main route table is managed by the stack, and when
-    the handler code is not in the project.
+    the function is handed nothing it would call. When the handler code is not in the project (a placeholder zip),
+    the services are those of the stack resources its environment variables name (`TABLE_NAME=<table>`).
     Why it breaks: a function attached to a VPC sends its traffic through network interfaces in those subnets,
     which never get a public IP address, so even a route to an internet gateway does not take them to the public
     AWS endpoints. Without a NAT gateway or a VPC endpoint every SDK call waits for a connection that never opens
@@ -228,6 +249,9 @@ class LambdaVpcNoEgress(Rule):
             if not subnets:
                 continue
             services = handler_services(g, fn)
+            inferred = services is None
+            if inferred:  # no code in the project: what its environment hands it is what it will call
+                services = environment_services(g, fn)
             if not services:
                 continue
             net = network(g, subnets)
@@ -240,12 +264,14 @@ class LambdaVpcNoEgress(Rule):
             if not missing:
                 continue
             names = ", ".join(f"{s} ({how})" for s, how in sorted(missing.items()))
+            calls = (f"its environment hands it resources of {names} (its code is not in the project)" if inferred
+                     else f"its code calls {names}")
             why = ("the route tables of its subnets send 0.0.0.0/0 only to an internet gateway, which a function's "
                    "network interfaces (no public IP) cannot use" if net.igw_only
                    else "its subnets' route tables have no route out (no NAT gateway)")
             timeout = fn.get("Timeout")
             yield self.finding(
-                f"function {fn.id} runs in VPC subnets and its code calls {names}, but {why} and the VPC has no "
+                f"function {fn.id} runs in VPC subnets and {calls}, but {why} and the VPC has no "
                 f"endpoint for {', '.join(sorted(missing))}: every call waits until the function times out",
                 resource=fn, attribute="VpcConfig.SubnetIds",
                 error=(f"nothing at deploy; at run time `Task timed out after {timeout or 3} seconds`: the SDK "
@@ -254,4 +280,4 @@ class LambdaVpcNoEgress(Rule):
                      "dynamodb on the private route tables, interface endpoints for the others, with private DNS), "
                      "or a NAT gateway and a 0.0.0.0/0 route to it in the subnets' route tables, or drop vpc_config "
                      "when the function needs nothing inside the VPC"),
-                services=sorted(missing))
+                services=sorted(missing), inferred_from_environment=inferred)
