@@ -160,7 +160,7 @@ def run(path: str | Path, response: str | None = None, stages: tuple[str, ...] |
             stage("check", _check, ctx, opts)
             stage("requirements", _requirements, project, graph, opts, result)
         if "lint" in wanted:
-            stage("lint", _lint, project, graph)
+            stage("lint", _lint, project, graph, chosen.lint_gate)
         if "security" in wanted:
             stage("security", _security, ctx, opts)
         emulated = stage("emulate", _emulate, project, graph, opts) if "emulate" in wanted else None
@@ -265,13 +265,20 @@ def _requirements(project: Project, graph: ResourceGraph, options: Options, resu
                  f"{cov.get('not_checkable', 0)} not checkable", found)
 
 
-def _lint(project: Project, graph: ResourceGraph) -> Stage:
+def _lint(project: Project, graph: ResourceGraph, gate: dict[str, Any] | None = None) -> Stage:
     try:
         from iacqa.linters.ruff import lint
     except ImportError:
         return Stage("unavailable", "ruff adapter not installed")
     found = lint(project.root, [f for f in project.files if f.endswith(".py")], graph)
     detail = f"{len(found)} lint findings"
+    if gate and gate.get("enabled") and gate.get("linter") == "pylint":  # the profile's gate is pylint itself
+        from iacqa.linters import pylint
+
+        ran = pylint.run(project.root, project.files, gate)
+        detail += f"; {ran.detail}"
+        if ran.status == "ok":
+            found = pylint.supersede(found, gate) + ran.findings
     if project.language in ("ts", "js"):  # npm run lint / format:check, as the pipeline runs them
         from iacqa.linters import eslint
 

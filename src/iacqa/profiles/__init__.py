@@ -104,7 +104,7 @@ def judge(profile: Profile, findings: list[Finding], platform: str, today: str |
     from iacqa.knowledge.evidence import authority
     from iacqa.profiles.declared import reclassify
 
-    kept, dropped = apply(profile, reclassify(findings, root))
+    kept, dropped = apply(profile, reclassify(findings, root), root)
     out = []
     for f in kept:
         if f.severity is Severity.CRITICAL and not f.extra.get("evidence"):
@@ -115,7 +115,8 @@ def judge(profile: Profile, findings: list[Finding], platform: str, today: str |
     return out, {**profile.describe(), "left_out": dropped}
 
 
-def apply(profile: Profile, findings: list[Finding]) -> tuple[list[Finding], dict[str, int]]:
+def apply(profile: Profile, findings: list[Finding], root: Path | None = None
+          ) -> tuple[list[Finding], dict[str, int]]:
     """Findings re-rated by the profile (and the lint gate added), plus the count of findings left out per id."""
     kept: list[Finding] = []
     dropped: Counter[str] = Counter()
@@ -128,7 +129,7 @@ def apply(profile: Profile, findings: list[Finding]) -> tuple[list[Finding], dic
             f = f.with_(severity=Severity.parse(sev), extra={**f.extra, "profile_severity":
                         f"{sev} under profile {profile.name} (catalog: {f.severity.value})"})
         kept.append(f)
-    gate = lint_gate(profile, kept)
+    gate = lint_gate(profile, kept, root)
     if gate is not None:
         kept.append(gate)
     return kept, dict(sorted(dropped.items()))
@@ -139,10 +140,15 @@ def _gate_code(f: Finding) -> str:
     return re.sub(r"\d+$", "", code) if code.startswith("F7") else code
 
 
-def lint_gate(profile: Profile, findings: list[Finding]) -> Finding | None:
-    """One high finding when the profile's lint gate fails: the messages its linter would print, by code and file."""
+def lint_gate(profile: Profile, findings: list[Finding], root: Path | None = None) -> Finding | None:
+    """One high finding when the profile's lint gate fails: the messages its linter would print, by code and file.
+
+    When the gate's own linter ran (linters/pylint.py: its findings carry `linter=pylint`), its score decided and
+    this returns None. Otherwise the messages are ruff's twins of the gate's codes; with the project `root` and a
+    `fail_under` threshold, the score is estimated as pylint computes it (10 - (5*errors + others) / statements *
+    10, statements counted with ast) and the gate fails below the threshold; without them any message fails it."""
     gate = profile.lint_gate
-    if not gate.get("enabled"):
+    if not gate.get("enabled") or any(f.extra.get("linter") == "pylint" for f in findings):
         return None
     codes: dict[str, str] = gate.get("codes", {})
     paths = tuple(gate.get("paths", ()))
@@ -165,12 +171,44 @@ def lint_gate(profile: Profile, findings: list[Finding]) -> Finding | None:
     parts = [f"{codes[c].split()[0]} ({c}) x{sum(files.values())} in {', '.join(sorted(files))}"
              for c, files in sorted(hits.items())]
     file, line = min(first.values(), key=lambda x: (x[0], x[1] or 0))
+    extra: dict[str, Any] = {"profile": profile.name, "codes": sorted(hits)}
+    statements = _statements(root, paths) if root is not None and gate.get("fail_under") is not None else 0
+    if statements:
+        threshold = float(gate["fail_under"])
+        weighted = sum((5 if codes[c].startswith(("E", "F")) else 1) * sum(files.values()) for c, files in hits.items())
+        score = max(0.0, 10.0 - weighted / statements * 10)
+        if score >= threshold:
+            return None
+        extra.update(score_estimate=round(score, 2), statements=statements, fail_under=threshold)
+        return LintGate.finding(
+            f"the lint gate fails: {gate.get('command', 'the lint step')} would rate tap.py and lib/ about "
+            f"{score:.2f}/10, below the pipeline's {threshold} ({total} message(s) over {statements} statements; "
+            "estimated from ruff's twins of pylint's messages, pylint is not installed: pip install 'iacqa[lint]'): "
+            + "; ".join(parts),
+            error=f"Your code has been rated at about {score:.2f}/10 (threshold {threshold})",
+            fix="fix the listed messages (each is also reported on its line, grouped by file); errors weigh 5 each",
+        ).with_(file=file, line=line, stage="lint", extra=extra)
     return LintGate.finding(
         f"the lint gate fails: {gate.get('command', 'the lint step')} would report {total} message(s): "
         + "; ".join(parts),
         error=f"pylint exits non-zero (score below 10.00/10 with {total} message(s))",
         fix="fix the listed messages (each is also reported on its line, grouped by file); the gate passes only with none",
-    ).with_(file=file, line=line, stage="lint", extra={"profile": profile.name, "codes": sorted(hits)})
+    ).with_(file=file, line=line, stage="lint", extra=extra)
+
+
+def _statements(root: Path, paths: tuple[str, ...]) -> int:
+    """Statements in the gated Python files, as pylint counts them for its score (every statement node)."""
+    import ast
+
+    n = 0
+    for p in paths:
+        base = root / p.rstrip("/")
+        for f in ([base] if base.is_file() else sorted(base.rglob("*.py")) if base.is_dir() else []):
+            try:
+                n += sum(isinstance(x, ast.stmt) for x in ast.walk(ast.parse(f.read_text(errors="replace"))))
+            except (OSError, SyntaxError, ValueError):
+                continue
+    return n
 
 
 __all__ = ["PROFILE_NAMES", "Profile", "apply", "is_tap_layout", "lint_gate", "judge", "load", "option_defaults", "select"]
