@@ -66,16 +66,42 @@ def salvage(text: str, file: str) -> tuple[list[Block], int]:
     """The top-level blocks of a file that does not parse as a whole, each parsed on its own at its own line
     numbers; returns (blocks read, top-level blocks found)."""
     lines = normalize_heredocs(text).split("\n")
-    starts = [i for i, line in enumerate(lines) if re.match(r"^[A-Za-z_][\w-]*(\s+(\"[^\"]*\"|[\w-]+))*\s*\{", line)]
+    inside = _heredoc_lines(lines)  # a user_data script's `function retry {` ... `}` is not a block
+    starts = [i for i, line in enumerate(lines) if i not in inside
+              and re.match(r"^[A-Za-z_][\w-]*(\s+(\"[^\"]*\"|[\w-]+))*\s*\{", line)]
     out: list[Block] = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         chunk = "\n" * start + "\n".join(lines[start:end])
         try:
             out.extend(parse_hcl(chunk, file).blocks)
-        except ParseError:
             continue
+        except ParseError:
+            pass
+        # prose after the block ("Now let's set up the KMS key:", a reasoning trace pasted as the file) fails the
+        # chunk, not the block: retry up to each closing brace in column 0, the end of a block as written
+        for stop in (i for i in range(start, end) if lines[i].rstrip() == "}" and i not in inside):
+            try:
+                out.extend(parse_hcl("\n" * start + "\n".join(lines[start:stop + 1]), file).blocks)
+                break
+            except ParseError:
+                continue
     return out, len(starts)
+
+
+def _heredoc_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines inside heredocs (their body and closing marker)."""
+    out: set[int] = set()
+    marker: str | None = None
+    for i, line in enumerate(lines):
+        if marker is None:
+            m = _HEREDOC.search(line.rstrip())
+            marker = m.group(1) if m else None
+        else:
+            out.add(i)
+            if line.strip() == marker:
+                marker = None
+    return out
 
 
 def _top_blocks(body: Any, file: str) -> list[Block]:
