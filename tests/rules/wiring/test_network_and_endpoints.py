@@ -210,8 +210,9 @@ def bucket(rid, **props):
                 outputs={"Arn": f"arn:aws:s3:::{rid.lower()}", "Name": rid.lower(), "Id": rid.lower()})
 
 
-def kms_encryption(algo="aws:kms"):
-    return {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": algo}}]}
+def kms_encryption(algo="aws:kms", key=None):
+    default = {"SSEAlgorithm": algo, **({"KMSMasterKeyID": key} if key else {})}
+    return {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": default}]}
 
 
 def test_wir011_cloudformation_logging_without_destination_is_the_bucket_itself():
@@ -225,9 +226,26 @@ def test_wir011_cloudformation_destination_with_sse_kms():
     data = bucket("Data", LoggingConfiguration={"DestinationBucketName": "logs", "LogFilePrefix": "d/"})
     (f,) = gk.run(WIR011, data, logs)
     assert f.severity == Severity.HIGH and f.attribute == "LoggingConfiguration.DestinationBucketName"
-    assert "aws:kms" in f.message and "SSE-KMS" in f.error
+    assert "aws:kms with the AWS managed key aws/s3" in f.message
+    assert "not supported for Server Access Logging target buckets" in f.error
     assert gk.run(WIR011, data, bucket("Logs", BucketEncryption=kms_encryption("AES256"))) == []
     assert gk.run(WIR011, data, bucket("Logs", BucketEncryption=kms_encryption("<unresolved Output>"))) == []
+    assert len(gk.run(WIR011, data, bucket("Logs", BucketEncryption=kms_encryption(key="alias/aws/s3")))) == 1
+
+
+def test_wir011_customer_managed_key_needs_log_delivery_in_its_policy():
+    data = bucket("Data", LoggingConfiguration={"DestinationBucketName": "logs"})
+    root_only = gk.key("Key")  # no policy: the default key policy names only the account
+    logs = bucket("Logs", BucketEncryption=kms_encryption(key=root_only.outputs["Arn"]))
+    (f,) = gk.run(WIR011, data, logs, root_only)
+    assert "key Key, whose key policy does not let logging.s3.amazonaws.com use it" in f.message
+    granted = gk.key("Key", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}]})
+    logs = bucket("Logs", BucketEncryption=kms_encryption(key=granted.outputs["Arn"]))
+    assert gk.run(WIR011, data, logs, granted) == []
+    outside = bucket("Logs", BucketEncryption=kms_encryption(key=f"arn:aws:kms:{REG}:{ACCT}:key/elsewhere"))
+    assert gk.run(WIR011, data, outside) == []
 
 
 def test_wir011_terraform_separate_resources():
