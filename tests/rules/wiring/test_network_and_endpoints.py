@@ -164,6 +164,7 @@ def test_wir009_code_deploy_service_without_group():
     assert "CODE_DEPLOY deployment controller" in f.error
     assert gk.run(WIR009, tf_service(controller="ECS")) == []
     assert gk.run(WIR009, tf_service(), tf_group(service="<unresolved Output>")) == []
+    assert gk.run(WIR009, tf_service(), tf_group(service="a-name-the-graph-cannot-place")) == []
 
 
 def test_wir009_cloudformation_shapes():

@@ -119,8 +119,9 @@ class EcsCodeDeployWithoutGroup(Rule):
                 if not isinstance(ref, str) or unknown_value(ref):
                     return  # a group whose service is not known may deploy any of them
                 s = _service_of(g, ref, services)
-                if s is not None:
-                    deployed.add(s.id)
+                if s is None:
+                    return  # a service name the graph cannot place may be any of them
+                deployed.add(s.id)
         for s in services:
             if not _is_code_deploy(s) or s.id in deployed:
                 continue
