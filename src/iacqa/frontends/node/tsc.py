@@ -119,28 +119,71 @@ def _is_syntax(code: int) -> bool:
 
 def _second_pass(root: Path, exe: Path, name: str, project: str, broken: list[str], result: TscResult,
                  timeout: float) -> None:
-    """tsc reports no type errors at all while any file does not parse. Type-check again without the files that
-    do not parse (when nothing imports them), so the SDK errors elsewhere are reported too."""
-    import json
+    """tsc reports no type error at all while any file of the program does not parse, and excluding that file
+    does not help when another one imports it (the entry imports lib/tap-stack.ts). Type-check again with each
+    file that does not parse replaced by a stand-in (frontends/node/standin.py: its import declarations on their
+    lines, its exports typed any), so every other file gets its full type check and the broken file's own
+    imports are checked too. The files are restored whatever happens."""
+    from iacqa.frontends.node.standin import IMPORT_CODES, stand_in
 
+    first_error = {f: min(d.line or 1 for d in result.diagnostics if d.file == f and _is_syntax(d.code))
+                   for f in broken}
+    originals: dict[str, bytes] = {}
     try:
-        cfg = json.loads((root / project).read_text())
-    except (OSError, ValueError):
-        return  # a project tsconfig with comments: keep the first pass
-    cfg["exclude"] = [*cfg.get("exclude", []), *broken]
-    alt = root / ".iacqa-tsconfig.second.json"
-    alt.write_text(json.dumps(cfg))
-    argv = [str(exe), "--noEmit", "--skipLibCheck", "--pretty", "false", "-p", alt.name]
-    if "5.9" in name:
-        argv = [noderun.node(), *argv]
-    r = noderun.run(argv, root, timeout=timeout, memory_mb=3072)
-    more = [d for d in parse(r.stdout + "\n" + r.stderr) if d.file and d.file not in broken and d.code < 5000]
-    if any(_is_syntax(d.code) for d in more):
+        for f in broken:
+            originals[f] = (root / f).read_bytes()
+    except OSError:
         return
+    more: list[Diagnostic] | None = None
+    how = ""
+    try:
+        for keep_imports in (True, False):
+            for f in broken:
+                text = originals[f].decode("utf-8", errors="replace")
+                _rewrite(root / f, stand_in(text, first_error[f], keep_imports).encode())
+            argv = [str(exe), "--noEmit", "--skipLibCheck", "--pretty", "false", "-p", project]
+            if "5.9" in name:
+                argv = [noderun.node(), *argv]
+            r = noderun.run(argv, root, timeout=timeout, memory_mb=3072)
+            diags = [d for d in parse(r.stdout + "\n" + r.stderr) if d.file and d.code < 5000]
+            if any(_is_syntax(d.code) and d.file in broken for d in diags) and keep_imports:
+                continue  # an import kept from the broken file does not parse after all: stand-ins without them
+            if any(_is_syntax(d.code) for d in diags):
+                return
+            more, how = diags, "its imports kept" if keep_imports else "no imports"
+            break
+    finally:
+        for f, data in originals.items():
+            _rewrite(root / f, data)
+    if more is None:
+        return
+    echoes = [_module_echo(f) for f in broken]
+    kept: list[Diagnostic] = []
+    for d in more:
+        if d.file in broken:
+            # only what an import declaration kept on its own line can be wrong about
+            if d.code in IMPORT_CODES and (d.line or 0) < first_error[d.file]:
+                kept.append(d)
+        elif not any(rx.search(d.message + "\n" + d.detail) for rx in echoes):
+            kept.append(d)
     seen = {(d.file, d.line, d.code) for d in result.diagnostics}
-    new = [d for d in more if (d.file, d.line, d.code) not in seen]
+    new = [d for d in kept if (d.file, d.line, d.code) not in seen]
     result.diagnostics.extend(new)
-    result.detail += f"; second pass without {', '.join(broken)} (they do not parse): {len(new)} more"
+    result.detail += (f"; second pass with {', '.join(broken)} replaced by a stand-in ({how}, exports typed any; "
+                      f"they do not parse): {len(new)} more")
+
+
+def _rewrite(path: Path, data: bytes) -> None:
+    """Write a new file in place of path (the workspace copy may hold hard links or read-only files)."""
+    path.unlink(missing_ok=True)
+    path.write_bytes(data)
+
+
+def _module_echo(file: str) -> re.Pattern[str]:
+    """A message naming the broken module (`Module '"../lib/tap-stack"' has no exported member 'X'`) is an echo
+    of that file not parsing, not an error of the importing file."""
+    stem = re.escape(Path(file).with_suffix("").name)
+    return re.compile(r"""["'/\\]""" + stem + r"""(?:\.[cm]?[jt]sx?)?["']""")
 
 
 def _token_at(line_text: str, col: int) -> str:
