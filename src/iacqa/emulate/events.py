@@ -121,25 +121,22 @@ def triggers(graph: ResourceGraph) -> list[Trigger]:
         topic = graph.resolve_resource(sub.get("TopicArn"))
         if fn is not None:
             out.append(Trigger("sns", fn.id, topic.id if topic else None, {"subscription": sub.id}))
-    for res in graph.of_type("AWS::S3::BucketNotification", "AWS::S3::Bucket"):
-        confs = res.get("LambdaFunctions") or res.get("NotificationConfiguration.LambdaConfigurations") or []
-        bucket = graph.resolve_resource(res.get("Bucket")) if res.type != "AWS::S3::Bucket" else res
-        for conf in confs if isinstance(confs, list) else []:
-            if not isinstance(conf, dict):
-                continue
-            fn = _fn_in(graph, conf.get("LambdaFunctionArn") or conf.get("Function"))
-            if fn is None:
-                continue
-            prefix = conf.get("FilterPrefix") or ""
-            suffix = conf.get("FilterSuffix") or ""
-            for rule in (conf.get("Filter") or {}).get("S3Key", {}).get("Rules", []) or []:
-                if str(rule.get("Name", "")).lower() == "prefix":
-                    prefix = rule.get("Value", "")
-                if str(rule.get("Name", "")).lower() == "suffix":
-                    suffix = rule.get("Value", "")
-            events = conf.get("Events") or [conf.get("Event") or "s3:ObjectCreated:*"]
-            out.append(Trigger("s3", fn.id, bucket.id if bucket else None,
-                               {"prefix": prefix, "suffix": suffix, "event": events[0]}))
+    queued: list[Trigger] = []
+    for n in s3_notifications(graph):
+        detail = {"prefix": n.prefix, "suffix": n.suffix, "event": n.event}
+        if n.kind == "lambda":
+            fn = _fn_in(graph, n.target)
+            if fn is not None:
+                out.append(Trigger("s3", fn.id, n.bucket.id if n.bucket else None, detail))
+        elif n.bucket is not None:
+            dest = graph.resolve_resource(n.target)
+            if dest is not None:  # the queue or topic receives S3 event notifications as its messages
+                queued.append(Trigger(n.kind, "", dest.id, {**detail, "bucket": n.bucket.id}))
+    for t in out:
+        if t.kind in ("sqs", "sns") and "s3" not in t.detail:
+            src = next((q for q in queued if q.kind == t.kind and q.source == t.source), None)
+            if src is not None:
+                t.detail["s3"] = src.detail
     rules = {r.outputs.get("Name"): r for r in graph.of_type("AWS::Events::Rule")}
     for tgt in graph.of_type("AWS::Events::Target"):
         fn = _fn_in(graph, tgt.get("Arn"))
@@ -165,6 +162,81 @@ def triggers(graph: ResourceGraph) -> list[Trigger]:
         if fn.id not in have:
             out.append(Trigger("direct", fn.id))
     return out
+
+
+@dataclass
+class S3Notification:
+    """One destination of a bucket's event notifications, whichever way the IaC wrote it."""
+
+    bucket: Resource | None
+    kind: str  # lambda | sqs | sns
+    target: Any  # the function / queue / topic ARN as the graph holds it
+    prefix: str = ""
+    suffix: str = ""
+    event: str = "s3:ObjectCreated:*"
+
+
+# Where each shape keeps its destinations: (kind, list key, target key) per notification type.
+_S3_DESTINATIONS = {
+    # CloudFormation AWS::S3::Bucket NotificationConfiguration
+    "cfn": (("lambda", "LambdaConfigurations", "Function"), ("sqs", "QueueConfigurations", "Queue"),
+            ("sns", "TopicConfigurations", "Topic")),
+    # Terraform aws_s3_bucket_notification / Pulumi BucketNotification (pseudo AWS::S3::BucketNotification)
+    "tf": (("lambda", "LambdaFunctions", "LambdaFunctionArn"), ("sqs", "Queues", "QueueArn"),
+           ("sns", "Topics", "TopicArn")),
+    # the S3 API's PutBucketNotificationConfiguration shape, which aws-cdk-lib's Custom::S3BucketNotifications
+    # passes through (bucket.add_event_notification / addEventNotification)
+    "api": (("lambda", "LambdaFunctionConfigurations", "LambdaFunctionArn"), ("sqs", "QueueConfigurations", "QueueArn"),
+            ("sns", "TopicConfigurations", "TopicArn")),
+}
+
+
+def s3_notifications(graph: ResourceGraph) -> list[S3Notification]:
+    """Every bucket -> Lambda/SQS/SNS notification in the graph: CloudFormation's bucket NotificationConfiguration,
+    Terraform's/Pulumi's bucket notification resource, and CDK's Custom::S3BucketNotifications (whose
+    NotificationConfiguration is the S3 API's, applied to BucketName by a handler aws-cdk-lib provides)."""
+    out: list[S3Notification] = []
+    for res in graph.of_type("AWS::S3::Bucket", "AWS::S3::BucketNotification", "Custom::S3BucketNotifications"):
+        if res.type == "AWS::S3::Bucket":
+            bucket, conf, shapes = res, res.get("NotificationConfiguration"), _S3_DESTINATIONS["cfn"]
+        elif res.type == "AWS::S3::BucketNotification":
+            bucket, conf, shapes = graph.resolve_resource(res.get("Bucket")), res.properties, _S3_DESTINATIONS["tf"]
+        else:
+            bucket = graph.resolve_resource(res.get("BucketName"))
+            conf, shapes = res.get("NotificationConfiguration"), _S3_DESTINATIONS["api"]
+        if bucket is not None and bucket.type != "AWS::S3::Bucket":
+            bucket = None
+        if not isinstance(conf, dict):
+            continue
+        for kind, key, target in shapes:
+            items = conf.get(key) or []
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict):
+                    continue
+                prefix, suffix = _s3_filter(item)
+                events = item.get("Events") or [item.get("Event") or "s3:ObjectCreated:*"]
+                event = events[0] if isinstance(events, list) and events else str(events)
+                out.append(S3Notification(bucket, kind, item.get(target) or item.get("Function"), prefix, suffix,
+                                          str(event)))
+    return out
+
+
+def _s3_filter(item: dict[str, Any]) -> tuple[str, str]:
+    """(prefix, suffix) of one notification: FilterPrefix/FilterSuffix (Terraform), Filter.S3Key.Rules
+    (CloudFormation) or Filter.Key.FilterRules (the S3 API, CDK)."""
+    prefix, suffix = str(item.get("FilterPrefix") or ""), str(item.get("FilterSuffix") or "")
+    flt = item.get("Filter") if isinstance(item.get("Filter"), dict) else {}
+    key = flt.get("S3Key") or flt.get("Key") or {}
+    rules = (key.get("Rules") or key.get("FilterRules") or []) if isinstance(key, dict) else []
+    for rule in rules if isinstance(rules, list) else []:
+        if not isinstance(rule, dict):
+            continue
+        name = str(rule.get("Name", "")).lower()
+        if name == "prefix":
+            prefix = str(rule.get("Value") or "")
+        elif name == "suffix":
+            suffix = str(rule.get("Value") or "")
+    return prefix, suffix
 
 
 def _rule_trigger(fn: Resource, rule: Resource | None, input_: Any) -> Trigger:

@@ -138,8 +138,11 @@ def findings_for(em: Emulation, spec: FunctionSpec, d: Delivery, attempts: list[
     fn_loc = res.location
     out: list[Finding] = []
     prev: str | None = d.revealed_by
+    # No producer in the stack reached the function: its event (message body, record, payload) is one iacqa made
+    # up from the handler's reads, so a failure on it is a lead, not a fact (see _attempt_finding's severity).
     synthetic = d.cause is None and d.trigger.kind in ("sqs", "ddb-stream", "kinesis", "sns", "direct")
-    where = f"on {d.trigger.label()}" + (" (an event shaped by iacqa: no flow reached it)" if synthetic else "")
+    where = f"on {d.trigger.label()}" + (" (a synthetic event iacqa made up: no flow in the stack reached the "
+                                         "function, so a real producer may send other fields)" if synthetic else "")
     if d.variant == "empty":
         where = f"on {d.trigger.label()} with an empty JSON body"
     seen_calls: set[tuple[str, str]] = set()
@@ -173,7 +176,9 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
     fail = a.get("failure") or {}
     if d.trigger.kind == "authorizer" and str(fail.get("message") or "").strip() == "Unauthorized":
         return None  # how a Lambda authorizer answers 401 (API Gateway's documented contract), not a failure
-    sev = Severity.HIGH if synthetic else None
+    # On a made-up event a failure may be the event's, not the code's: medium at most (raised again below when
+    # the failure cannot depend on the event).
+    sev = Severity.MEDIUM if synthetic else None
     if d.variant == "empty":
         sev = Severity.MEDIUM
     if status == "import-error":
@@ -239,6 +244,9 @@ def _attempt_finding(em: Emulation, spec: FunctionSpec, d: Delivery, a: dict[str
                 resource=res, location=loc, symbol=missing, error=error)
         phase = {"init": "while importing the module (init)", "marshal": "returning a value Lambda cannot "
                  "serialize"}.get(fail.get("phase", ""), "")
+        if fail.get("phase") == "init":
+            # module-level code runs before the handler sees any event: every invocation fails, whatever it carries
+            sev, where = None, f"on {d.trigger.label()}"
         call = failing_call(fail.get("frames"))
         return HandlerException.finding(
             f"{spec.rid} raises {etype} {where}{' ' + phase if phase else ''}"

@@ -139,12 +139,16 @@ class Emulation:
             return ev.eventbridge(d.get("pattern") or {}, body)
         if t.kind == "s3":
             return self._s3_event(t, body)
+        if t.kind in ("sqs", "sns") and d.get("s3"):
+            # the queue/topic is a bucket's notification destination: its messages are S3 event notifications
+            body = self._s3_event(ev.Trigger("s3", t.function, d["s3"].get("bucket"), d["s3"]), body)
         if t.kind == "sqs":
             arn = self.dep.queue_arns.get(t.source or "", "")
             return ev.sqs(arn, [json.dumps(body)], fifo=arn.endswith(".fifo"))
         if t.kind == "sns":
             topic = self.dep.topics.get(t.source or "", "arn:aws:sns:us-east-1:123456789012:topic")
-            return ev.sns(topic, json.dumps(body), "iacqa test")
+            subject = "Amazon S3 Notification" if d.get("s3") else "iacqa test"
+            return ev.sns(topic, json.dumps(body), subject)
         if t.kind == "ddb-stream":
             table = self.graph.resources[t.source]
             return ev.ddb_stream_synthetic(table, self.dep.streams.get(t.source, ""), body)
@@ -287,6 +291,17 @@ class Emulation:
                 for t in self._downstream("s3", bucket_rid):
                     if key.startswith(t.detail.get("prefix") or "") and key.endswith(t.detail.get("suffix") or ""):
                         add(t, ev.s3(self.dep.buckets[bucket_rid], key, 100))
+                for t in self.triggers:  # queues/topics the bucket notifies, consumed by a function
+                    s3 = t.detail.get("s3") or {}
+                    if t.kind in ("sqs", "sns") and bucket_rid and s3.get("bucket") == bucket_rid \
+                            and t.function in self.dep.functions and key.startswith(s3.get("prefix") or "") \
+                            and key.endswith(s3.get("suffix") or ""):
+                        note = json.dumps(ev.s3(self.dep.buckets[bucket_rid], key, 100))
+                        if t.kind == "sqs":
+                            arn = self.dep.queue_arns.get(t.source or "", "")
+                            add(t, ev.sqs(arn, [note], fifo=arn.endswith(".fifo")))
+                        else:
+                            add(t, ev.sns(self.dep.topics.get(t.source or "", ""), note, "Amazon S3 Notification"))
             elif c["operation"] == "PutEvents":
                 for entry in p.get("Entries") or []:
                     for t in self.triggers:
