@@ -19,7 +19,7 @@ from iacqa.model import Resource, ResourceGraph
 from iacqa.requirements.extract import MAY, MUST, SHOULD, extract
 from iacqa.requirements.match import Match, concepts_for
 from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, Outcome, PredicateError, run_check
-from iacqa.requirements.view import view
+from iacqa.requirements.view import opaque_types, view
 
 STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
 _NESTED = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
@@ -115,6 +115,11 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
         out = _provider_tags(check, graph, params, out)
     if out.status == NOT_MET and out.resource is not None:
         out.resource = _closest(out.resource, graph, req.text)
+    hidden = opaque_types(graph) if out.status in (NOT_MET, PARTLY) else {}
+    by = sorted({hidden[t] for t in _full_types(check) if t in hidden})
+    if by:
+        return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
+                       reason=f"{', '.join(by[:3])} is a component whose children are not in the graph")
     if out.status in (NOT_MET, PARTLY) and any(r.type in _NESTED for r in graph):
         return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
                        reason="the template uses nested stacks, whose resources are not in the graph")
@@ -194,6 +199,21 @@ def _check_types(check: Any) -> set[str]:
     return out
 
 
+def _full_types(check: Any) -> set[str]:
+    """Every CloudFormation type a check reads."""
+    out: set[str] = set()
+    if isinstance(check, dict):
+        for key, value in check.items():
+            if key in ("exists", "all", "none", "count", "values", "covered", "by", "type"):
+                out |= {t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str) and "::" in t}
+            elif isinstance(value, (dict, list)):
+                out |= _full_types(value)
+    elif isinstance(check, list):
+        for item in check:
+            out |= _full_types(item)
+    return out
+
+
 def _skipped_by_condition(graph: ResourceGraph, check: dict[str, Any], concept_id: str) -> list[str]:
     """Logical ids a CloudFormation template creates only under a condition that is false by default, when they
     look like what the check needs (an HTTPSListener for an HTTPS listener check)."""
@@ -222,11 +242,15 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
                                              reason="no concept of the knowledge base names this requirement",
                                              section=req.section))
             continue
+        groups = alternatives(req.text, matches)
+        mine: list[RequirementResult] = []
         for i, m in enumerate(matches, 1):
             rid = req.id if len(matches) == 1 else f"{req.id}.{i}"
             text = m.clause if len(matches) > 1 else req.text
+            group = next((g for g in groups if i - 1 in g), None)
             key = (m.concept.id, repr(sorted((k, v) for k, v in m.params.items() if k != "values"))
-                   + ("/all" if m.universal else ""))
+                   + ("/all" if m.universal else "")
+                   + ("/or:" + ",".join(sorted(matches[j].concept.id for j in group)) if group else ""))
             res = RequirementResult(rid, text, req.line, req.strength, NOT_CHECKABLE, m.concept.id,
                                     m.concept.title, params=m.params, fix=_fix_text(m), section=req.section)
             if key in seen:
@@ -235,6 +259,7 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
                 res.status, res.evidence, res.reason = first.status, first.evidence, first.reason
                 res.resource, res.attribute = first.resource, first.attribute
                 results.append(res)
+                mine.append(res)
                 continue
             seen[key] = rid
             if graph_status not in (None, "ok") or len(graph) == 0 and not m.concept.offline:
@@ -245,7 +270,69 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
                 res.status, res.evidence, res.reason = out.status, out.evidence, out.reason
                 res.resource, res.attribute = out.resource, out.attribute
             results.append(res)
+            mine.append(res)
+        for group in groups:
+            _settle_alternatives([mine[j] for j in group], req.text)
     return results
+
+
+_OR_GAP = re.compile(r"[\s,]*(?:\(|either\s+)?(?:and/or|or|/)\s*(?:(?!and\b|with\b|for\b|to\b|in\b)[\w.-]+\s+){0,3}",
+                     re.I)
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?!and\b|with\b|for\b|to\b|in\b)[\w.-]+\s+){0,2}", re.I)
+
+
+def alternatives(text: str, matches: list[Match]) -> list[list[int]]:
+    """Groups of matches (indexes) the sentence offers as alternatives: "Parameter Store or Secrets Manager",
+    "KMS, CloudHSM or SSE-S3", "SSM/Secrets Manager". Only short gaps made of `or` (`and/or`, `/`) and list
+    commas link two matches; a run of links counts when at least one of them is an `or`."""
+    order = sorted(range(len(matches)), key=lambda i: matches[i].start)
+    groups: list[list[int]] = []
+    run, has_or = [order[0]] if order else [], False
+    for a, b in zip(order, order[1:], strict=False):
+        gap = text[matches[a].end:matches[b].start] if matches[b].start >= matches[a].end else None
+        if gap is not None and not re.search(r"[.;:]", gap) and _OR_GAP.fullmatch(gap):
+            run.append(b)
+            has_or = True
+            continue
+        if gap is not None and not re.search(r"[.;:]", gap) and _LIST_GAP.fullmatch(gap):
+            run.append(b)
+            continue
+        if len(run) > 1 and has_or:
+            groups.append(run)
+        run, has_or = [b], False
+    if len(run) > 1 and has_or:
+        groups.append(run)
+    return groups
+
+
+def _settle_alternatives(members: list[RequirementResult], text: str) -> None:
+    """One status for alternatives: met when any is met; not checkable when one cannot be checked (it may be
+    the one the response chose); otherwise a single not met / partly met, reported once for the whole choice."""
+    by_status = {r.status: r for r in reversed(members)}
+    titles = " or ".join(r.concept_title or r.concept or "?" for r in members)
+    if MET in by_status:
+        best = by_status[MET]
+        for r in members:
+            if r is not best:
+                r.status, r.reason, r.duplicate_of = MET, None, None
+                r.evidence = [f"the prompt offers alternatives; {best.concept_title or best.concept} is met"]
+        return
+    if NOT_CHECKABLE in by_status:
+        other = by_status[NOT_CHECKABLE]
+        for r in members:
+            if r.status != NOT_CHECKABLE:
+                r.status, r.duplicate_of = NOT_CHECKABLE, None
+                r.reason = (f"the prompt offers alternatives ({titles}) and "
+                            f"{other.concept_title or other.concept} cannot be checked: {other.reason}")
+        return
+    head = by_status.get(PARTLY) or next((r for r in members if r.duplicate_of is None), members[0])
+    if head.duplicate_of is None:
+        head.text = text
+        head.evidence = [f"none of the alternatives ({titles}) is met"] + [
+            e for r in members for e in r.evidence[:2]]
+    for r in members:
+        if r is not head and r.duplicate_of is None:
+            r.duplicate_of = head.duplicate_of or head.id
 
 
 def coverage(results: list[RequirementResult]) -> dict[str, Any]:

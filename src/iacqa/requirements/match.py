@@ -28,6 +28,38 @@ _PURPOSE = re.compile(r"\bfor (the |an? |our |any |future )?([\w-]+ )?$|\blike (
                       r"\b(attachable|attached|associated|integrate[sd]?|connect(ed|s)?) (to|with) (an? |the )?$", re.I)
 
 
+# A monitoring / configuration / audit verb and what it works on: "track configuration changes across our EC2,
+# RDS, and S3 resources", "Monitor EC2 instances, RDS databases", "a Lambda function to validate EC2 instance
+# tags". The services named after it are the scope of another service's job, not resources the prompt asks for.
+_SCOPE_VERB = re.compile(
+    r"\b(?:track(?:s|ed|ing)?|monitor(?:s|ed|ing)?|audit(?:s|ed|ing)?|evaluat(?:e|es|ed|ing)|assess(?:es|ed|ing)?|"
+    r"scan(?:s|ned|ning)?|inspect(?:s|ed|ing)?|validat(?:e|es|ed|ing)|verif(?:y|ies|ied|ying)|detect(?:s|ed|ing)?|"
+    r"watch(?:es|ed|ing)?|observ(?:e|es|ed|ing)|record(?:s|ing)|remediat(?:e|es|ed|ing)|"
+    r"(?:configuration|config|compliance) (?:changes?|drift|history|status|evaluations?|checks?|rules?))\b"
+    r"(?P<filler>(?:\s+(?:the|all|our|your|any|every|each|configuration|config|changes?|compliance|drift|health|"
+    r"status|state|metrics?|usage|activity|encryption|settings|of|across|for|on|over|in))*)\s+", re.I)
+# Where the scope ends: a clause break, a preposition that names the tool doing the job ("with CloudWatch"), or a
+# list item that starts with another verb ("..., enforce compliance rules").
+_SCOPE_END = re.compile(
+    r"[.;:()]|\s[-–]\s|\b(?:with|using|via|through|into|by|so|that|which|while|when|where|from|to|in order)\b|"
+    r",\s*(?:and\s+)?(?:enforce|send|store|create|deploy|configure|set|enable|provide|implement|ensure|use|add|"
+    r"build|generate|notify|alert|trigger|publish|write|allow|restrict|apply|integrate|support|include|manage|"
+    r"provision|establish|expose|return|run|invoke|process|handle|keep|maintain|retain|encrypt|replicate|route|"
+    r"scale|deliver|stream|aggregate|report|raise|automatically)\b", re.I)
+
+
+def scope_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of a sentence that name what a monitoring/config/audit verb works on (at most 100 characters)."""
+    out = []
+    for m in _SCOPE_VERB.finditer(text):
+        start = m.end()
+        end_m = _SCOPE_END.search(text, start)
+        end = min(end_m.start() if end_m else len(text), start + 100)
+        if end > start:
+            out.append((start, end))
+    return out
+
+
 def _presence_only(c: Concept) -> bool:
     check = c.check or {}
     return "exists" in check and "where" not in check
@@ -118,6 +150,7 @@ def concepts_for(req: Requirement) -> list[Match]:
     """The concepts one requirement names, most specific first."""
     text = req.text
     found: list[Match] = []
+    scopes = scope_spans(text)
     for c in _candidates(text):
         hit = c.matcher.search(text)
         if hit is None:
@@ -133,6 +166,8 @@ def concepts_for(req: Requirement) -> list[Match]:
             continue
         if _presence_only(c) and _PURPOSE.search(text[max(0, hit.start() - 30):hit.start()]):
             continue  # "public subnets for load balancers": names what a subnet is for, not a load balancer
+        if _presence_only(c) and any(lo <= hit.start() < hi for lo, hi in scopes):
+            continue  # "track configuration changes across EC2, RDS": what Config watches, not an RDS to create
         if c.negatable and _negated(text, hit.start()):
             continue
         values = _params(c, req, hit.start(), hit.end())

@@ -48,6 +48,7 @@ from functools import lru_cache
 from typing import Any
 
 from iacqa.model import Resource, ResourceGraph
+from iacqa.requirements.view import reading_of
 
 
 class _Unknown:
@@ -276,6 +277,9 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
     """True, False or UNKNOWN: whether one resource satisfies a condition."""
     if not cond:
         return True
+    if (reading_of(resource) == "component" and not any(k in cond for k in ("and", "or", "not"))
+            and not ("type" in cond and "path" not in cond and "ref" not in cond)):
+        return UNKNOWN  # a packaged component whose inputs and children the graph does not hold
     if "and" in cond:
         results = [evaluate(c, resource, graph, params) for c in cond["and"]]
         if any(r is False for r in results):
@@ -353,6 +357,8 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
             if not values and resource.native_properties:
                 # A mapping that dropped the argument (manage_master_user_password): read what the user wrote.
                 values = [v for v in _values_at(resource.native_properties, cond["path"]) if v is not None]
+        if not values and reading_of(resource) == "derived":
+            return UNKNOWN  # a type read by its name: the property may be spelled differently, not absent
         if not values:
             values = [cond["default"]] if "default" in cond else [None]
         results = [_compare(op, v, expected) for v in values]

@@ -205,6 +205,9 @@ class PulumiFrontend:
                 graph.outputs[e["name"]] = e["value"]
             elif kind == "config":
                 graph.config_needs[e["key"]] = e["value"]
+            if kind == "resource" and not e.get("custom") and not str(e.get("type", "")).startswith("pulumi:"):
+                # a component: packaged ones (awsx:ec2:Vpc) create children the mocks never see (requirements view)
+                graph.notes.append(f"{e.get('name')}: component {e.get('type')}")
             if kind != "resource" or not e.get("custom"):
                 continue
             token, name = e["type"], e["name"]
