@@ -234,3 +234,19 @@ def test_region_map_judged_in_the_region_the_prompt_names(tmp_path: Path) -> Non
     assert len(cfn003("Create a VPC with two subnets in the eu-west-1 region.")) == 1
     assert cfn003("Primary in us-east-2, disaster recovery copy in us-west-2.") == []
     assert len(cfn003("Create a VPC with two subnets.")) == 1  # the pipeline's us-east-1
+
+
+def test_notes_pasted_after_the_template_are_reported_and_the_template_still_checked(tmp_path: Path) -> None:
+    # a response's "Key Features:" notes inside the fence after Outputs (cfn-yaml Pr8576: 0 resources checked)
+    root = tmp_path / "p"
+    (root / "lib").mkdir(parents=True)
+    (root / "metadata.json").write_text('{"platform": "cfn", "language": "yaml"}')
+    (root / "lib" / "TapStack.yml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n"
+        "    Properties:\n      VisibilityTimeout: 99999\nOutputs:\n  Q:\n    Value: !Ref Queue\n"
+        "Key Features and Compliance:\n1. Region Constraint (us-west-2)\nThe template is designed for one region\n")
+    r = analyze(root, stages=("ingest", "graph", "check"))
+    syn = [f for f in r.findings if f.rule == "SYN004"]
+    assert len(syn) == 1 and "the template above line" in syn[0].message  # said once, not again by cfn-lint
+    assert r.graph["by_type"] == {"AWS::SQS::Queue": 1}
+    assert any(f.rule == "LIM001" and f.resource == "Queue" for f in r.findings)  # the template is still checked

@@ -11,7 +11,7 @@ from iacqa.catalog.cfn import TooManyResources
 from iacqa.catalog.program import ConfigSyntaxError
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cloudformation.graph import graph_from_template
-from iacqa.frontends.cloudformation.template import is_template, load_template
+from iacqa.frontends.cloudformation.template import is_template, load_prefix, load_template
 from iacqa.knowledge.regions import REGION, REGION_NAME
 from iacqa.model import Location, Options, ResourceGraph
 
@@ -55,15 +55,22 @@ class CloudFormationFrontend:
         findings = []
         broken = 0
         merged: list[str] = []
+        salvaged: set[str] = set()
         for rel in templates:
             loaded = load_template(root / rel, root)
             if loaded.template is None:
                 broken += 1
+                prefix = load_prefix(root / rel, root, loaded.errors[0][0]) if loaded.errors else None
+                note = f" (the template above line {loaded.errors[0][0]} was read on its own)" if prefix else ""
                 findings.extend(ConfigSyntaxError.finding(
-                    f"{rel} does not parse: {msg}", location=Location(rel, line), error=f"{msg}",
-                    fix="fix the YAML/JSON syntax; CloudFormation reads nothing from a template that does not parse",
+                    f"{rel} does not parse: {msg}{note}", location=Location(rel, line), error=f"{msg}",
+                    fix="fix the YAML/JSON syntax; CloudFormation reads nothing from a template that does not parse"
+                    + ("; the lines from there on look like notes, not template: remove them" if prefix else ""),
                 ) for line, msg in loaded.errors[:3])
-                continue
+                if prefix is None:
+                    continue
+                salvaged.add(rel)
+                loaded = prefix  # cfn-lint below reads the file itself: its parse error is the one said above
             n_resources = len(loaded.template.get("Resources") or {}) if isinstance(loaded.template, dict) else 0
             if n_resources > MAX_RESOURCES:  # said at once: CloudFormation rejects the template before anything else
                 findings.append(TooManyResources.finding(
@@ -85,7 +92,8 @@ class CloudFormationFrontend:
 
                 # One report per unresolved reference: resolution already said it, with CloudFormation's words.
                 said = {(f.file, f.line) for f in resolved if f.rule == "CFN003"}
-                findings.extend(f for f in run(root / rel, root) if not (f.rule == "CFN003" and (f.file, f.line) in said))
+                findings.extend(f for f in run(root / rel, root) if not (f.rule == "CFN003" and (f.file, f.line) in said)
+                                and not (f.rule == "SYN004" and rel in salvaged))
             for r in g:  # several templates (nested stacks, one per service): one graph, ids kept unique
                 if r.id in graph.resources:
                     r.id = f"{Path(rel).stem}.{r.id}"

@@ -85,6 +85,39 @@ def load_template(path: Path, root: Path | None = None) -> LoadedTemplate:
     return loaded
 
 
+_SECTIONS = re.compile(r"""^["']?(AWSTemplateFormatVersion|Description|Metadata|Parameters|Rules|Mappings|"""
+                       r"""Conditions|Transform|Resources|Outputs|Globals)["']?\s*:""")
+
+
+def load_prefix(path: Path, root: Path, line: int | None) -> LoadedTemplate | None:
+    """The template above a parse error at `line` when the lines from there on are prose written at column 0
+    (a response's "Key Features:" notes pasted inside the fence after Outputs): CloudFormation would reject the
+    file, and that is reported, but the template the prose follows is still checked. None when the prefix is not
+    a template with resources of its own."""
+    try:
+        lines = path.read_text(errors="replace").split("\n")
+    except OSError:
+        return None
+    if not line or not 1 < line <= len(lines):
+        return None
+    cut = line - 1
+    while cut > 0 and lines[cut - 1].strip() and not lines[cut - 1][:1].isspace() \
+            and not _SECTIONS.match(lines[cut - 1]) and not lines[cut - 1].startswith(("}", "]", "-", "#")):
+        cut -= 1  # back to where the prose starts ("Key Features and Compliance:" reads as a key of its own)
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="iacqa-cfn-prefix-") as tmp:
+        copy = Path(tmp) / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text("\n".join(lines[:cut]) + "\n")
+        loaded = load_template(copy, Path(tmp))
+    if loaded.template is None or loaded.errors or not isinstance(loaded.template.get("Resources"), dict) \
+            or not loaded.template["Resources"]:
+        return None
+    return loaded
+
+
 LARGE = 500  # resources: past the per-stack quota, cfn-lint's decoder (quadratic in a mapping's keys) is skipped
 _TYPE_LINE = re.compile(r"""["']?\bType["']?\s*:\s*["']?AWS::""")
 
