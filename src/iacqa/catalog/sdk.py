@@ -213,7 +213,10 @@ class DeprecatedCdkApi(Entry):
     What it finds: every name a CDK Python program takes from `aws_cdk` (attribute chains, imported names, members
     of locals that hold a construct) and every keyword argument of construct, struct and method calls, looked up
     in the deprecation markers (`docs.deprecated`) of the jsii assembly that the installed aws-cdk-lib ships; the
-    finding quotes the assembly's text and the replacement it names, with the installed version.
+    finding quotes the assembly's text and the replacement it names, with the installed version. For CDK
+    TypeScript/JavaScript apps: the props keys of located `new X(this, 'id', {...})` calls (`pointInTimeRecovery`,
+    `cidr`) and dotted names from aws-cdk-lib imports (`lambda.Runtime.NODEJS_14_X`), against the assembly of the
+    Node toolchain's aws-cdk-lib (the one tsc checks the program against).
     Why it breaks: nothing fails today; jsii prints a warning at every synth, `JSII_DEPRECATED=fail` (used by
     strict pipelines) turns it into an error, and the API goes away in the next major version. Some deprecated
     members name values the AWS service is retiring (old Lambda runtimes, RDS engine versions); the dates are
@@ -234,7 +237,7 @@ class DeprecatedCdkApi(Entry):
     category = Category.SDK_API
     severity = Severity.MEDIUM
     title = "deprecated aws-cdk-lib API"
-    emitters = ("iacqa.frontends.cdk_py.deprecated_check",)
+    emitters = ("iacqa.frontends.cdk_py.deprecated_check", "iacqa.frontends.cdk_ts.deprecated")
     stage = "frontend"
 
 

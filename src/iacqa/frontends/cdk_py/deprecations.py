@@ -166,12 +166,59 @@ def read_assembly(tgz: Path) -> dict[str, Any]:
     return json.loads(gzip.decompress(members["package/.jsii.gz"]))
 
 
-def build(asm: dict[str, Any]) -> DeprecationIndex:
-    """The deprecated elements of an assembly under their Python names."""
+def read_package(pkg: Path) -> dict[str, Any]:
+    """The assembly of an npm package directory (node_modules/aws-cdk-lib): `.jsii`, or the `.jsii.gz` its
+    file-redirect names."""
+    head = json.loads((pkg / ".jsii").read_text())
+    if head.get("schema") == "jsii/file-redirect":
+        return json.loads(gzip.decompress((pkg / head.get("filename", ".jsii.gz")).read_bytes()))
+    return head
+
+
+def load_package(pkg: Path, *, use_cache: bool = True) -> DeprecationIndex | None:
+    """The index of the aws-cdk-lib npm package at `pkg`, under jsii (TypeScript) names, cached like `load`'s.
+    None when it has no readable assembly."""
+    start = time.monotonic()
+    try:
+        version = str(json.loads((pkg / "package.json").read_text()).get("version", ""))
+    except (OSError, ValueError):
+        return None
+    cache = _cache_file(f"{version}-jsii")
+    if use_cache:
+        try:
+            index = _from(json.loads(cache.read_text()))
+            index.load_seconds, index.source = round(time.monotonic() - start, 3), "cache"
+            return index
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    try:
+        index = build(read_package(pkg), names="jsii")
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None
+    if use_cache:
+        _store(cache, index)
+    index.load_seconds, index.source = round(time.monotonic() - start, 3), "assembly"
+    return index
+
+
+def build(asm: dict[str, Any], names: str = "python") -> DeprecationIndex:
+    """The deprecated elements of an assembly under their Python names, or with `names="jsii"` under the names
+    TypeScript/JavaScript code uses (jsii's own: `aws-cdk-lib.aws_dynamodb.Table`, `pointInTimeRecovery`,
+    `Runtime.PYTHON_3_7`; the CDK TS front end's check, frontends/cdk_ts/deprecated.py)."""
     types: dict[str, dict[str, Any]] = asm.get("types") or {}
     submodules = {k: (v.get("targets") or {}).get("python", {}).get("module")
                   for k, v in (asm.get("submodules") or {}).items()}
     submodules = {k: v for k, v in submodules.items() if v}
+    jsii = names == "jsii"
+    if jsii:
+        submodules = {k: k for k in submodules}
+
+    def pname(name: str, *, constant: bool = False) -> str:
+        return name if jsii else python_name(name, constant=constant)
+
+    def ppath(fqn: str, subs: dict[str, str]) -> str | None:
+        return (fqn if fqn.startswith("aws-cdk-lib.") else None) if jsii else python_path(fqn, subs)
+
     out = DeprecationIndex(version=str(asm.get("version", "")), modules=set(submodules.values()))
     note_ids: dict[tuple[str, str], int] = {}
 
@@ -185,11 +232,11 @@ def build(asm: dict[str, Any]) -> DeprecationIndex:
     def deprecated(el: dict[str, Any]) -> bool:
         return "deprecated" in (el.get("docs") or {})
 
-    py = {fqn: python_path(fqn, submodules) for fqn in types}
+    py = {fqn: ppath(fqn, submodules) for fqn in types}
 
     def type_name(ref: dict[str, Any]) -> str:
         if "fqn" in ref:
-            return python_path(ref["fqn"], submodules) or ref["fqn"]
+            return ppath(ref["fqn"], submodules) or ref["fqn"]
         return {"string": "str", "number": "int | float", "boolean": "bool"}.get(ref.get("primitive", ""), "")
 
     # Struct properties, over the struct's base interfaces: struct fqn -> {python keyword: note}.
@@ -210,10 +257,10 @@ def build(asm: dict[str, Any]) -> DeprecationIndex:
         for name, p in props.items():
             if not deprecated(p):
                 continue
-            i = found[python_name(name)] = note(f"{p['declared_in']}#{name}", p["docs"])
+            i = found[pname(name)] = note(f"{p['declared_in']}#{name}", p["docs"])
             new = replacement(p["docs"]["deprecated"])
             if new in props and not deprecated(props[new]):
-                out.replacements[i] = (python_name(new), type_name(props[new].get("type") or {}))
+                out.replacements[i] = (pname(new), type_name(props[new].get("type") or {}))
         return tuple(sorted(found.items()))
 
     def struct_of(callable_: dict[str, Any] | None) -> str | None:
@@ -256,7 +303,7 @@ def build(asm: dict[str, Any]) -> DeprecationIndex:
         for owner in reversed(chain(fqn)):  # the subclass's own declaration wins
             owner_fqn = owner["fqn"]
             for p in owner.get("properties") or []:
-                name = python_name(p["name"], constant=bool(p.get("const")))
+                name = pname(p["name"], constant=bool(p.get("const")))
                 if p.get("protected"):
                     continue
                 if deprecated(p):
@@ -266,7 +313,7 @@ def build(asm: dict[str, Any]) -> DeprecationIndex:
             for m in owner.get("methods") or []:
                 if m.get("protected"):
                     continue
-                name = python_name(m["name"])
+                name = pname(m["name"])
                 if deprecated(m):
                     out.symbols[f"{path}.{name}"] = note(f"{owner_fqn}#{m['name']}", m["docs"])
                 else:
@@ -321,16 +368,20 @@ def load(tgz: Path | None = None, *, use_cache: bool = True) -> DeprecationIndex
     except (OSError, ValueError, KeyError, TypeError, tarfile.TarError, EOFError):
         return None
     if use_cache:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(_dump(index), fh, separators=(",", ":"))
-            os.replace(tmp, cache)  # atomic: parallel workers race harmlessly
-        except OSError:
-            pass  # a read-only cache only costs the build next time
+        _store(cache, index)
     index.load_seconds, index.source = round(time.monotonic() - start, 3), "assembly"
     return index
+
+
+def _store(cache: Path, index: DeprecationIndex) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(_dump(index), fh, separators=(",", ":"))
+        os.replace(tmp, cache)  # atomic: parallel workers race harmlessly
+    except OSError:
+        pass  # a read-only cache only costs the build next time
 
 
 @lru_cache(maxsize=1)

@@ -142,6 +142,9 @@ class CdkTsFrontend:
                detail: str, options: Options, graph: ResourceGraph) -> FrontendResult:
         own = set(ws.files) - set(ws.added)
         from iacqa.frontends.cdk_py.synth import annotations, context_for
+        from iacqa.frontends.cdk_ts import deprecated
+
+        findings = findings + deprecated.check(ws.root, [r for r in records if r.get("file") in own], sorted(own))
 
         outdir = ws.root.parent / "cdk.out"
         env = {"CDK_OUTDIR": str(outdir), "CDK_CONTEXT_JSON": json.dumps(context_for(ws.root)),
