@@ -194,3 +194,23 @@ def test_config_managed_rules_are_not_waf_rule_groups() -> None:
             "enforcement and a custom rule that validates our internal tagging standards.")
     assert "waf.managed_rules" not in _concepts(text)
     assert "waf.managed_rules" in _concepts("Attach AWS Managed Rules for common attacks to the web ACL.")
+
+
+def test_noun_readings_of_the_verbs_keep_their_asks() -> None:
+    # wordings from corpus prompts where the verb is a noun or an adjective: nothing is dropped
+    assert "cw.alarms" in _concepts("CloudWatch monitoring and alarms")
+    assert "cw.alarms" in _concepts("Deploy Lambda-based failover orchestrator that promotes Aurora read replica and "
+                                    "updates Route 53 records upon alarm trigger.")
+    assert "s3.bucket" in _concepts("Store configuration history in S3 bucket with encryption")
+    assert "cw.dashboard" in _concepts("Lambda functions constantly validating both database and application health, "
+                                       "CloudWatch dashboards showing real-time RTO and RPO metrics")
+    assert scope_spans("Complete VPC, S3 audit logging, comprehensive monitoring") == []
+
+
+def test_orchestrating_and_negated_lists_are_not_alternatives() -> None:
+    from iacqa.requirements.check import alternatives
+
+    for text in ("Step Functions orchestrating Lambdas, Firehose, and SageMaker jobs",
+                 "No DeletionProtection or Retain policies allowed"):
+        req = extract("## Requirements\n- " + text)[0]
+        assert alternatives(req.text, concepts_for(req)) == [], text

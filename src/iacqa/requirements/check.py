@@ -276,8 +276,9 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
     return results
 
 
-_OR_GAP = re.compile(r"[\s,]*(?:\(|either\s+)?(?:and/or|or|/)\s*(?:(?!and\b|with\b|for\b|to\b|in\b)[\w.-]+\s+){0,3}",
+_OR_GAP = re.compile(r"[\s,]*(?:\(|either\s+)?(?:and/or\b|or\b|/)\s*(?:(?!and\b|with\b|for\b|to\b|in\b)[\w.-]+\s+){0,3}",
                      re.I)
+_NO_BEFORE = re.compile(r"\b(?:no|not|never|without|avoid|neither|nor|prohibit\w*|forbid\w*)\b", re.I)
 _LIST_GAP = re.compile(r"\s*,\s*(?:(?!and\b|with\b|for\b|to\b|in\b)[\w.-]+\s+){0,2}", re.I)
 
 
@@ -286,6 +287,8 @@ def alternatives(text: str, matches: list[Match]) -> list[list[int]]:
     "KMS, CloudHSM or SSE-S3", "SSM/Secrets Manager". Only short gaps made of `or` (`and/or`, `/`) and list
     commas link two matches; a run of links counts when at least one of them is an `or`."""
     order = sorted(range(len(matches)), key=lambda i: matches[i].start)
+    if order and _NO_BEFORE.search(re.split(r"[.;:,]", text[:matches[order[0]].end])[-1]):
+        return []  # "No DeletionProtection or Retain policies": neither is allowed, both are asked
     groups: list[list[int]] = []
     run, has_or = [order[0]] if order else [], False
     for a, b in zip(order, order[1:], strict=False):

@@ -33,11 +33,16 @@ _PURPOSE = re.compile(r"\bfor (the |an? |our |any |future )?([\w-]+ )?$|\blike (
 # tags". The services named after it are the scope of another service's job, not resources the prompt asks for.
 _SCOPE_VERB = re.compile(
     r"\b(?:track(?:s|ed|ing)?|monitor(?:s|ed|ing)?|audit(?:s|ed|ing)?|evaluat(?:e|es|ed|ing)|assess(?:es|ed|ing)?|"
-    r"scan(?:s|ned|ning)?|inspect(?:s|ed|ing)?|validat(?:e|es|ed|ing)|verif(?:y|ies|ied|ying)|detect(?:s|ed|ing)?|"
-    r"watch(?:es|ed|ing)?|observ(?:e|es|ed|ing)|record(?:s|ing)|remediat(?:e|es|ed|ing)|"
-    r"(?:configuration|config|compliance) (?:changes?|drift|history|status|evaluations?|checks?|rules?))\b"
+    r"scan(?:ned|ning)?|inspect(?:s|ed|ing)?|validat(?:e|es|ed|ing)|verif(?:y|ies|ied|ying)|detect(?:s|ed|ing)?|"
+    r"watch(?:es|ed|ing)?|observ(?:e|es|ed|ing)|remediat(?:e|es|ed|ing)|"
+    r"(?:configuration|config|compliance) (?:changes?|drift|status|evaluations?|checks?|rules?))\b"
     r"(?P<filler>(?:\s+(?:the|all|our|your|any|every|each|configuration|config|changes?|compliance|drift|health|"
-    r"status|state|metrics?|usage|activity|encryption|settings|of|across|for|on|over|in))*)\s+", re.I)
+    r"status|state|metrics?|usage|activity|encryption|settings|of|across|for|on|over))*)\s+", re.I)
+_BARE = {"track", "monitor", "audit", "evaluate", "assess", "scan", "inspect", "validate", "verify", "detect", "watch",
+         "observe", "remediate"}
+_BARE_BEFORE = re.compile(r"(?:^|[,;:(\-–]|\b(?:to|that|which|and|or|must|should|shall|will|can|also|then|we|you|"
+                          r"it|they|automatically|continuously|please))\s*$", re.I)
+_PREPOSITION = re.compile(r"\b(?:of|across|for|on|over)\b", re.I)
 # Where the scope ends: a clause break, a preposition that names the tool doing the job ("with CloudWatch"), or a
 # list item that starts with another verb ("..., enforce compliance rules").
 _SCOPE_END = re.compile(
@@ -49,12 +54,29 @@ _SCOPE_END = re.compile(
 
 
 def scope_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of a sentence that name what a monitoring/config/audit verb works on (at most 100 characters)."""
+    """The spans of a sentence that name what a monitoring/config/audit verb works on (at most 100 characters).
+
+    A noun reading is left alone: "monitoring and alarms", "monitoring dashboards" (an -ing word needs a
+    preposition after it to take an object: "monitoring of", "tracking changes across"). The span is a short list:
+    it stops at a comma followed by a long item ("..., CloudWatch dashboards showing real-time metrics")."""
     out = []
     for m in _SCOPE_VERB.finditer(text):
         start = m.end()
+        if re.match(r"(?:and|or|&)\b|[,/]", text[start:], re.I):
+            continue
+        word = m.group(0).split()[0].lower()
+        if word.endswith("ing") and not _PREPOSITION.search(m.group("filler") or ""):
+            continue
+        if word in _BARE and not _BARE_BEFORE.search(text[:m.start()]):
+            continue  # "S3 audit logging", "the monitor": a noun or an adjective, not the imperative
         end_m = _SCOPE_END.search(text, start)
         end = min(end_m.start() if end_m else len(text), start + 100)
+        for comma in re.finditer(",", text[start:end]):
+            nxt = re.split(r",", text[start + comma.end():end], maxsplit=1)[0]
+            words = re.sub(r"^\s*(?:and|or)\b", "", nxt, flags=re.I).split()
+            if len(words) > 4:
+                end = start + comma.start()
+                break
         if end > start:
             out.append((start, end))
     return out
