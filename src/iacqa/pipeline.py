@@ -270,19 +270,20 @@ def _lint(project: Project, graph: ResourceGraph, gate: dict[str, Any] | None = 
         from iacqa.linters.ruff import lint
     except ImportError:
         return Stage("unavailable", "ruff adapter not installed")
-    found = lint(project.root, [f for f in project.files if f.endswith(".py")], graph)
+    own = [f for f in project.files if f not in project.scaffold]  # the task's scaffold is not the response's code
+    found = lint(project.root, [f for f in own if f.endswith(".py")], graph)
     detail = f"{len(found)} lint findings"
     if gate and gate.get("enabled") and gate.get("linter") == "pylint":  # the profile's gate is pylint itself
         from iacqa.linters import pylint
 
-        ran = pylint.run(project.root, project.files, gate)
+        ran = pylint.run(project.root, own, gate)
         detail += f"; {ran.detail}"
         if ran.status == "ok":
             found = pylint.supersede(found, gate) + ran.findings
     if project.language in ("ts", "js"):  # npm run lint / format:check, as the pipeline runs them
         from iacqa.linters import eslint
 
-        _, es_detail, es_found = eslint.lint(project.root, project.files, project.platform, project.language)
+        _, es_detail, es_found = eslint.lint(project.root, own, project.platform, project.language)
         found = found + es_found
         detail += f"; {es_detail}"
     return Stage("ok", detail, found)

@@ -42,6 +42,9 @@ class Project:
     files: list[str] = field(default_factory=list)  # project-relative paths of code files
     md_starts: dict[str, int] = field(default_factory=dict)  # file -> md line of its first line
     entry: str | None = None
+    # files copied from the task's scaffold (tap.py, cdktf.json...) that the response did not write: they run with
+    # the response but are not its code (linters leave them out)
+    scaffold: list[str] = field(default_factory=list)
     prompt: str | None = None
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -52,9 +55,28 @@ class Project:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _scaffold_files(task: Path) -> list[Path]:
-    """Root-level files of a task (tap.py, Pulumi.yaml, metadata.json, cdktf.json...), never its lib/ code."""
-    return [p for p in task.iterdir() if p.is_file() and not p.is_symlink() and not p.name.startswith(".")]
+# Root files that belong to one IaC tool: a task of another platform carrying one has a stray (a Pulumi.yaml
+# and tap.py left in a CDKTF TypeScript task), which must not become part of the analysed response.
+_PLATFORM_FILES = {"Pulumi.yaml": "pulumi", "Pulumi.yml": "pulumi", "cdktf.json": "cdktf", "cdk.json": "cdk"}
+_LANGUAGE_SUFFIXES = {".py": ("py",), ".ts": ("ts", "js"), ".js": ("ts", "js"), ".mjs": ("ts", "js"),
+                      ".cjs": ("ts", "js"), ".mts": ("ts",), ".cts": ("ts",)}
+
+
+def _scaffold_files(task: Path, platform: str = "", language: str = "") -> list[Path]:
+    """Root-level files of a task (tap.py, Pulumi.yaml, metadata.json, cdktf.json...), never its lib/ code, and
+    only those of the task's own platform and language when metadata.json names them."""
+    out = []
+    for p in task.iterdir():
+        if not p.is_file() or p.is_symlink() or p.name.startswith("."):
+            continue
+        tool = _PLATFORM_FILES.get(p.name) or ("pulumi" if re.match(r"Pulumi\.[\w-]+\.ya?ml$", p.name) else None)
+        if platform and tool and tool != platform:
+            continue
+        langs = _LANGUAGE_SUFFIXES.get(p.suffix)
+        if language and langs and language not in langs:
+            continue
+        out.append(p)
+    return out
 
 
 def _list_files(root: Path) -> list[str]:
@@ -135,8 +157,9 @@ def _from_response(md_file: Path, workdir: Path | None, response: str, task_dir:
     proj = Project(root=root, source=md_file, response=response, response_file=md_file, temporary=workdir is None)
     meta = read_metadata(task_dir) if task_dir else {}
     if task_dir:
-        for f in _scaffold_files(task_dir):
+        for f in _scaffold_files(task_dir, *from_metadata(meta)):
             shutil.copy2(f, root / f.name, follow_symlinks=False)
+            proj.scaffold.append(f.name)
         proj.findings.extend(_symlink_findings(task_dir, "the task", top_only=True))
         proj.prompt = _read(task_dir / "lib" / "PROMPT.md") or None
     contents = {f.path: f.text for f in ex.files.values()}
@@ -152,8 +175,11 @@ def _from_response(md_file: Path, workdir: Path | None, response: str, task_dir:
         if ef.truncated:
             proj.findings.append(_truncated(md_file, rel, ef))
     proj.notes.extend(ex.notes)
+    proj.scaffold = [f for f in proj.scaffold if f not in placed]
     if not ex.code_files:
         proj.findings.append(_no_code(md_file, text))
+    elif not _stack_code(placed, proj.platform, proj.language):
+        proj.findings.append(_no_stack_code(md_file, placed))
     declared_main = _pulumi_main(root) if proj.platform == "pulumi" and "Pulumi.yaml" in placed else None
     _tap_conventions(proj)
     proj.files = _list_files(root)
@@ -277,6 +303,39 @@ def _no_code(md_file: Path, text: str) -> Finding:
         "the project; there is nothing to deploy",
         error="no infrastructure code found",
         fix="the response must contain the program files, each in a fenced block under a `## File: path` heading",
+    )
+
+
+_TEST_PATH = re.compile(r"(^|/)(tests?|__tests__)/|(^|/)test_[^/]*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$")
+_NOT_PROGRAM = {"package.json", "package-lock.json", "tsconfig.json", "metadata.json", "cdk.json", "cdktf.json",
+                "jest.config.js", "jest.config.ts", ".eslintrc.js", "eslint.config.js", "eslint.config.mjs"}
+
+
+def _stack_code(placed: dict[str, md.ExtractedFile], platform: str, language: str) -> bool:
+    """Whether the response placed any program file (stack, app, module, handler) rather than only tests, docs or
+    configuration. Unknown platforms count any code file."""
+    if platform == "tf":
+        suffixes: tuple[str, ...] = (".tf", ".tf.json")
+    elif platform == "cfn":
+        suffixes = (".yml", ".yaml", ".json", ".template")
+    elif language == "py":
+        suffixes = (".py",)
+    elif language in ("ts", "js"):
+        suffixes = (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
+    else:
+        return True
+    return any(path.endswith(suffixes) and not _TEST_PATH.search(path)
+               and path.rsplit("/", 1)[-1] not in _NOT_PROGRAM for path in placed)
+
+
+def _no_stack_code(md_file: Path, placed: dict[str, md.ExtractedFile]) -> Finding:
+    files = ", ".join(sorted(placed)[:6]) + (" ..." if len(placed) > 6 else "")
+    return NoCode.finding(
+        f"{md_file.name} has code blocks ({files}) but no infrastructure program: only tests, documentation or "
+        "configuration; there is nothing to synthesize or deploy",
+        error="no infrastructure code found (the response's code blocks are tests or configuration only)",
+        fix="the response must contain the program files (the stack under lib/, the app entry), each in a fenced "
+        "block under a `## File: path` heading",
     )
 
 
