@@ -1,5 +1,7 @@
-"""WIR011 good: the data bucket logs into a separate log bucket encrypted with SSE-S3; the log bucket is not logged."""
+"""WIR011 good: the data bucket logs into a separate log bucket encrypted with SSE-S3 whose policy lets S3 log
+delivery write; the log bucket is not logged."""
 
+import json
 from typing import Optional
 
 import pulumi
@@ -32,6 +34,17 @@ class TapStack(pulumi.ComponentResource):
             bucket=data.id,
             target_bucket=logs.id,
             target_prefix="data/",
+            opts=child,
+        )
+
+        aws.s3.BucketPolicy(
+            f"access-logs-policy-{env}",
+            bucket=logs.id,
+            policy=logs.arn.apply(lambda arn: json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                               "Action": "s3:PutObject", "Resource": f"{arn}/data/*"}],
+            })),
             opts=child,
         )
 

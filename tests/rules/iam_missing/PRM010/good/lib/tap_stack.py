@@ -1,0 +1,47 @@
+"""PRM010 good: the log bucket policy lets S3 log delivery write the data bucket's logs under data/."""
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+from pulumi import ResourceOptions
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: Optional[str] = None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: Optional[ResourceOptions] = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        env = args.environment_suffix
+        child = ResourceOptions(parent=self)
+        data = aws.s3.BucketV2(f"data-{env}", opts=child)
+        logs = aws.s3.BucketV2(f"access-logs-{env}", opts=child)
+        aws.s3.BucketLoggingV2(
+            f"data-logging-{env}",
+            bucket=data.id,
+            target_bucket=logs.id,
+            target_prefix="data/",
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"access-logs-policy-{env}",
+            bucket=logs.id,
+            policy=pulumi.Output.all(logs.arn, data.arn).apply(lambda arns: json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "S3ServerAccessLogsPolicy",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "logging.s3.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": f"{arns[0]}/data/*",
+                    "Condition": {"ArnLike": {"aws:SourceArn": arns[1]}},
+                }],
+            })),
+            opts=child,
+        )
+
+        self.register_outputs({})
