@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from iacqa.model import Category, Finding, Resource, Severity
+from iacqa.model.jstext import scan
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
 from iacqa.rules.hygiene._source import call_span, literals
@@ -16,6 +17,7 @@ from iacqa.rules.hygiene._source import call_span, literals
 SECRET_NAME = re.compile(r"(?i)(?:^|[_\-/.])(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|"
                          r"secret[_-]?key|access[_-]?key|client[_-]?secret|auth[_-]?token|credentials?)$")
 _PULUMI_SECRET = "4dabf18193072939515e22adb298388d"
+_JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx")
 
 
 def unwrap(value: Any) -> Any:
@@ -26,15 +28,26 @@ def unwrap(value: Any) -> Any:
 
 
 def written_in_code(ctx: RuleContext, r: Resource, value: str) -> bool:
-    """Whether the value is a string literal in the resource's file (not read from config or another resource)."""
+    """Whether the value is a string literal in the resource's file (not read from config or another resource).
+    Python files through their AST; TypeScript/JavaScript files through a lexical scan (model/jstext.py) that
+    sees string and template literals only, never comments, so a value quoted in a comment does not count."""
     file, _, _ = call_span(ctx, r)
+    if file and file.endswith(_JS_SUFFIXES):
+        return value in js_literals(ctx, file)
     return any(lit.text == value for lit in literals(ctx, file))
+
+
+def js_literals(ctx: RuleContext, file: str) -> set[str]:
+    """The values of the whole string literals of a TS/JS file (templates with `${}` parts excluded: their value
+    is computed, not written)."""
+    text = "\n".join(ctx.lines(file))
+    return {s.value for s in scan(text)[0] if s.whole}
 
 
 def _literal_secret(ctx: RuleContext, r: Resource, value: Any) -> str | None:
     value = unwrap(value)
     if not isinstance(value, str) or not value.strip() or value.startswith(("arn:", "mock-", "{{resolve:")) \
-            or "<unresolved" in value or ctx.graph.resolve_resource(value) is not None:
+            or "<unresolved" in value or "${" in value or ctx.graph.resolve_resource(value) is not None:
         return None
     return value if written_in_code(ctx, r, value) else None
 
