@@ -157,3 +157,50 @@ def test_tfs017_json_syntax_and_unparsable_files(tmp_path: Path) -> None:
     assert len(got) == 1 and got[0].extra["names"] == ["var.spare"]
     (tmp_path / "broken.tf").write_text('resource "aws_sqs_queue" "r" {\n  name = \n')
     assert not _found(tmp_path, "TFS017")
+
+
+def test_tfs016_module_without_any_output_is_one_finding_per_call(tmp_path: Path) -> None:
+    """A response that shows only a module's main.tf: every output the call reads, reported once."""
+    main = '''
+module "net" {
+  source = "./modules/network"
+  cidr   = "10.0.0.0/16"
+}
+
+output "a" {
+  value = [module.net.vpc_id, module.net.subnet_ids]
+}
+
+output "b" {
+  value = module.net.vpc_id
+}
+'''
+    module = NETWORK.split('output "vpc_id"')[0]
+    got = _found(_project(tmp_path, main, module=module), "TFS016")
+    assert len(got) == 1
+    assert got[0].extra["outputs"] == ["subnet_ids", "vpc_id"] and got[0].extra["lines"] == [8, 12]
+    assert "declares no output at all" in got[0].message
+
+
+def test_tfs017_scaffold_provider_variables_and_side_effect_data(tmp_path: Path) -> None:
+    """Without a provider block the TAP scaffold's provider.tf (region, default tags) reads these variables; an
+    archive_file data source writes the zip a function names by path."""
+    main = '''
+variable "aws_region" {
+  type = string
+}
+
+variable "environment_suffix" {
+  type = string
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "src"
+  output_path = "lambda.zip"
+}
+'''
+    assert not _found(_project(tmp_path, main), "TFS017")
+    (tmp_path / "provider.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n')
+    got = _found(tmp_path, "TFS017")
+    assert got and got[0].extra["names"] == ["var.aws_region", "var.environment_suffix"]

@@ -23,6 +23,13 @@ from iacqa.frontends.terraform.model import Attr, Block, Body, JsonExpr, Module,
 from iacqa.model import Finding, Location
 
 _INDEX = "[]"
+# Data sources read for their side effect: archive_file writes the zip a function's `filename` names as a literal
+# path, external runs a program. Never "unused" even when no expression reads them.
+_SIDE_EFFECT_DATA = frozenset({"archive_file", "external"})
+# Variables the TAP scaffold's provider.tf reads (region and default tags). A root module without any provider
+# block is deployed with that file beside it, so these are not judged there.
+_SCAFFOLD_PROVIDER_VARS = frozenset({"aws_region", "region", "environment_suffix", "repository", "commit_author",
+                                     "pr_number", "team"})
 _JSON_MODULE_REF = re.compile(r"\bmodule\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.([A-Za-z_][\w-]*)")
 _INTERPOLATION = re.compile(r"\$\{(.*?)\}", re.S)
 
@@ -32,7 +39,7 @@ def reference_findings(module: Module, children: list[Module]) -> list[Finding]:
     by_dir = {m.dir: m for m in children}
     out: list[Finding] = []
     for m in [module, *children]:
-        for check in (lambda m=m: _module_outputs(m, by_dir), lambda m=m: _unused(m)):
+        for check in (lambda m=m: _module_outputs(m, by_dir), lambda m=m: _unused(m, m is module)):
             try:
                 out.extend(check())
             except Exception:  # noqa: BLE001 - a shape these checks do not know must never stop the front end
@@ -180,8 +187,15 @@ def _module_outputs(module: Module, by_dir: dict[str, Module]) -> Iterator[Findi
         if output in {b.labels[0] for b in child.of("output") if b.labels}:
             continue
         missing.setdefault((name, output), []).append(loc)
+    bare: dict[str, list[tuple[str, Location]]] = {}  # calls of modules without any output: grouped per call
+    for (name, output), locs in missing.items():
+        if not calls[name][2].of("output"):
+            bare.setdefault(name, []).extend((output, loc) for loc in locs)
+    yield from _without_outputs(bare, calls)
     for (name, output), locs in missing.items():
         _call, source, child = calls[name]
+        if name in bare:
+            continue
         declared = sorted(b.labels[0] for b in child.of("output") if b.labels)
         first = locs[0]
         lines = sorted({loc.line for loc in locs if loc.line and loc.file == first.file})
@@ -196,13 +210,36 @@ def _module_outputs(module: Module, by_dir: dict[str, Module]) -> Iterator[Findi
         ).with_(stage="frontend")
 
 
+def _without_outputs(bare: dict[str, list[tuple[str, Location]]],
+                     calls: dict[str, tuple[Block, str, Module]]) -> Iterator[Finding]:
+    """A module that declares no output at all while the caller reads several: its outputs.tf is not in the
+    project (a response that shows only a module's main.tf). One finding per call, every output and line listed,
+    as TFS013 does for a module without variables."""
+    for name, reads in bare.items():
+        _call, source, _child = calls[name]
+        reads.sort(key=lambda r: (r[1].file or "", r[1].line or 0))
+        outputs = sorted({o for o, _l in reads})
+        first = reads[0][1]
+        shown = ", ".join(outputs[:8]) + (", ..." if len(outputs) > 8 else "")
+        yield UndeclaredModuleOutput.finding(
+            f"module.{name} reads {len(outputs)} output(s) ({shown}) but {source} declares no output at all: its "
+            "outputs.tf is not in the project", location=first, symbol=f"module.{name}",
+            error=f'Error: Unsupported attribute: This object does not have an attribute named "{reads[0][0]}".',
+            fix=f"ship {source}/outputs.tf declaring {shown}", module=name, outputs=outputs,
+            lines=sorted({loc.line for _o, loc in reads if loc.line and loc.file == first.file}),
+        ).with_(stage="frontend")
+
+
 # -- TFS017 -------------------------------------------------------------------------------------------------------
-def _declarations(module: Module) -> Iterator[tuple[str, str, Location, Block]]:
+def _declarations(module: Module, root: bool) -> Iterator[tuple[str, str, Location, Block]]:
     """(kind, reference text, where, declaring block) for variables, locals and top-level data sources."""
+    scaffold = root and not module.of("provider")
     for b in module.blocks:
         if b.type == "variable" and b.labels:
+            if scaffold and b.labels[0] in _SCAFFOLD_PROVIDER_VARS:
+                continue
             yield "variable", f"var.{b.labels[0]}", Location(b.file, b.line), b
-        elif b.type == "data" and len(b.labels) >= 2:
+        elif b.type == "data" and len(b.labels) >= 2 and b.labels[0] not in _SIDE_EFFECT_DATA:
             yield "data source", f"data.{b.labels[0]}.{b.labels[1]}", Location(b.file, b.line), b
         elif b.type == "locals":
             for name, a in b.body.attributes.items():
@@ -214,12 +251,12 @@ def _block_texts(module: Module) -> list[tuple[Block, list[tuple[str, str]]]]:
     return [(b, [(a.name, _text(a)) for a in _attrs(b.body)]) for b in module.blocks]
 
 
-def _unused(module: Module) -> Iterator[Finding]:
+def _unused(module: Module, root: bool = False) -> Iterator[Finding]:
     if module.errors:
         return
     texts = _block_texts(module)
     unused: list[tuple[str, str, Location]] = []
-    for kind, ref, loc, decl in _declarations(module):
+    for kind, ref, loc, decl in _declarations(module, root):
         pattern = re.compile(re.escape(ref).replace(r"\.", r"\s*\.\s*") + r"(?![\w-])")
         used = False
         for block, attrs in texts:
