@@ -81,7 +81,10 @@ def run_python(target: str, kwargs: dict[str, Any], *, project: Path, timeout: f
         if iso != "namespaces" and copy:
             spec["kwargs"] = {k: (str(cwd) if v == str(project) else v) for k, v in kwargs.items()}
             spec_path.write_text(json.dumps(spec))
-        env["IACQA_SANDBOX_ROOT"] = os.pathsep.join([str(work), *([str(cwd)] if not copy else [])])
+        # The child may write in its project (a copy when copy=True: at the project's path under namespaces, the
+        # cwd otherwise, inside `work`), in `work`, and nowhere else.
+        env["IACQA_SANDBOX_ROOT"] = os.pathsep.join([str(work), *([str(cwd)] if not copy or iso == "namespaces"
+                                                                  else [])])
         return spawn([sys.executable, "-m", "iacqa.sandbox.pychild", str(spec_path)], cwd=cwd, env=env,
                      timeout=timeout, memory_mb=memory_mb + 512, writable=writable, binds=binds, readable=readable,
                      events=events, ports=ports, work=work, expect_runner=True, isolation=iso)

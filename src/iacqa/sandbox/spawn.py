@@ -58,7 +58,9 @@ def spawn(argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
     token = uuid.uuid4().hex
     env[SPAWN_ID] = token
     env["IACQA_ISOLATION_USED"] = iso
-    guard_roots = [*writable, *(s for s, _ in binds)]
+    # The guard judges paths as the child sees them: under namespaces a bound copy is seen at its destination (the
+    # project's own path), so that is where the child may write; without namespaces, at the copy itself.
+    guard_roots = [*writable, *((d if iso == "namespaces" else s) for s, d in binds)]
     env["IACQA_ALLOW_PORTS"] = ",".join(str(p) for p in ports)
     if guard_roots:
         env["IACQA_PORTS_FILE"] = str(Path(guard_roots[0]) / f".iacqa-ports-{token[:8]}")
