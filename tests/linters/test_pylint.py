@@ -199,3 +199,14 @@ def test_without_pylint_the_gate_is_estimated_from_ruff(tmp_path: Path, monkeypa
     gate = [f for f in r.findings if f.rule == "LNT001"]
     assert len(gate) == 1 and "estimated" in gate[0].message and gate[0].extra["score_estimate"] < 7.0, gate
     assert not [f for f in r.findings if f.rule.startswith("LNT-P")]
+
+
+@needs_pylint
+def test_entry_point_iacqa_added_is_not_linted(tmp_path: Path) -> None:
+    """ingest writes an adaptive tap.py when the response has none: its calls are iacqa's, not the response's (on
+    corpus pulumi-py Pr6944 it alone made pylint rate 6.15/10: E1123/E1120 on branches that never run)."""
+    entry = ('"""Entry point added by iacqa (the TAP convention): the response did not provide one."""\n'
+             'from lib.tap_stack import Stack\n\nSTACK = Stack("x", environment_suffix="dev")\n')
+    root = _project(tmp_path, GOOD, {"tap.py": entry})
+    ran = pylint.run(root, _files(root), GATE)
+    assert ran.status == "ok" and ran.findings == [] and "not linted: tap.py" in ran.detail, ran.detail

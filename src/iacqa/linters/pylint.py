@@ -56,6 +56,7 @@ class PylintRun:
     score: float | None = None
     statements: int = 0
     seconds: float = 0.0
+    peak_mb: float = 0.0
 
 
 def available() -> bool:
@@ -100,7 +101,10 @@ def run(root: Path, files: list[str], gate: dict[str, Any], timeout: float = TIM
         report = scratch / "report.json"
         # The gate's own arguments (`pylint tap.py lib`), those present: pylint then finds the modules as it does
         # in the pipeline.
-        args = [p.rstrip("/") for p in gate.get("paths", ()) if (root / p.rstrip("/")).exists()]
+        args = [p.rstrip("/") for p in gate.get("paths", ()) if (root / p.rstrip("/")).exists()
+                and not _added_by_iacqa(root / p.rstrip("/"))]
+        if not args:
+            return PylintRun("skipped", "pylint: the gated paths hold only iacqa's own entry point")
         argv = [sys.executable, "-c", _BOOT, str(_site(scratch / "site")), f"--rcfile={rc}",
                 "--output-format=json2", f"--output={report}", *args]
         env = safe_env(scratch / "home")
@@ -120,13 +124,15 @@ def run(root: Path, files: list[str], gate: dict[str, Any], timeout: float = TIM
     statements = _statements(stats)
     findings = [f for f in (_finding(m, root) for m in data.get("messages", [])) if f is not None]
     verdict = gate_finding(findings, gate, score, statements)
-    detail = (f"pylint {len(findings)} message(s) in {len(targets)} file(s), score "
+    skipped = [t for t in targets if _added_by_iacqa(root / t)]
+    detail = (f"pylint {len(findings)} message(s) in {len(targets) - len(skipped)} file(s), score "
               f"{score if score is None else f'{score:.2f}'}/10 (gate fails below {gate.get('fail_under', 10.0)}), "
-              f"{seconds} s")
+              f"{seconds} s" + (f"; not linted: {', '.join(skipped)} (iacqa's own entry point, the response has "
+                                "none)" if skipped else ""))
     from iacqa.linters.ruff import group
 
     return PylintRun("ok", detail, group(findings) + ([verdict] if verdict else []), score=score,
-                     statements=statements, seconds=seconds)
+                     statements=statements, seconds=seconds, peak_mb=out.peak_rss_mb)
 
 
 # The child keeps the standard library and iacqa's sandbox guard (PYTHONPATH, set by spawn) on its path, drops every
@@ -207,6 +213,18 @@ def gate_finding(findings: list[Finding], gate: dict[str, Any], score: float | N
         location=Location(first.file, first.line),
     ).with_(extra={"linter": "pylint", "score": round(score, 2), "statements": statements,
                    "fail_under": threshold, "codes": sorted(by_code)})
+
+
+def _added_by_iacqa(path: Path) -> bool:
+    """An entry point iacqa wrote because the response has none (ingest/task.py, cdk_py/cdktf_py synth): its
+    adaptive calls are iacqa's, not the response's, and not what the pipeline's own tap.py contains."""
+    if not path.is_file():
+        return False
+    try:
+        with path.open(errors="replace") as fh:
+            return fh.readline().startswith('"""Entry point added by iacqa')
+    except OSError:
+        return False
 
 
 def _statements(stats: dict[str, Any]) -> int:
