@@ -79,17 +79,22 @@ def test_cloudformation_and_terraform_shapes_still_make_s3_triggers() -> None:
 
 
 def test_a_queue_the_bucket_notifies_carries_s3_events() -> None:
+    (t,) = events.triggers(_queue_graph(READS_RECORDS))
+    assert (t.kind, t.source) == ("sqs", "UploadsQueue")
+    assert t.detail["s3"] == {"prefix": "", "suffix": "", "event": "s3:ObjectCreated:*", "bucket": "Uploads"}
+
+
+def _queue_graph(code: str) -> ResourceGraph:
     g = _graph(_cdk({"QueueConfigurations": [{"Events": ["s3:ObjectCreated:*"],
-                                              "QueueArn": f"arn:aws:sqs:{REGION}:{ACCT}:uploads-q"}]}))
+                                              "QueueArn": f"arn:aws:sqs:{REGION}:{ACCT}:uploads-q"}]}), code)
     g.add(Resource(id="UploadsQueue", type="AWS::SQS::Queue", native_type="AWS::SQS::Queue",
                    properties={"QueueName": "uploads-q"},
-                   outputs={"Arn": f"arn:aws:sqs:{REGION}:{ACCT}:uploads-q", "Name": "uploads-q"}))
+                   outputs={"Arn": f"arn:aws:sqs:{REGION}:{ACCT}:uploads-q", "Name": "uploads-q",
+                            "QueueUrl": f"https://sqs.{REGION}.amazonaws.com/{ACCT}/uploads-q"}))
     g.add(Resource(id="Esm", type="AWS::Lambda::EventSourceMapping", native_type="AWS::Lambda::EventSourceMapping",
                    properties={"FunctionName": "processor",
                                "EventSourceArn": f"arn:aws:sqs:{REGION}:{ACCT}:uploads-q"}))
-    (t,) = events.triggers(g)
-    assert (t.kind, t.source) == ("sqs", "UploadsQueue")
-    assert t.detail["s3"] == {"prefix": "", "suffix": "", "event": "s3:ObjectCreated:*", "bucket": "Uploads"}
+    return g
 
 
 def _emulate(tmp_path: Path, g: ResourceGraph):
@@ -122,3 +127,14 @@ def test_a_failure_at_import_is_critical_even_on_a_synthetic_event(tmp_path: Pat
     res = _emulate(tmp_path, _graph(None, code))
     (f,) = [f for f in res.findings if f.rule == "RTE001"]
     assert f.severity.value == "critical" and "synthetic" not in f.message and "ValueError" in f.error
+
+
+@pytest.mark.slow
+def test_a_consumer_of_the_notified_queue_reads_the_s3_event_from_the_body(tmp_path: Path) -> None:
+    code = ("import json\n\ndef handler(event, context):\n"
+            "    note = json.loads(event['Records'][0]['body'])\n"
+            "    return {'key': note['Records'][0]['s3']['object']['key']}\n")
+    res = _emulate(tmp_path, _queue_graph(code))
+    (hop,) = [h for h in res.flows if h["function"] == "Processor"]
+    assert hop["kind"] == "sqs" and hop["status"] == "ok", hop
+    assert hop["result"] == {"key": "uploads/iacqa-test.json"}
