@@ -218,3 +218,30 @@ def test_prm008_unmapped_resource_native_policy_and_no_duplicates():
 
 def test_prm008_intrinsics_left_in_place_are_not_operators():
     assert gk.run(PRM008, managed_policy({"Fn::If": ["IsProd", {"StringEquals": {"a:b": "c"}}, {}]})) == []
+
+
+def test_prm008_points_at_the_line_writing_the_operator(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'data "aws_iam_policy_document" "d" {\n'
+        '  statement {\n'
+        '    actions = ["s3:GetObject"]\n'
+        '    condition {\n'
+        '      test     = "StringEqual"\n'
+        '      variable = "aws:SourceAccount"\n'
+        '      values   = ["123456789012"]\n'
+        '    }\n'
+        '  }\n'
+        '}\n'
+        'resource "aws_iam_policy" "p" {\n'
+        '  policy = data.aws_iam_policy_document.d.json\n'
+        '}\n')
+    doc = json.dumps({"Statement": [stmt({"StringEqual": {"aws:SourceAccount": ACCT}})]})
+    pol = Resource(id="aws_iam_policy.p", type="AWS::IAM::ManagedPolicy", native_type="aws_iam_policy",
+                   properties={"PolicyDocument": doc}, native_properties={"policy": doc},
+                   native_paths={"PolicyDocument": "policy"}, location=Location("main.tf", 11),
+                   attr_locations={"policy": Location("main.tf", 12)})
+    (f,) = PRM008().check(RuleContext(graph=gk.graph(pol), root=tmp_path))
+    assert (f.file, f.line) == ("main.tf", 12)  # the data source is above the attribute: not searched
+    pol.attr_locations = {"policy": Location("main.tf", 1)}
+    (f,) = PRM008().check(RuleContext(graph=gk.graph(pol), root=tmp_path))
+    assert (f.file, f.line) == ("main.tf", 5)

@@ -239,7 +239,9 @@ def _line_of(ctx: RuleContext, r: Resource, path: str, p: Problem) -> Location |
     if not lines or not loc.line:
         return None
     word = p.key if p.kind.startswith("shape") and p.key else p.operator
-    pat = re.compile(r"""(?:^|[\s{(,"'])""" + re.escape(word) + r"""["']?\s*[:=]""")
+    # a quoted token ("StringEqual" as a JSON key or a Terraform `test = "StringEqual"`) or a bare YAML/HCL key
+    w = re.escape(word)
+    pat = re.compile(rf"""(["']){w}\1|(?:^|[\s{{(,]){w}\s*[:=]""")
     for n in range(loc.line - 1, min(len(lines), loc.line + 300)):
         if pat.search(lines[n]):
             return Location(loc.file, n + 1)
