@@ -99,3 +99,10 @@ def test_terraform_and_typescript_declarations(tmp_path: Path) -> None:
                                        "export const queueUrl = q.url;\n")
     ctx = RuleContext(graph=ResourceGraph(platform="pulumi"), root=ts, platform="pulumi", graph_status="failed")
     assert list(NoStackOutputs().check(ctx)) == []
+
+
+def test_code_in_another_language_or_pulumi_yaml_outputs_is_not_judged(tmp_path: Path) -> None:
+    root = _project(tmp_path, extra={"main.go": "ctx.Export(\"url\", q.Url)\n"})
+    assert _run(root, _graph(True)) == []
+    yml = _project(tmp_path / "yml", extra={"Pulumi.yaml": "name: p\nruntime: yaml\noutputs:\n  url: ${q.url}\n"})
+    assert _run(yml, _graph(True)) == []

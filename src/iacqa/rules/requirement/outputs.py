@@ -22,8 +22,10 @@ _OUTPUT_DECL = {
                       r"\bTerraformOutput\b|\bCfnOutput\b"),
     ".tf": re.compile(r"^\s*output\s+\"", re.M),
     ".json": re.compile(r"\"(?:Outputs|output)\"\s*:"),
-    ".yaml": re.compile(r"^\s*Outputs\s*:", re.M),
+    ".yaml": re.compile(r"^\s*outputs\s*:", re.M | re.I),  # CloudFormation `Outputs:`, Pulumi YAML `outputs:`
 }
+# Code in a language whose output declarations are not read here (ctx.Export in Go...): the source is not judged.
+_OTHER_CODE = {".go", ".cs", ".java", ".fs", ".vb", ".kt", ".scala", ".rb", ".rs"}
 _OUTPUT_DECL.update({".js": _OUTPUT_DECL[".ts"], ".mjs": _OUTPUT_DECL[".ts"], ".cjs": _OUTPUT_DECL[".ts"],
                      ".tsx": _OUTPUT_DECL[".ts"], ".yml": _OUTPUT_DECL[".yaml"]})
 # A constructor (or block) of a resource the tests read, when the graph holds none: the program declares it.
@@ -41,7 +43,8 @@ _SKIP_DIRS = {"test", "tests", "node_modules", "cdktf.out", "cdk.out", ".gen", "
 
 
 def _sources(root: Path, limit: int = 400) -> list[tuple[str, str]]:
-    """(project-relative path, text) of the code files, tests and generated/vendored trees left out."""
+    """(project-relative path, text) of the code files, tests and generated/vendored trees left out; nothing when
+    the project has code in a language whose outputs this rule does not read."""
     out: list[tuple[str, str]] = []
     for path in sorted(root.rglob("*")):
         if len(out) >= limit:
@@ -49,6 +52,8 @@ def _sources(root: Path, limit: int = 400) -> list[tuple[str, str]]:
         rel = path.relative_to(root)
         if any(part in _SKIP_DIRS for part in rel.parts[:-1]) or not path.is_file():
             continue
+        if path.suffix in _OTHER_CODE:
+            return []
         if path.suffix not in _OUTPUT_DECL or path.name.endswith((".d.ts", "package.json", "package-lock.json",
                                                                   "tsconfig.json", "cdktf.json", "cdk.json")):
             continue
