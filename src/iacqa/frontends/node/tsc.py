@@ -48,6 +48,7 @@ class Diagnostic:
     code: int
     message: str  # first line
     detail: str = ""  # chained lines
+    revealed_by: tuple[str, int, int] | None = None  # (file, line, code) of the diagnostic whose fix revealed it
 
 
 @dataclass
@@ -107,8 +108,11 @@ def check(root: Path, node_modules: Path, timeout: float = 180.0, project: str =
         result = TscResult("failed" if any(d.file for d in diags) else "ok", name, seconds, diags,
                            f"{name}: {len(diags)} diagnostic(s) in {seconds:.1f} s")
         broken = sorted({d.file for d in diags if d.file and _is_syntax(d.code)})
+        run = _Rerun(root, exe, name, project, timeout, broken, result)
         if broken:
-            _second_pass(root, exe, name, project, broken, result, timeout)
+            _second_pass(run)
+        if not broken or run.standins:
+            _root_imports_pass(run, node_modules)
         return result
     return last or TscResult("error", comps[-1][0], 0.0, detail="compiler did not run")
 
@@ -117,60 +121,137 @@ def _is_syntax(code: int) -> bool:
     return 1000 <= code < 2000 or code in (18026,)
 
 
-def _second_pass(root: Path, exe: Path, name: str, project: str, broken: list[str], result: TscResult,
-                 timeout: float) -> None:
+@dataclass
+class _Rerun:
+    """What the later passes share: the compiler, the files that do not parse and the stand-ins that replace
+    them (text per file, set once a second pass ran clean of syntax errors)."""
+
+    root: Path
+    exe: Path
+    name: str
+    project: str
+    timeout: float
+    broken: list[str]
+    result: TscResult
+    standins: dict[str, str] = field(default_factory=dict)
+
+    def first_error(self, file: str) -> int:
+        return min((d.line or 1 for d in self.result.diagnostics if d.file == file and _is_syntax(d.code)),
+                   default=1)
+
+    def tsc(self, replaced: dict[str, str]) -> list[Diagnostic] | None:
+        """tsc with some files' text replaced on the copy (restored whatever happens); None if unreadable."""
+        originals: dict[str, bytes] = {}
+        try:
+            for f in replaced:
+                originals[f] = (self.root / f).read_bytes()
+        except OSError:
+            return None
+        try:
+            for f, text in replaced.items():
+                _rewrite(self.root / f, text.encode())
+            argv = [str(self.exe), "--noEmit", "--skipLibCheck", "--pretty", "false", "-p", self.project]
+            if "5.9" in self.name:
+                argv = [noderun.node(), *argv]
+            r = noderun.run(argv, self.root, timeout=self.timeout, memory_mb=3072)
+            return [d for d in parse(r.stdout + "\n" + r.stderr) if d.file and d.code < 5000]
+        finally:
+            for f, data in originals.items():
+                _rewrite(self.root / f, data)
+
+    def keep(self, diags: list[Diagnostic]) -> list[Diagnostic]:
+        """What a pass with stand-ins may report: in a stand-in only what its kept import lines can be wrong
+        about; elsewhere anything but an echo of a broken module; nothing already reported."""
+        from iacqa.frontends.node.standin import IMPORT_CODES
+
+        echoes = [_module_echo(f) for f in self.broken]
+        seen = {(d.file, d.line, d.code) for d in self.result.diagnostics}
+        out = []
+        for d in diags:
+            if (d.file, d.line, d.code) in seen:
+                continue
+            if d.file in self.broken:
+                if d.code in IMPORT_CODES and (d.line or 0) < self.first_error(d.file):
+                    out.append(d)
+            elif not any(rx.search(d.message + "\n" + d.detail) for rx in echoes):
+                out.append(d)
+        return out
+
+
+def _second_pass(run: _Rerun) -> None:
     """tsc reports no type error at all while any file of the program does not parse, and excluding that file
     does not help when another one imports it (the entry imports lib/tap-stack.ts). Type-check again with each
     file that does not parse replaced by a stand-in (frontends/node/standin.py: its import declarations on their
     lines, its exports typed any), so every other file gets its full type check and the broken file's own
-    imports are checked too. The files are restored whatever happens."""
-    from iacqa.frontends.node.standin import IMPORT_CODES, stand_in
+    imports are checked too."""
+    from iacqa.frontends.node.standin import stand_in
 
-    first_error = {f: min(d.line or 1 for d in result.diagnostics if d.file == f and _is_syntax(d.code))
-                   for f in broken}
-    originals: dict[str, bytes] = {}
+    originals: dict[str, str] = {}
     try:
-        for f in broken:
-            originals[f] = (root / f).read_bytes()
+        for f in run.broken:
+            originals[f] = (run.root / f).read_text(errors="replace")
     except OSError:
         return
-    more: list[Diagnostic] | None = None
-    how = ""
-    try:
-        for keep_imports in (True, False):
-            for f in broken:
-                text = originals[f].decode("utf-8", errors="replace")
-                _rewrite(root / f, stand_in(text, first_error[f], keep_imports).encode())
-            argv = [str(exe), "--noEmit", "--skipLibCheck", "--pretty", "false", "-p", project]
-            if "5.9" in name:
-                argv = [noderun.node(), *argv]
-            r = noderun.run(argv, root, timeout=timeout, memory_mb=3072)
-            diags = [d for d in parse(r.stdout + "\n" + r.stderr) if d.file and d.code < 5000]
-            if any(_is_syntax(d.code) and d.file in broken for d in diags) and keep_imports:
-                continue  # an import kept from the broken file does not parse after all: stand-ins without them
-            if any(_is_syntax(d.code) for d in diags):
-                return
-            more, how = diags, "its imports kept" if keep_imports else "no imports"
-            break
-    finally:
-        for f, data in originals.items():
-            _rewrite(root / f, data)
-    if more is None:
+    for keep_imports in (True, False):
+        standins = {f: stand_in(t, run.first_error(f), keep_imports) for f, t in originals.items()}
+        diags = run.tsc(standins)
+        if diags is None:
+            return
+        if keep_imports and any(_is_syntax(d.code) and d.file in run.broken for d in diags):
+            continue  # an import kept from a broken file does not parse after all: stand-ins without them
+        if any(_is_syntax(d.code) for d in diags):
+            return
+        new = run.keep(diags)
+        run.result.diagnostics.extend(new)
+        run.standins = standins
+        how = "its imports kept" if keep_imports else "no imports"
+        run.result.detail += (f"; second pass with {', '.join(run.broken)} replaced by a stand-in ({how}, exports "
+                              f"typed any; they do not parse): {len(new)} more")
         return
-    echoes = [_module_echo(f) for f in broken]
-    kept: list[Diagnostic] = []
-    for d in more:
-        if d.file in broken:
-            # only what an import declaration kept on its own line can be wrong about
-            if d.code in IMPORT_CODES and (d.line or 0) < first_error[d.file]:
-                kept.append(d)
-        elif not any(rx.search(d.message + "\n" + d.detail) for rx in echoes):
-            kept.append(d)
-    seen = {(d.file, d.line, d.code) for d in result.diagnostics}
-    new = [d for d in kept if (d.file, d.line, d.code) not in seen]
-    result.diagnostics.extend(new)
-    result.detail += (f"; second pass with {', '.join(broken)} replaced by a stand-in ({how}, exports typed any; "
-                      f"they do not parse): {len(new)} more")
+
+
+def _root_imports_pass(run: _Rerun, node_modules: Path) -> None:
+    """Names imported from a package root that a namespace of it exports (TS2724 with tsc's suggestion) are
+    typed any, which hides every error in their use. Import them from their submodule on the copy and check once
+    more (frontends/node/root_imports.py); what appears is revealed_by the import's diagnostic."""
+    from iacqa.frontends.node.root_imports import NO_MEMBER, Fix, rewrite, submodule
+
+    fixes: dict[str, list[tuple[Fix, Diagnostic]]] = {}
+    for d in run.result.diagnostics:
+        m = NO_MEMBER.match(d.message) if d.code == 2724 and d.file else None
+        spec = m and submodule(node_modules, m["pkg"], m["ns"], m["name"])
+        if m and spec:
+            fixes.setdefault(d.file, []).append((Fix(m["name"], m["pkg"], spec), d))
+    if not fixes:
+        return
+    texts = dict(run.standins)
+    rewritten: dict[str, set[int]] = {}
+    try:
+        for f, items in fixes.items():
+            text = texts.get(f) or (run.root / f).read_text(errors="replace")
+            texts[f], spans = rewrite(text, [fx for fx, _ in items])
+            rewritten[f] = {n for a, b in spans for n in range(a, b + 1)}
+    except OSError:
+        return
+    diags = run.tsc(texts)
+    if diags is None or any(_is_syntax(d.code) for d in diags):
+        return
+    new = [d for d in run.keep(diags) if d.line not in rewritten.get(d.file or "", set())]
+    for d in new:
+        d.revealed_by = _revealing(d, fixes)
+    run.result.diagnostics.extend(new)
+    n = sum(len(v) for v in fixes.values())
+    run.result.detail += (f"; pass with {n} package-root import(s) taken from their submodule (as tsc suggests): "
+                          f"{len(new)} more")
+
+
+def _revealing(d: Diagnostic, fixes: dict[str, list]) -> tuple[str, int, int]:
+    """The import diagnostic whose fix revealed d: one naming a name d mentions, else the first of d's file."""
+    cands = fixes.get(d.file or "") or next(iter(fixes.values()))
+    words = set(re.findall(r"[A-Za-z_$][\w$]*", d.message + " " + d.detail))
+    named = [(len(fx.name), src) for fx, src in cands if any(w.startswith(fx.name) for w in words)]
+    src = max(named, key=lambda x: x[0])[1] if named else cands[0][1]  # S3BucketConfig: S3Bucket, not S3
+    return (src.file, src.line, src.code)
 
 
 def _rewrite(path: Path, data: bytes) -> None:
@@ -209,6 +290,7 @@ def findings(result: TscResult, root: Path, records: list[dict], files: set[str]
     (diagnostics in files iacqa added are about the scaffold and dropped). A TS2307 for a module the scaffold
     declares but the toolchain does not hold is not reported (the pipeline has it)."""
     out: list[Finding] = []
+    keys: list[tuple] = []  # (file, line, code) of each finding's diagnostic, for revealed_by
     local_types = _local_types(root, files)
     texts: dict[str, list[str]] = {}
     bindings: dict[str, dict[str, str]] = {}
@@ -264,7 +346,9 @@ def findings(result: TscResult, root: Path, records: list[dict], files: set[str]
         else:
             f = TsCompileError.finding(msg, location=loc, error=error, fix=fix, symbol=f"TS{d.code}")
         out.append(f.with_(snippet=line_text.rstrip() or None))
-    return out
+        keys.append(((d.file, d.line, d.code), d.revealed_by))
+    prints = {key: f.fingerprint for (key, _), f in zip(keys, out, strict=True)}
+    return [f.with_(revealed_by=prints[by]) if by in prints else f for (_, by), f in zip(keys, out, strict=True)]
 
 
 def _local_types(root: Path, files: set[str]) -> set[str]:
