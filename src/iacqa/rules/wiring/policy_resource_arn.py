@@ -1,0 +1,83 @@
+"""WIR013: a policy statement's Resource written as a name (a bucket name, `${Bucket}/*`) instead of an ARN."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from iacqa.model import Category, Finding, Location, Resource, Severity
+from iacqa.rules.base import Rule
+from iacqa.rules.context import RuleContext
+from iacqa.rules.hygiene._source import call_span, source_lines
+from iacqa.rules.iam_broad._policies import documents, quote, unknown
+
+# Policy variables and CloudFormation/Terraform text the front end left as written: not a value to judge.
+_UNRESOLVED = re.compile(r"\$\{|<unresolved|^mock-|\btoken\[", re.I)
+# Where AWS checks the Resource element when the policy is written: IAM (identity policies) and S3 bucket policies.
+_CHECKED = {"identity": "IAM", "AWS::S3::BucketPolicy": "S3"}
+
+
+class PolicyResourceNotArn(Rule):
+    """A policy statement's `Resource` is a name, not an ARN.
+
+    What it finds: an identity policy (inline role policy, `AWS::IAM::Policy`/`ManagedPolicy`, `aws.iam.RolePolicy`)
+    or an S3 bucket policy whose statement lists a `Resource` (or `NotResource`) that is neither `"*"` nor an ARN:
+    typically the bucket's name where its ARN was meant (`!Sub '${Bucket}/*'`, `f"{bucket.id}/*"`,
+    `"${aws_s3_bucket.b.id}/*"`), or a table or queue name. Values the analysis could not resolve are skipped.
+    Why it breaks: IAM validates every Resource when the policy is created, so the role policy (and the stack)
+    fails to deploy; an S3 bucket policy with such a Resource is rejected the same way.
+    Bad: `Resource: !Sub '${DataBucket}/*'`
+    Good: `Resource: !Sub '${DataBucket.Arn}/*'` (or `arn:${AWS::Partition}:s3:::${DataBucket}/*`)
+    What AWS says: IAM: `MalformedPolicyDocument: Resource my-bucket/* must be in ARN format or "*".`;
+    S3: `MalformedPolicy: Policy has invalid resource`.
+    References: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+    """
+
+    id = "WIR013"
+    category = Category.WIRING
+    severity = Severity.CRITICAL
+    title = "policy Resource that is a name, not an ARN"
+    docs_url = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        written: dict[str, int] = {}  # per resource: statements with a Resource key so far (the nth `Resource`)
+        for doc in documents(ctx.graph):
+            service = _CHECKED.get(doc.kind) or _CHECKED.get(doc.resource.type)
+            if service is None:
+                continue
+            for stmt in doc.statements:
+                nth = written.get(doc.resource.id, 0)
+                written[doc.resource.id] = nth + ("Resource" in stmt or "NotResource" in stmt)
+                for key in ("Resource", "NotResource"):
+                    values = stmt.get(key)
+                    for value in values if isinstance(values, list) else [values]:
+                        if not isinstance(value, str) or not value or value == "*" or value.startswith("arn:") \
+                                or unknown(value) or _UNRESOLVED.search(value):
+                            continue
+                        error = (f'MalformedPolicyDocument: Resource {value} must be in ARN format or "*".'
+                                 if service == "IAM" else "MalformedPolicy: Policy has invalid resource")
+                        name = value.split("/", 1)[0]
+                        loc = _nth_line(ctx, doc.resource, re.compile(rf"""\b{key}s?["']?\s*[:=]"""), nth) \
+                            or doc.resource.location_of(doc.attribute)
+                        yield self.finding(
+                            f"{doc.label}: {key} `{value}` is not an ARN ({service} rejects the policy when it is "
+                            f"created): {quote(stmt)}", resource=doc.resource, attribute=doc.attribute,
+                            location=loc, error=error,
+                            fix=f"use the ARN: e.g. the bucket's Arn attribute + '/*' (`!Sub '${{Bucket.Arn}}/*'`, "
+                            f"f\"{{bucket.arn}}/*\", \"${{aws_s3_bucket.b.arn}}/*\"), or `arn:aws:s3:::{name}/*` "
+                            "when it is a bucket name",
+                            evidence=f"{service} validates each Resource of a policy when it is written "
+                            "(IAM JSON policy reference: Resource element)", policy=doc.label)
+
+
+def _nth_line(ctx: RuleContext, resource: Resource, pattern: re.Pattern[str], nth: int) -> Location | None:
+    """The line of the nth match in the resource's declaration: its constructor call in a program, else (a template
+    or .tf file) the lines up to the next resource declared in the same file."""
+    file, start, end = call_span(ctx, resource)
+    if not file or not start:
+        return None
+    if not file.endswith(".py"):
+        later = [r.location.line for r in ctx.graph if r.location.file == file and (r.location.line or 0) > start]
+        end = min(later) - 1 if later else len(ctx.lines(file))
+    hits = source_lines(ctx, file, pattern, start, end)
+    return Location(file, hits[min(nth, len(hits) - 1)]) if hits else None
