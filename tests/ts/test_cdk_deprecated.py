@@ -73,3 +73,21 @@ def test_front_end_reports_them_with_the_synth(toolchain) -> None:
     got = {f.line: f.symbol for f in r.findings if f.rule == "CDK003"}
     assert got == BAD_LINES, r.detail
     assert any(res.type == "AWS::DynamoDB::Table" for res in r.graph)  # deprecated is not broken: synth ran
+
+
+def test_alpha_module_import_is_cdk004_once_per_file(tmp_path) -> None:
+    index = deprecated.toolchain_index()
+    if index is None:
+        pytest.skip("the Node toolchain (with aws-cdk-lib) is not installed")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "api.ts").write_text(
+        "import * as cdk from 'aws-cdk-lib';\n"
+        "import * as apigwv2 from '@aws-cdk/aws-apigatewayv2-alpha';\n"
+        "import { HttpApi } from '@aws-cdk/aws-apigatewayv2-alpha';\n"
+        "const glue = require('@aws-cdk/aws-glue-alpha');\n")
+    found = deprecated.check(tmp_path, [], ["lib/api.ts"], index)
+    assert [(f.rule, f.line, f.symbol) for f in found] == [
+        ("CDK004", 2, "@aws-cdk/aws-apigatewayv2-alpha"), ("CDK004", 4, "@aws-cdk/aws-glue-alpha")], found
+    gw = found[0]
+    assert gw.severity.value == "low" and "aws-cdk-lib/aws-apigatewayv2" in gw.fix  # graduated into aws-cdk-lib
+    assert "stable successor" not in found[1].message  # Glue L2 is still alpha

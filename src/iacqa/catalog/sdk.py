@@ -245,8 +245,9 @@ class ExperimentalCdkModule(Entry):
     """An import of an experimental (alpha) AWS CDK module.
 
     What it finds: `from aws_cdk import aws_xxx_alpha`, `import aws_cdk.aws_xxx_alpha` and `from
-    aws_cdk.aws_xxx_alpha import ...`; when the installed aws-cdk-lib has the module's stable successor
-    (`aws_cdk.aws_apigatewayv2`), the finding says so.
+    aws_cdk.aws_xxx_alpha import ...`, and in TypeScript/JavaScript imports or requires of
+    `@aws-cdk/aws-xxx-alpha`; when the installed aws-cdk-lib has the module's stable successor
+    (`aws_cdk.aws_apigatewayv2`, `aws-cdk-lib/aws-apigatewayv2`), the finding says so.
     Why it breaks: alpha modules are published separately (`aws-cdk.aws-xxx-alpha`, versions `2.x.ya0`) and may
     change their API in any release; an unpinned one breaks the app when either package moves.
     Bad: `from aws_cdk import aws_apigatewayv2_alpha as apigw` with an unpinned `aws-cdk.aws-apigatewayv2-alpha`.
@@ -260,5 +261,5 @@ class ExperimentalCdkModule(Entry):
     category = Category.SDK_API
     severity = Severity.LOW
     title = "experimental (alpha) CDK module"
-    emitters = ("iacqa.frontends.cdk_py.deprecated_check",)
+    emitters = ("iacqa.frontends.cdk_py.deprecated_check", "iacqa.frontends.cdk_ts.deprecated")
     stage = "frontend"

@@ -10,6 +10,7 @@ The CDK Python check (frontends/cdk_py/deprecated_check.py) resolves names throu
 - names: every dotted name that starts with an imported aws-cdk-lib binding (`lambda.Runtime.NODEJS_14_X`,
   `s3.BucketEncryption.UNENCRYPTED`, a named import `Runtime.PYTHON_3_7`, a deprecated class) is looked up as a
   deprecated type or member, in the source with comments, strings and import statements blanked out (lines kept).
+Imports of experimental `@aws-cdk/*-alpha` modules are CDK004, as for Python.
 Nested props (a struct inside a struct) and members of instances (`fn.metricErrors()`) are not resolved: that needs
 the type checker's types, which this scan does not have. Several deprecations on one line are one finding.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from iacqa.catalog.sdk import DeprecatedCdkApi
+from iacqa.catalog.sdk import DeprecatedCdkApi, ExperimentalCdkModule
 from iacqa.frontends.cdk_py.deprecations import Deprecation, DeprecationIndex, load_package
 from iacqa.model import Finding, Location
 
@@ -119,6 +120,7 @@ def check(root: Path, records: list[dict], files: list[str], index: DeprecationI
     if index is None:
         return []
     found: list[tuple[Deprecation, Location, str, str, str | None]] = []  # note, where, symbol, what, keyword
+    alpha: list[Finding] = []
     by_file: dict[str, dict[str, str]] = {}
     for rel in files:
         if not rel.endswith((".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")) or rel.endswith(".d.ts"):
@@ -130,6 +132,7 @@ def check(root: Path, records: list[dict], files: list[str], index: DeprecationI
         binds = by_file[rel] = bindings(text)
         if binds:
             found += _names(index, rel, blank(text), binds)
+        alpha += _alpha(index, rel, text)
     for rec in records:
         binds = by_file.get(rec.get("file", ""))
         cls = _resolve(rec.get("cls", ""), binds or {})
@@ -140,7 +143,45 @@ def check(root: Path, records: list[dict], files: list[str], index: DeprecationI
             if note is not None:
                 found.append((note, Location(rec["file"], line), f"{cls}({key})",
                               f"`{cls.rsplit('.', 1)[-1]}` prop `{key}`", key))
-    return _one_per_line([_finding(index, *f) for f in _dedupe(found)])
+    return _one_per_line([_finding(index, *f) for f in _dedupe(found)]) + alpha
+
+
+_ALPHA = re.compile(r"^@aws-cdk/(aws-[a-z0-9-]+)-alpha$")
+
+
+def _alpha(index: DeprecationIndex, rel: str, text: str) -> list[Finding]:
+    """CDK004: an import of an experimental module (`@aws-cdk/aws-apigatewayv2-alpha`), once per module and file,
+    saying when the toolchain's aws-cdk-lib has its stable successor (`aws-cdk-lib/aws-apigatewayv2`)."""
+    out, seen = [], set()
+    for m in [*_IMPORT.finditer(text), *_REQUIRE.finditer(text)]:
+        a = _ALPHA.match(m.group(2))
+        if not a or a.group(0) in seen:
+            continue
+        seen.add(a.group(0))
+        stable = f"aws-cdk-lib/{a.group(1)}"
+        graduated = _has_l2(a.group(1))
+        out.append(ExperimentalCdkModule.finding(
+            f"`{a.group(0)}` is an experimental (alpha) module: its API may change between versions, even in minor "
+            "releases" + (f"; its stable successor `{stable}` is in aws-cdk-lib {index.version}" if graduated else ""),
+            location=Location(rel, text.count("\n", 0, m.start()) + 1), symbol=a.group(0),
+            fix=(f"import from `{stable}` instead, " if graduated else "") + f"or pin `{a.group(0)}` in package.json "
+            "to the exact release built for the app's aws-cdk-lib (`<aws-cdk-lib version>-alpha.0`)",
+            evidence="the AWS CDK versioning policy: alpha modules are experimental and published separately "
+            "(https://docs.aws.amazon.com/cdk/v2/guide/versioning.html)"))
+    return out
+
+
+def _has_l2(module: str) -> bool:
+    """The toolchain's aws-cdk-lib has hand-written constructs for the module, not only the generated L1 (Cfn*)
+    classes: aws-glue has only glue.generated.d.ts (its L2 is still the alpha), aws-apigatewayv2 has http/, ..."""
+    from iacqa.toolchain import node as toolchain
+
+    tc = toolchain.find()
+    lib = tc.node_modules / ROOT / module / "lib" if tc is not None else None
+    if lib is None or not lib.is_dir():
+        return False
+    return any(p.name != "index.d.ts" and not p.name.endswith(".generated.d.ts")
+               for p in lib.iterdir() if p.is_dir() or p.name.endswith(".d.ts"))
 
 
 def toolchain_index() -> DeprecationIndex | None:
