@@ -93,3 +93,19 @@ def test_second_pass_finds_what_the_fixed_twin_finds(tmp_path: Path, toolchain) 
     broken, good = diags(PROJECT), diags(fixed)
     assert {d for d in good if d[0] != "lib/tap-stack.ts"} == {d for d in broken if d[0] != "lib/tap-stack.ts"}
     assert ("lib/tap-stack.ts", 3, 2724) in good and ("lib/tap-stack.ts", 3, 2724) in broken
+
+
+def test_root_import_rewrite_keeps_every_line_number() -> None:
+    from iacqa.frontends.node.root_imports import Fix, rewrite
+
+    text = ("import { Construct } from 'constructs';\nimport {\n  AwsProvider,\n  S3Bucket as Bucket,\n  dbInstance,\n"
+            "} from '@cdktf/provider-aws';\nnew Bucket(scope, 'b', {});\n")
+    fixes = [Fix("AwsProvider", "@cdktf/provider-aws", "@cdktf/provider-aws/lib/provider"),
+             Fix("S3Bucket", "@cdktf/provider-aws", "@cdktf/provider-aws/lib/s3-bucket")]
+    out, spans = rewrite(text, fixes)
+    lines = out.splitlines()
+    assert len(lines) == len(text.splitlines()) and lines[6] == "new Bucket(scope, 'b', {});"
+    assert spans == [(2, 6)]
+    assert lines[1] == ("import { dbInstance } from '@cdktf/provider-aws'; import { AwsProvider } from "
+                        "'@cdktf/provider-aws/lib/provider'; import { S3Bucket as Bucket } from "
+                        "'@cdktf/provider-aws/lib/s3-bucket';")
