@@ -263,3 +263,36 @@ class ExperimentalCdkModule(Entry):
     title = "experimental (alpha) CDK module"
     emitters = ("iacqa.frontends.cdk_py.deprecated_check", "iacqa.frontends.cdk_ts.deprecated")
     stage = "frontend"
+
+
+class DeprecatedPulumiApi(Entry):
+    """A deprecated pulumi-aws resource, input argument or output.
+
+    What it finds: in Pulumi Python programs, every class the program takes from `pulumi_aws`, every keyword of its
+    resource, Args and function calls, and the outputs it reads from a resource local or a function's result,
+    looked up in the deprecation markers the installed pulumi_aws's generated code carries
+    (`warnings.warn(..., DeprecationWarning)` in a class body or under `if <arg> is not None:`,
+    `@_utilities.deprecated` on a getter); in TypeScript/JavaScript programs, `new aws.x.Y(...)` of a class and
+    the top-level keys of its args object literal, against the `@deprecated` JSDoc of the Node toolchain's
+    @pulumi/aws declaration files. The finding quotes the SDK's text, with the installed version.
+    Why it breaks: nothing fails today; `pulumi preview` prints a warning for every use, and the provider removes
+    deprecated resources and arguments in a later major version (pulumi-aws 7 deprecated the inline S3 bucket
+    configuration and renamed BucketV2 back to Bucket); inline bucket settings also fight the split resources
+    (BucketVersioning, BucketServerSideEncryptionConfiguration) when both are used.
+    Bad: `aws.s3.BucketV2("logs")`; `aws.s3.Bucket("data", versioning={"enabled": True})`;
+    `new aws.s3.Bucket("data", { serverSideEncryptionConfiguration: {...} })`.
+    Good: `aws.s3.Bucket("logs")`; `aws.s3.BucketVersioning("data-versioning", bucket=data.id,
+    versioning_configuration={"status": "Enabled"})`.
+    What AWS says: nothing; Pulumi says at preview `warning: BucketV2 is deprecated: s3.BucketV2 has been
+    deprecated in favor of s3.Bucket` / `warning: versioning is deprecated: versioning is deprecated. Use the
+    s3.BucketVersioning resource instead.`
+    References: https://www.pulumi.com/registry/packages/aws/how-to-guides/7-0-migration/ ;
+    https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucket/
+    """
+
+    id = "SDK007"
+    category = Category.SDK_API
+    severity = Severity.MEDIUM
+    title = "deprecated pulumi-aws API"
+    emitters = ("iacqa.frontends.pulumi_py.deprecated_check", "iacqa.frontends.pulumi_ts.deprecated")
+    stage = "frontend"

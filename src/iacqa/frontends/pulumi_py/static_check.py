@@ -85,14 +85,22 @@ def available() -> bool:
     return INDEX.resolve("pulumi_aws") not in (None, _MISSING)
 
 
+def _checker() -> type[PulumiChecker]:
+    """The checker with SDK007 (deprecated pulumi-aws APIs, deprecated_check.py; imported here: it subclasses
+    PulumiChecker)."""
+    from iacqa.frontends.pulumi_py.deprecated_check import DeprecationChecker
+
+    return DeprecationChecker
+
+
 def check_source(rel: str, source: str) -> list[Finding]:
     """Findings for one file's text (rel: its project-relative path, for locations)."""
-    return _check_source(INDEX, rel, source, PulumiChecker)
+    return _check_source(INDEX, rel, source, _checker())
 
 
 def check_sdk_usage(root: Path, files: list[str]) -> list[Finding]:
     """Findings for every SDK name or keyword in the given project files that the installed SDK lacks."""
     if not available():
         return []
-    return check_files(INDEX, root, files, PulumiChecker)
+    return check_files(INDEX, root, files, _checker())
 
