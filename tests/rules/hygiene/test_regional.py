@@ -169,3 +169,13 @@ def test_cdk_and_pulumi_default_vpc_lookups(tmp_path: Path) -> None:
     root = _project(tmp_path, {"lib/stack.py": py, "lib/stack.ts": ts})
     found = list(DefaultVpcReliance().check(_ctx(root, "cdk")))
     assert [(f.file, f.line) for f in found] == [("lib/stack.py", 2), ("lib/stack.ts", 1), ("lib/stack.ts", 5)]
+
+
+def test_file_that_pins_its_own_region_is_not_judged(tmp_path: Path) -> None:
+    # A multi-stack CDKTF app: one stack pins us-east-1 next to its AMI, another reads the region from a variable.
+    pinned = 'AwsProvider(self, "aws", region="us-east-1")\nInstance(self, "web", ami="ami-2757f631")\n'
+    other = 'region = DataAwsRegion(self, "current")\nInstance(self, "app", ami="ami-0abcdef1234567890")\n'
+    root = _project(tmp_path, {"stacks/pinned.py": pinned, "stacks/other.py": other})
+    ctx = _ctx(root, "cdktf", _instance("web", "ami-2757f631", "stacks/pinned.py", 2),
+               _instance("app", "ami-0abcdef1234567890", "stacks/other.py", 2))
+    assert [(f.file, f.line) for f in HardcodedAmi().check(ctx)] == [("stacks/other.py", 2)]

@@ -64,6 +64,12 @@ def region_source(ctx: RuleContext) -> str | None:
     return "the deploy environment (the program sets no region)"
 
 
+def pins_region(ctx: RuleContext, file: str) -> bool:
+    """Whether the file itself fixes a region with a literal (`AwsProvider(region="us-east-1")`): values written
+    next to it are meant for that region (a multi-file project may pin one stack and parametrize another)."""
+    return any(_REGION_PINNED.search(line) for _, line in code_lines(ctx, file))
+
+
 def _graph_values(ctx: RuleContext, rx: re.Pattern[str]) -> dict[str, tuple[Resource, str]]:
     """Values matching `rx` in the resources' properties -> (first resource, property path)."""
     out: dict[str, tuple[Resource, str]] = {}
@@ -167,6 +173,8 @@ class HardcodedAvailabilityZone(Rule):
         out: list[Finding] = []
         seen: set[tuple[str, int, str]] = set()
         for file in text_sources(ctx):
+            if pins_region(ctx, file):
+                continue
             for w in strings(ctx, file):
                 for m in _AZ.finditer(w.text):
                     az = m.group(0)
@@ -236,6 +244,8 @@ class HardcodedAmi(Rule):
         out: list[Finding] = []
         seen: set[tuple[str, int]] = set()
         for file in text_sources(ctx):
+            if pins_region(ctx, file):
+                continue
             template = ctx.platform == "cfn" and Path(file).suffix in (".yaml", ".yml", ".json")
             lines = ctx.lines(file)
             for w in strings(ctx, file):
