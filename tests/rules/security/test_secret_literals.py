@@ -145,3 +145,16 @@ def test_pulumi_dict_key_sink_and_other_platforms_skipped(tmp_path: Path) -> Non
     assert [(f.line, f.extra["source"]) for f in found] == [(7, "random.randint")]
     assert "environment['API_TOKEN']" in found[0].message and "pulumi up" in found[0].message
     assert list(PasswordGeneratedAtProgramTime().check(_ctx(tmp_path, "tf", fn))) == []
+
+
+def test_placeholders_are_left_to_the_placeholder_rules(tmp_path: Path) -> None:
+    (tmp_path / "index.ts").write_text(
+        "new aws.secretsmanager.SecretVersion('app', {\n"
+        "  secretString: JSON.stringify({ API_KEY: 'your-api-key-here', JWT_SECRET: '<jwt secret>',\n"
+        "                                 DB_PASSWORD: 'ChangeMe123!' }),\n"
+        "});\n")
+    doc = {"API_KEY": "your-api-key-here", "JWT_SECRET": "<jwt secret>", "DB_PASSWORD": "ChangeMe123!"}
+    r = _res("app", "AWS::SecretsManager::SecretVersion", "aws:secretsmanager/secretVersion:SecretVersion",
+             {"SecretString": json.dumps(doc)}, Location("index.ts", 1))
+    found = list(LiteralSecretValue().check(_ctx(tmp_path, "pulumi", r)))
+    assert [f.extra["key"] for f in found] == ["DB_PASSWORD"]  # a working default password is still a secret

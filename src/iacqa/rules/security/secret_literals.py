@@ -19,7 +19,9 @@ from iacqa.rules.hygiene._source import literals
 from iacqa.rules.security.secrets import SECRET_NAME, unwrap
 
 # Values that cannot be a working secret: a slot for someone to fill (left to the placeholder rules).
-_PLACEHOLDER = re.compile(r"(?i)^<.*>$|placeholder|replace|^(todo|tbd|dummy|x+|\*+|null|none|n/a|changeit)$")
+# "ChangeMe123!" is not one: it is a working password that gets deployed.
+_PLACEHOLDER = re.compile(r"(?i)^<.*>$|placeholder|replace|example|^your[-_ ]|[-_ ]here$|"
+                          r"^(todo|tbd|dummy|x+|\*+|null|none|n/a|changeit)$")
 
 
 # Where else the literal lands, per front end.
@@ -77,7 +79,7 @@ class LiteralSecretValue(Rule):
     password-like key (`password`, `api_key`, `token`, `client_secret`...) of a JSON secret (`json.dumps({...})`,
     `jsonencode({...})`). A value read from configuration, a variable without a default, another resource or a
     generator (`random_password`, `GenerateSecretString`, `manage_master_user_password`) is not reported, nor a
-    placeholder (`<password>`, `REPLACE_ME`).
+    placeholder (`<password>`, `REPLACE_ME`, `your-api-key-here`).
     Why it breaks: nothing fails, but the secret is in the repository, in every copy of the template or
     `cdk.tf.json`, and in the IaC state, for anyone who can read them; Secrets Manager then protects a value that
     is already public, and rotating it means a code change (the next deploy writes the old literal back).
