@@ -67,8 +67,6 @@ def test_every_file_is_type_checked_next_to_a_file_that_does_not_parse(tmp_path:
     # no echo of the stand-in in the files that import it (the test, the entry iacqa added)
     assert not [k for k in got if k[1].startswith("test/")], sorted(got)
     assert "stand-in" in r.detail
-    # the workspace's files were restored: the stand-in never reaches synth or the project
-    assert "'data-" in (PROJECT / "lib" / "tap-stack.ts").read_text()
 
 
 @pytest.mark.slow
@@ -81,7 +79,10 @@ def test_second_pass_finds_what_the_fixed_twin_finds(tmp_path: Path, toolchain) 
     def diags(root: Path) -> set[tuple[str, int, int]]:
         ws = prepare(root, toolchain, "cdktf", "ts")
         try:
+            before = {f: (ws.root / f).read_bytes() for f in ws.files}
             res = tsc.check(ws.root, toolchain.node_modules)
+            # the copy synth runs next holds the project's files again, not stand-ins or rewritten imports
+            assert {f: (ws.root / f).read_bytes() for f in ws.files} == before
         finally:
             ws.cleanup()
         return {(d.file, d.line, d.code) for d in res.diagnostics if d.file and d.file.startswith("lib/")}
