@@ -6,6 +6,11 @@ is what the pipeline's `npm run build` (`tsc --skipLibCheck`) and ts-node's synt
 meet. TypeScript 7 (the native compiler, 3-4x faster here) is used when installed; if it cannot read the project's
 configuration (TS5xxx) the 5.9 compiler, the scaffold's own, runs instead.
 
+One run reports every independent error: tsc itself stops at syntax errors (no type error anywhere while one file
+does not parse), so a second pass replaces such files by stand-ins (standin.py); and names imported from a
+package root that only a namespace exports are typed any by tsc, hiding every misuse, so one more pass imports
+them from their submodule (root_imports.py) and what it finds is `revealed_by` the import's finding.
+
 Classification:
 - TS1xxx: the file does not parse (TSC003, syntax).
 - the diagnostic's expression, or the props object it sits in, belongs to the IaC SDK (a name imported from
