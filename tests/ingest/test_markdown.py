@@ -279,3 +279,24 @@ def test_unlabeled_typescript_and_javascript_blocks_take_the_tap_layout() -> Non
         """))
     assert sorted(ex.files) == ["bin/tap.ts", "lib/lambda/index.js", "lib/tap-stack.mjs", "lib/tap-stack.ts",
                                 "test/tap-stack.unit.test.ts"]
+
+
+def test_a_heading_glued_to_the_text_before_it_still_labels_the_block() -> None:
+    # "Insert here the Model Response that failed## lib/modules.ts" (cdktf-ts Pr4253): the heading lost its newline
+    ex = extract(md("""
+        Insert here the Model Response that failed## lib/modules.ts
+
+        Let's define the reusable modules:
+
+        FENCEtypescript
+        export class NetworkModule {}
+        FENCE
+
+        ## lib/tap-stack.ts
+
+        FENCEtypescript
+        import { NetworkModule } from './modules';
+        FENCE
+        """))
+    assert sorted(ex.files) == ["lib/modules.ts", "lib/tap-stack.ts"]
+    assert ex.files["lib/modules.ts"].how == "labeled"

@@ -194,6 +194,9 @@ def _path_from_text(text: str) -> str | None:
     return pm.group(1) if pm else None
 
 
+GLUED_HEADING = re.compile(r"\S#{1,6}\s+(`?[\w./-]+`?)\s*$")
+
+
 def _label_for(lines: list[str], block: Block, prev_end: int) -> tuple[str | None, int | None]:
     """Look up to 4 non-empty lines above the fence (not past the previous block) for a file label."""
     seen = 0
@@ -208,6 +211,9 @@ def _label_for(lines: list[str], block: Block, prev_end: int) -> tuple[str | Non
         eq = EQ_HEADER.match(line)
         if eq and PATH_TOKEN.fullmatch(eq.group("path").strip("`")):
             return eq.group("path").strip("`"), j + 2
+        glued = GLUED_HEADING.search(line)  # "...the Model Response that failed## lib/modules.ts": a pasted heading
+        if glued and not is_heading and PATH_TOKEN.fullmatch(glued.group(1).strip("`")):
+            return glued.group(1).strip("`"), j + 2
         looks_label = (
             is_heading
             or LABEL_HINT.search(line)
