@@ -300,3 +300,41 @@ def test_a_heading_glued_to_the_text_before_it_still_labels_the_block() -> None:
         """))
     assert sorted(ex.files) == ["lib/modules.ts", "lib/tap-stack.ts"]
     assert ex.files["lib/modules.ts"].how == "labeled"
+
+
+def test_an_unlabeled_module_goes_where_the_stack_imports_it_from() -> None:
+    # cdktf-ts Pr5924: the modules block has no label; it was taken for a draft of tap-stack.ts and dropped
+    ex = extract(md("""
+        Let's define the reusable modules:
+
+        FENCEtypescript
+        import { Construct } from 'constructs';
+        export interface VpcConfig { cidr: string }
+        export class VpcModule extends Construct {}
+        FENCE
+
+        ## lib/tap-stack.ts
+
+        FENCEtypescript
+        import { TerraformStack } from 'cdktf';
+        import { VpcModule, VpcConfig } from './modules';
+        export class TapStack extends TerraformStack {}
+        FENCE
+        """))
+    assert sorted(ex.files) == ["lib/modules.ts", "lib/tap-stack.ts"]
+    assert "export class VpcModule" in ex.files["lib/modules.ts"].text
+    # a block that does not export what is imported stays out
+    ex = extract(md("""
+        FENCEtypescript
+        import { Construct } from 'constructs';
+        export class Other extends Construct {}
+        FENCE
+
+        ## lib/tap-stack.ts
+
+        FENCEtypescript
+        import { VpcModule } from './modules';
+        export class TapStack extends TerraformStack {}
+        FENCE
+        """))
+    assert sorted(ex.files) == ["lib/tap-stack.ts"]

@@ -8,6 +8,7 @@ positions *and* handles the nested-fence habits of these responses (a ```markdow
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -78,6 +79,8 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     truncated: list[ExtractedFile] = field(default_factory=list)
     unplaced: list[Block] = field(default_factory=list)
+    # unlabeled blocks whose guessed path a labeled block took later: candidates for a module the files import
+    displaced: list[ExtractedFile] = field(default_factory=list)
 
     @property
     def code_files(self) -> list[ExtractedFile]:
@@ -369,11 +372,47 @@ def extract(md: str) -> Extraction:
             result.notes = final.notes + ([f"{dropped} draft(s) in the reasoning trace superseded by the final "
                                            "answer"] if dropped else []) + [
                 f"{p} is taken from the reasoning trace (the final answer does not contain it)" for p in kept]
+            result.displaced = trace.displaced + final.displaced
+            _place_imported(result)
             return result
     _place(blocks, lines, result, 0)
     if not blocks and md.strip():
         _raw(md, result)
+    _place_imported(result)
     return result
+
+
+_TS_IMPORT = re.compile(r"""import\s*\{([^}]*)\}\s*from\s*['"](\.{1,2}/[\w./-]+)['"]""")
+_TS_EXPORT = re.compile(r"^\s*export\s+(?:default\s+)?(?:abstract\s+)?(?:class|interface|const|let|function|type|enum)\s+"
+                        r"(\w+)", re.M)
+
+
+def _place_imported(result: Extraction) -> None:
+    """An unlabeled TypeScript/JavaScript block displaced by a labeled file of its guessed path is placed at the
+    relative module another file imports and the response lacks, when it exports every name imported from it
+    (a response whose `lib/modules.ts` block has no label, next to a labeled `lib/tap-stack.ts` importing
+    `{ NetworkModule, ... } from './modules'`)."""
+    for cand in list(result.displaced):
+        if cand.language not in ("typescript", "javascript"):
+            continue
+        exported = set(_TS_EXPORT.findall(cand.text))
+        for f in list(result.files.values()):
+            for names, rel in _TS_IMPORT.findall(f.text):
+                wanted = {n.split(" as ")[0].strip() for n in names.split(",") if n.strip()} - {"type"}
+                base = posixpath.normpath(posixpath.join(posixpath.dirname(f.path), rel))
+                ext = "ts" if cand.language == "typescript" else cand.path.rsplit(".", 1)[-1]
+                path = base if base.endswith((".ts", ".js", ".mjs")) else f"{base}.{ext}"
+                if path in result.files or not wanted or not wanted <= exported:
+                    continue
+                result.files[path] = ExtractedFile(path=path, text=cand.text, md_start=cand.md_start,
+                                                   language=cand.language, how="imported", truncated=cand.truncated)
+                result.notes.append(f"{path}: an unlabeled block placed where {f.path} imports it from (it exports "
+                                    f"{', '.join(sorted(wanted))})")
+                result.displaced.remove(cand)
+                break
+            else:
+                continue
+            break
 
 
 def _answer_line(lines: list[str]) -> int | None:
@@ -414,6 +453,8 @@ def _place(blocks: list[Block], lines: list[str], result: Extraction, prev_end: 
             continue
         if path in result.files:
             result.notes.append(f"{path} appears more than once in the response; the last version is used")
+            if result.files[path].how == "guessed" and how != "guessed":
+                result.displaced.append(result.files[path])
         ef = ExtractedFile(path=path, text=b.text, md_start=b.md_start, language=b.language, how=how,
                            truncated=not b.closed)
         result.files[path] = ef
