@@ -18,6 +18,7 @@ the type checker's types, which this scan does not have. Several deprecations on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from iacqa.catalog.sdk import DeprecatedCdkApi, ExperimentalCdkModule
@@ -40,13 +41,14 @@ def module_prefix(module: str) -> str | None:
     return None
 
 
-def bindings(text: str) -> dict[str, str]:
+def bindings(text: str, prefix_of: Callable[[str], str | None] = module_prefix) -> dict[str, str]:
     """Local name -> jsii path for every import/require of aws-cdk-lib in one file: `* as s3` -> aws-cdk-lib.aws_s3,
     `{ aws_s3 as s3 }` from aws-cdk-lib -> aws-cdk-lib.aws_s3, `{ Bucket }` from aws-cdk-lib/aws-s3 ->
-    aws-cdk-lib.aws_s3.Bucket, `const { Duration } = require('aws-cdk-lib')` -> aws-cdk-lib.Duration."""
+    aws-cdk-lib.aws_s3.Bucket, `const { Duration } = require('aws-cdk-lib')` -> aws-cdk-lib.Duration.
+    `prefix_of` maps a module specifier to the index path of what it exports (another package's: Pulumi's)."""
     out: dict[str, str] = {}
     for m in _IMPORT.finditer(text):
-        prefix = module_prefix(m.group(2))
+        prefix = prefix_of(m.group(2))
         if prefix is None:
             continue
         clause = m.group(1)
@@ -63,7 +65,7 @@ def bindings(text: str) -> dict[str, str]:
                 name, _, alias = part.partition(" as ")
                 out[(alias or name).strip()] = f"{prefix}.{name.strip()}"
     for m in _REQUIRE.finditer(text):
-        prefix = module_prefix(m.group(2))
+        prefix = prefix_of(m.group(2))
         if prefix is None:
             continue
         target = m.group(1)

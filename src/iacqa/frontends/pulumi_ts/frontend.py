@@ -89,6 +89,9 @@ class PulumiTsFrontend:
     def _run(self, ws: Workspace, entry: str, records: list[dict], findings: list[Finding], detail: str,
              options: Options, graph: ResourceGraph) -> FrontendResult:
         own = set(ws.files) - set(ws.added)
+        from iacqa.frontends.pulumi_ts import deprecated  # SDK007: @deprecated APIs of the toolchain's @pulumi/aws
+
+        findings = findings + deprecated.check(ws.root, [r for r in records if r.get("file") in own], sorted(own))
         name = project_name(ws.root)
         sock_dir = Path(tempfile.mkdtemp(prefix="iacqa-psock-", dir=ws.root.parent))
         sock = sock_dir / "s"
