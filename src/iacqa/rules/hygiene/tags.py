@@ -30,6 +30,10 @@ _STACK_WIDE = re.compile(r"\bdefault_tags\b|\bdefaultTags\b|aws:defaultTags|regi
 _TOOLING = re.compile(r"CustomResourceProvider|LogRetention|BucketNotificationsHandler|AwsCliLayer|"
                       r"CustomS3AutoDeleteObjects|CDKBucketDeployment|Framework|SingletonLambda", re.I)
 _MIN_TAGGED = 3
+# Attachments that the schema lets carry tags but that stacks (and reviewers) treat as part of their parent, beyond
+# the requirement checks' TAG_EXEMPT (found on corpus pulumi-py Pr7168: two SQS event source mappings).
+_ATTACHMENTS = frozenset({"AWS::Lambda::EventSourceMapping", "AWS::Lambda::Url", "AWS::EC2::VPCGatewayAttachment",
+                          "AWS::EC2::SubnetNetworkAclAssociation", "AWS::EC2::TransitGatewayAttachment"})
 
 
 def tag_keys(resource: Resource) -> set[str] | None:
@@ -90,7 +94,7 @@ class PartialTagging(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         pool: list[tuple[Resource, set[str]]] = []
         for r in ctx.graph:
-            if not r.mapped or r.type in TAG_EXEMPT or not taggable(r.type) or _TOOLING.search(r.id):
+            if not r.mapped or r.type in TAG_EXEMPT or r.type in _ATTACHMENTS or not taggable(r.type) or _TOOLING.search(r.id):
                 continue
             keys = tag_keys(r)
             if keys is None:
