@@ -31,6 +31,12 @@ TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", 
 
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
+        try:
+            self._answer()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the program ended (threw, exited, was killed) with questions in flight: nobody is left to answer
+
+    def _answer(self) -> None:
         from iacqa.frontends import identity
 
         for raw in self.rfile:
