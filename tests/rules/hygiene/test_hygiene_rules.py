@@ -148,3 +148,26 @@ def test_placeholder_arns_in_nested_properties_of_any_front_end() -> None:
     assert [(f.resource, f.attribute) for f in found] == [
         ("l", "Certificates.CertificateArn"), ("s", "TopicArn"), ("p", "PolicyDocument.Statement.Resource")], found
     assert found[0].severity is Severity.HIGH and "names no real acm resource" in found[0].message
+
+
+def test_hyg004_deletion_policy_retain_one_finding_per_template(tmp_path):
+    # CDK RemovalPolicy.RETAIN (the default of stateful constructs) synthesizes DeletionPolicy Retain
+    import json as _json
+
+    from iacqa.pipeline import analyze
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "metadata.json").write_text(_json.dumps({"platform": "cfn", "language": "yaml"}))
+    (tmp_path / "lib" / "TapStack.yml").write_text(
+        "Resources:\n"
+        "  Data:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    Properties:\n"
+        "      BucketName: data-dev\n"
+        "  Key:\n    Type: AWS::KMS::Key\n    DeletionPolicy: Retain\n"
+        "  Scratch:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Delete\n")
+    found = [f for f in analyze(tmp_path, stages=("ingest", "graph", "check")).findings
+             if f.rule == "HYG004" and "DeletionPolicy" in f.message]
+    assert len(found) == 1
+    f = found[0]
+    assert (f.resource, f.line, f.severity.value) == ("Data", 2, "medium")
+    assert f.extra["lines"] == [2, 7] and "Key (line 7)" in f.message
+    assert "data-dev already exists" in f.error

@@ -560,8 +560,13 @@ def graph_from_template(template: dict[str, Any], root: Path, *, file: str | Non
                     attr_locs[path] = hit
         ident = res.identify(rid)
         depends = spec.get("DependsOn")
+        native = props
+        if spec.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"):
+            # kept beside the properties (never in them: templates are rebuilt from `properties` for cfn-lint),
+            # as the Pulumi front end keeps resource options
+            native = {**props, "__opts": {"deletion_policy": spec["DeletionPolicy"]}}
         r = Resource(
-            id=rid, type=graph_type, native_type=rtype, properties=props, native_properties=props,
+            id=rid, type=graph_type, native_type=rtype, properties=props, native_properties=native,
             native_paths={}, location=loc, attr_locations=attr_locs,
             outputs=_camel_outputs(ident, props), depends_on=[str(d) for d in (depends if isinstance(depends, list)
                                                                               else [depends] if depends else [])],

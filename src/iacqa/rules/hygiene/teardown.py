@@ -25,6 +25,11 @@ _PROTECTION_ERROR = {
 _SNAPSHOT_TYPES = ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster")
 
 
+# Physical-name properties: a retained resource with one blocks the next deployment of the same stack.
+_NAME_PROPS = ("BucketName", "TableName", "QueueName", "TopicName", "LogGroupName", "AliasName", "Name",
+               "RepositoryName", "UserPoolName", "DBInstanceIdentifier", "DBClusterIdentifier", "FunctionName")
+
+
 def _true(v: Any) -> bool:
     return v is True or (isinstance(v, str) and v.lower() == "true")
 
@@ -36,7 +41,8 @@ class TeardownBlocked(Rule):
     clusters (`deletion_protection=True`) and load balancers (`enable_deletion_protection=True`); the Pulumi
     resource options `protect=True` and `retain_on_delete=True`; log groups with `skip_destroy=True`; RDS
     instances/clusters with neither `skip_final_snapshot=True` nor a `final_snapshot_identifier`; versioned S3
-    buckets without `force_destroy=True`.
+    buckets without `force_destroy=True`; CloudFormation `DeletionPolicy: Retain` (CDK `RemovalPolicy.RETAIN`, the
+    default of buckets, tables, keys and log groups in CDK), one finding per template file.
     Why it breaks: the TAP pipeline destroys every stack after its checks. Protected resources make
     `pulumi destroy` fail; retained ones survive it and the next deployment collides with their names; RDS
     refuses to delete without a final snapshot name; a versioned bucket with objects cannot be deleted.
@@ -58,6 +64,7 @@ class TeardownBlocked(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         versioned = _versioned_buckets(ctx)
+        yield from self._retained(ctx)
         for r in ctx.graph:
             yield from self._options(ctx, r)
             prop = _PROTECTION.get(r.type)
@@ -111,6 +118,30 @@ class TeardownBlocked(Rule):
                 "destroy`; the next deployment collides with it", resource=r,
                 location=self._at(r, "opts.retain_on_delete", "opts"), severity=Severity.MEDIUM,
                 fix="remove retain_on_delete=True from the resource options")
+
+    def _retained(self, ctx: RuleContext) -> Iterator[Finding]:
+        """CloudFormation DeletionPolicy Retain (CDK RemovalPolicy.RETAIN, the default of stateful CDK constructs):
+        one finding per template file, listing every retained resource (a CDK stack has many)."""
+        by_file: dict[str | None, list[Resource]] = {}
+        for r in ctx.graph:
+            if (r.native_properties.get("__opts") or {}).get("deletion_policy"):
+                by_file.setdefault(r.location.file, []).append(r)
+        for rs in by_file.values():
+            first = rs[0]
+            named = [(r, k) for r in rs for k in _NAME_PROPS if isinstance(r.get(k), str)]
+            others = ", ".join(f"{r.id} (line {r.location.line})" if r.location.line else r.id for r in rs[1:6]) + (
+                f" and {len(rs) - 6} more" if len(rs) > 6 else "")
+            yield self.finding(
+                f"{first.id}: DeletionPolicy {first.native_properties['__opts']['deletion_policy']} (CDK "
+                "RemovalPolicy.RETAIN, the default of stateful CDK constructs) leaves it in the account when the "
+                "stack is deleted" + (f"; {len(rs) - 1} more in this file: {others}" if len(rs) > 1 else "")
+                + (f"; {named[0][0].id} has an explicit {named[0][1]}, so the next deployment of the stack collides "
+                   "with it" if named else ""), resource=first, severity=Severity.MEDIUM,
+                error="nothing at stack deletion (DELETE_SKIPPED); " + (
+                    f"the next create fails: {named[0][0].get(named[0][1])} already exists" if named else
+                    "the resources stay behind and are billed"),
+                fix="DeletionPolicy: Delete (CDK removal_policy=RemovalPolicy.DESTROY, plus auto_delete_objects=True "
+                "on buckets) where the stack must be destroyable", lines=[r.location.line for r in rs])
 
     @staticmethod
     def _at(r: Resource, *attrs: str) -> Location:
