@@ -102,7 +102,9 @@ def load(path: str | Path, response: str | None = None, workdir: Path | None = N
     if not any(src.iterdir()):
         raise InputError(f"{path}: the directory is empty")
     if response in (None, "code"):
-        if response is None and not _list_files(src) and (src / RESPONSE_FILES["model"]).exists():
+        # metadata.json alone is the task's description, not code (a markdown-only task copy)
+        code = [f for f in _list_files(src) if f != "metadata.json"]
+        if response is None and not code and (src / RESPONSE_FILES["model"]).exists():
             response = "model"  # a task with only its response: analyze the response
         else:
             return _from_code(src)
