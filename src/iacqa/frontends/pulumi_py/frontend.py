@@ -16,13 +16,13 @@ from iacqa.frontends.identity import graph_outputs
 from iacqa.frontends.pulumi_py import harness
 from iacqa.frontends.pysource import keyword_lines
 from iacqa.knowledge.naming import snake
+from iacqa.knowledge.typemap import FREE_MAPS as TYPEMAP_FREE_MAPS
 from iacqa.model import CodeArtifact, Finding, Location, Options, Resource, ResourceGraph, Severity
 from iacqa.sandbox import Limits, run_python
 
-# Keys whose values are user data (env var names, tag keys): never re-cased.
-FREE_MAPS = {"variables", "tags", "tags_all", "default_tags", "environment_variables", "stage_variables",
-             "request_parameters", "request_templates", "response_parameters", "response_templates",
-             "response_models", "request_models", "attributes", "parameters", "labels", "context"}
+# Keys whose values are user data (env var names, tag keys, alarm dimension names): never re-cased. One list with
+# the type mapper's (a copy of its own missed `dimensions`: {"BucketName": b} became {"bucket_name": b}).
+FREE_MAPS = TYPEMAP_FREE_MAPS | {"attributes", "labels"}
 TAP_DEFAULTS = {"environmentSuffix": "dev", "env": "dev", "environment": "dev", "environment_suffix": "dev"}
 
 
