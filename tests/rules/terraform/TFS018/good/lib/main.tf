@@ -1,0 +1,28 @@
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs-dev"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    id     = "expire"
+    filter {}
+    status = "Enabled"
+    expiration {
+      days = 30
+    }
+  }
+
+  rule {
+    id     = "archive"
+    status = "Enabled"
+    filter {
+      prefix = "archive/"
+    }
+    transition {
+      days          = 90
+      storage_class = "GLACIER"
+    }
+  }
+}
