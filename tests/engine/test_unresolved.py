@@ -53,3 +53,32 @@ def test_knows_native_reads_camel_case_names_over_snake_case_values() -> None:
     assert db.knows_native("storageEncrypted") and db.knows_native("storage_encrypted")
     assert db.knows_native("tags.Name") and db.knows_native("opts.protect")
     assert not db.knows_native("kmsKeyId") and not db.knows_native("tags.Team")
+
+
+def test_checkov_findings_on_an_unresolved_resource_are_withheld(tmp_path, monkeypatch) -> None:
+    import json
+    import stat
+
+    from iacqa.linters import checkov
+
+    report = {"check_type": "cloudformation", "results": {"failed_checks": [
+        {"check_id": "CKV_AWS_16", "check_name": "Ensure all data stored in the RDS is securely encrypted at rest",
+         "resource": "AWS::RDS::DBInstance.ordersdb"}]}}
+    script = tmp_path / "checkov"
+    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{json.dumps(report)}\nEOF\nexit 1\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("IACQA_CHECKOV", str(script))
+    assert [f.rule for f in checkov.scan(_db({"engine": "postgres"}, unresolved=False))[2]] == ["SEC-CKV_AWS_16"]
+    assert checkov.scan(_db({"engine": "postgres"}, unresolved=True))[2] == []
+
+
+def test_cfn_lint_keeps_a_known_deprecated_engine_version_of_an_unresolved_resource() -> None:
+    import pytest
+
+    pytest.importorskip("cfnlint")
+    from iacqa.linters import cfnlint_graph
+
+    g = _db({"engine": "postgres", "engine_version": "9.6.1", "instance_class": "db.t3.micro",
+             "allocated_storage": 20}, unresolved=True)
+    found = cfnlint_graph.scan(g)[2]
+    assert found and all(f.attribute == "engine_version" for f in found), [(f.symbol, f.message) for f in found]

@@ -206,6 +206,8 @@ def scan(graph: ResourceGraph, ctx: Any = None) -> tuple[str, str, list[Finding]
         f = CheckovCheck.finding(f"{res.id}: {name} (checkov {cid})", resource=res,
                                  severity=SEVERITY.get(cid, Severity.MEDIUM), symbol=cid,
                                  fix=check.get("guideline") or None, title=name[:79])
+        if graph.on_unknown_inputs(f):  # a resource the program ended before resolving: its settings are unknown
+            continue
         findings.append(f.with_(rule=f"SEC-{cid}", docs=check.get("guideline") or CheckovCheck.docs_url))
     detail = (f"checkov over {len(index)} resources in {seconds:.1f} s: {len(findings)} findings "
               f"({len(failed) - len(findings)} covered by iacqa rules or AWS defaults)")
