@@ -338,3 +338,32 @@ def test_an_unlabeled_module_goes_where_the_stack_imports_it_from() -> None:
         FENCE
         """))
     assert sorted(ex.files) == ["lib/tap-stack.ts"]
+
+
+def test_a_file_cut_off_inside_a_closed_fence_or_without_fences_is_truncated() -> None:
+    # cdk-ts Pr974: "new cloudwatch" then the fence; tf-hcl Pr8672: a bare .tf cut inside a block
+    ex = extract(md("""
+        ## lib/stack.ts
+
+        FENCEtypescript
+        export class Monitoring extends Construct {
+          constructor(scope: Construct, id: string) {
+            const name = "}";  // a brace in a string or comment counts for nothing: {
+            new cloudwatch
+        FENCE
+        """))
+    f = ex.files["lib/stack.ts"]
+    assert f.truncated and f.open_blocks == 2
+    raw = extract('resource "aws_config_configuration_recorder" "main" {\n  name = "rec"\n'
+                  '  recording_group {\n    all_supported = true\n')
+    assert [(f.path, f.open_blocks) for f in raw.truncated] == [("lib/main.tf", 2)]
+    whole = extract(md("""
+        ## lib/stack.ts
+
+        FENCEtypescript
+        export class Monitoring extends Construct {
+          constructor(scope: Construct, id: string) {}
+        }
+        FENCE
+        """))
+    assert not whole.truncated

@@ -65,8 +65,9 @@ class ExtractedFile:
     text: str
     md_start: int
     language: str
-    how: str  # labeled | comment | guessed | raw
+    how: str  # labeled | comment | guessed | raw | imported
     truncated: bool = False
+    open_blocks: int = 0  # braces still open where the text ends (a file cut off inside a closed fence, or raw)
 
     def md_line(self, line: int) -> int:
         return self.md_start + line - 1
@@ -374,12 +375,42 @@ def extract(md: str) -> Extraction:
                 f"{p} is taken from the reasoning trace (the final answer does not contain it)" for p in kept]
             result.displaced = trace.displaced + final.displaced
             _place_imported(result)
+            _mark_cut(result)
             return result
     _place(blocks, lines, result, 0)
     if not blocks and md.strip():
         _raw(md, result)
     _place_imported(result)
+    _mark_cut(result)
     return result
+
+
+_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`', re.S)
+_COMMENTS = re.compile(r"/\*.*?\*/|(?://|#)[^\n]*", re.S)
+
+
+def open_blocks(text: str) -> int:
+    """Braces left open at the end of HCL/TypeScript/JavaScript/JSON text (strings and comments aside)."""
+    code = _COMMENTS.sub("", _STRINGS.sub('""', text))
+    return max(0, code.count("{") - code.count("}"))
+
+
+def _mark_cut(result: Extraction) -> None:
+    """A response cut off by the output limit does not always leave an open fence: a raw file, or a last block
+    whose fence the model still closed ("new cloudwatch" then ```), ends with blocks open. Only the response's last
+    file is judged (a cut happens at the end), and only when its last line does not itself close a block."""
+    files = [f for f in result.files.values() if f.language in ("hcl", "typescript", "javascript", "json")]
+    if not files:
+        return
+    last = max(files, key=lambda f: f.md_start)
+    tail = next((ln.strip() for ln in reversed(last.text.splitlines()) if ln.strip()), "")
+    if last.truncated or tail.endswith(("}", "})", "});", "};", "]", "],")):
+        return
+    n = open_blocks(last.text)
+    if n:
+        last.truncated, last.open_blocks = True, n
+        if last not in result.truncated:
+            result.truncated.append(last)
 
 
 _TS_IMPORT = re.compile(r"""import\s*\{([^}]*)\}\s*from\s*['"](\.{1,2}/[\w./-]+)['"]""")

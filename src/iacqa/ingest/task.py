@@ -290,9 +290,12 @@ def _inside_dir(path: str, root: str) -> bool:
 
 def _truncated(md_file: Path, rel: str, ef: md.ExtractedFile) -> Finding:
     last = ef.text.rstrip("\n").count("\n") + 1
+    how = (f"with {ef.open_blocks} block(s) still open" + (" (the response has no fences)" if ef.how == "raw" else
+                                                           " (the fence was closed after the cut)")
+           if ef.open_blocks else "with no closing fence")
     return TruncatedResponse.finding(
         f"the response ends inside the code block of {rel}: the file stops at its line {last} "
-        "with no closing fence, so the code is incomplete",
+        f"{how}, so the code is incomplete",
         location=Location(rel, last, md_line=ef.md_line(last)),
         error="the response was cut off (output limit reached) in the middle of a file",
         fix="regenerate the response, or complete the file by hand",
