@@ -2,7 +2,7 @@
 
 The fixture pair deprecated/{bad,good} is one small program: bad uses the pulumi-aws 6 idioms that pulumi-aws 7
 deprecates (inline bucket versioning and encryption, BucketV2, BucketVersioningV2, get_region().name, the bucket's
-website_endpoint output: each line
+website_endpoint output, a GSI's hash_key in a dict literal: each line
 marked `# expect: SDK007`), good uses the split resources and outputs the SDK's messages name.
 """
 
@@ -167,6 +167,9 @@ def test_findings_quote_the_installed_sdk() -> None:
     assert by[26].symbol == "pulumi_aws.s3.BucketV2" and "in favor of s3.Bucket" in by[26].fix
     assert by[34].symbol == "pulumi_aws.get_region().name" and "Use region instead" in by[34].message
     assert by[36].symbol == "pulumi_aws.s3.Bucket.website_endpoint"
+    # a dict literal where the signature takes TableGlobalSecondaryIndexArgs: its deprecated key, at the key's line
+    assert by[44].symbol == "pulumi_aws.dynamodb.TableGlobalSecondaryIndexArgs(hash_key=)"
+    assert "global_secondary_indexes" in by[44].message and "Use key_schema instead" in by[44].message
     assert all(f.severity.value == "medium" and f.category.value == "sdk-api" and v in f.extra["evidence"]
                for f in by.values())
 

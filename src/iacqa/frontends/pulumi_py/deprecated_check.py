@@ -7,6 +7,8 @@ installed pulumi_aws's generated sources (deprecations.py):
   then `BucketVersioningV2(...)`): one finding per use;
 - keyword arguments that the SDK deprecates (`aws.s3.Bucket(versioning=...)`, `aws.ec2.Instance(security_groups=)`,
   `aws.s3.BucketArgs(...)`), unless the class itself is deprecated (one finding for it, not one per argument);
+- keys of dict literals passed where the SDK's signature takes an Args class (`global_secondary_indexes=[{
+  "hash_key": ...}]` -> TableGlobalSecondaryIndexArgs's deprecated `hash_key`), a few levels deep;
 - deprecated outputs read from a local that certainly holds the resource (`bucket.website_endpoint`) and from a
   function's result, directly or through a local assigned once (`aws.get_region().name`, `region.name` after
   `region = aws.get_region()`).
@@ -16,6 +18,8 @@ Type annotations are not uses. Unknown or dynamic targets are left alone.
 from __future__ import annotations
 
 import ast
+import inspect
+import re
 from collections import Counter
 
 from iacqa.catalog.sdk import DeprecatedPulumiApi
@@ -24,6 +28,9 @@ from iacqa.frontends.pulumi_py.deprecations import installed
 from iacqa.frontends.pulumi_py.static_check import PulumiChecker
 from iacqa.frontends.pycheck.index import SdkIndex
 from iacqa.model import Finding
+
+_ARGS_TYPE = re.compile(r"\b([A-Z]\w*Args)\b")  # `TableGlobalSecondaryIndexArgs`, not `...ArgsDict`
+_DEPTH = 4  # levels of nested dict literals followed
 
 
 def _short(dotted: str) -> str:
@@ -120,7 +127,48 @@ class DeprecationChecker(PulumiChecker):
                     if note is not None and self._once(f"{target}({kw.arg}=)", kw.lineno):
                         self._report(note, kw, symbol=f"{target}({kw.arg}=)", kind="keyword",
                                      what=f"`{_short(target).rsplit('.', 1)[-1]}({kw.arg}=...)`")
+                    elif kw.arg:
+                        self._dicts(kw.value, self._arg_types(target, kw.arg), f"{kw.arg}")
         super().visit_Call(node)
+
+    def _arg_types(self, target: str, arg: str) -> list[str]:
+        """The Args classes an argument takes, from the installed SDK's signature (`global_secondary_indexes` of
+        dynamodb.Table -> `pulumi_aws.dynamodb.TableGlobalSecondaryIndexArgs`): the keys of a dict literal passed
+        instead are those classes' keywords."""
+        obj = self.index.resolve(target)  # type: ignore[attr-defined]
+        fn = getattr(obj, "_internal_init", None) or (getattr(obj, "__init__", None) if inspect.isclass(obj) else obj)
+        try:
+            param = inspect.signature(fn).parameters.get(arg) if callable(fn) else None
+        except (TypeError, ValueError):
+            return []
+        if param is None:
+            return []
+        module = target.rsplit(".", 1)[0]
+        return [f"{module}.{n}" for n in dict.fromkeys(_ARGS_TYPE.findall(str(param.annotation)))]
+
+    def _dicts(self, value: ast.AST, types: list[str], path: str) -> None:
+        """Deprecated keys of dict literals (also in a list) given where the SDK takes an Args class, recursively."""
+        if not types or path.count(".") >= _DEPTH:
+            return
+        if isinstance(value, (ast.List, ast.Tuple)):
+            for item in value.elts:
+                self._dicts(item, types, path)
+            return
+        if not isinstance(value, ast.Dict):
+            return
+        assert self.deprecations is not None
+        for k, v in zip(value.keys, value.values, strict=True):
+            key = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+            if k is None or key is None:
+                continue  # `**spread` or a computed key
+            for t in types:
+                note = self.deprecations.keyword(t, key)
+                if note is not None and self._once(f"{t}({key}=)", k.lineno):
+                    self._report(note, k, symbol=f"{t}({key}=)", kind="keyword",
+                                 what=f"`{path}` key `{key}` ({_short(t).rsplit('.', 1)[-1]})")
+                    break
+            else:
+                self._dicts(v, [x for t in types for x in self._arg_types(t, key)], f"{path}.{key}")
 
     def _deprecated_owner(self, target: str) -> bool:
         assert self.deprecations is not None

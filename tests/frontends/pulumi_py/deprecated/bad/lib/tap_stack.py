@@ -34,3 +34,15 @@ class TapStack(pulumi.ComponentResource):
         pulumi.export("region", region.name)  # expect: SDK007
         pulumi.export("bucket", data.bucket)
         pulumi.export("site", data.website_endpoint)  # expect: SDK007
+        aws.dynamodb.Table(
+            f"orders-{sfx}",
+            attributes=[{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+            hash_key="pk",
+            billing_mode="PAY_PER_REQUEST",
+            global_secondary_indexes=[{
+                "name": "by-status",
+                "hash_key": "status",  # expect: SDK007
+                "projection_type": "ALL",
+            }],
+            opts=child,
+        )

@@ -39,3 +39,15 @@ class TapStack(pulumi.ComponentResource):
         pulumi.export("region", region.region)
         pulumi.export("bucket", data.bucket)
         pulumi.export("domain", data.bucket_regional_domain_name)
+        aws.dynamodb.Table(
+            f"orders-{sfx}",
+            attributes=[{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+            hash_key="pk",
+            billing_mode="PAY_PER_REQUEST",
+            global_secondary_indexes=[{
+                "name": "by-status",
+                "key_schemas": [{"attribute_name": "status", "key_type": "HASH"}],
+                "projection_type": "ALL",
+            }],
+            opts=child,
+        )
