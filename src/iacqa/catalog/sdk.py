@@ -296,3 +296,26 @@ class DeprecatedPulumiApi(Entry):
     title = "deprecated pulumi-aws API"
     emitters = ("iacqa.frontends.pulumi_py.deprecated_check", "iacqa.frontends.pulumi_ts.deprecated")
     stage = "frontend"
+
+
+class UnknownDictKey(Entry):
+    """A plain dict passed for a nested pulumi-aws input holds a key its input type does not have.
+
+    What it finds: dict literals (and lists of them) passed to a pulumi-aws resource argument whose type is an
+    input type (`deployment_configuration={...}` of `aws.ecs.Service`), checked key by key against the SDK's own
+    `XArgsDict` TypedDict, nested dicts included; the closest real keys are suggested.
+    Why it breaks: the SDK checks keywords of `XArgs(...)` but not the keys of a dict: an unknown key is sent as
+    written, a property the provider schema does not have, so the setting never takes effect as the code says
+    (or the provider rejects the unknown property).
+    Bad: `deployment_configuration={"maximum_percent": 200}` (the service's own `deployment_maximum_percent`).
+    Good: `deployment_maximum_percent=200`; keys of `ServiceDeploymentConfigurationArgsDict` inside the dict.
+    What AWS says: nothing at deploy for the setting itself: it is missing from the deployed resource.
+    References: https://www.pulumi.com/docs/iac/languages-sdks/python/#inputs-and-outputs
+    """
+
+    id = "SDK008"
+    category = Category.SDK_API
+    severity = Severity.HIGH
+    title = "dict key that the pulumi-aws input type does not have"
+    emitters = ("iacqa.frontends.pulumi_py.static_check",)
+    stage = "frontend"

@@ -13,7 +13,8 @@ import ast
 import inspect
 from pathlib import Path
 
-from iacqa.catalog.sdk import PlainDictForArchive
+from iacqa.catalog.sdk import PlainDictForArchive, UnknownDictKey
+from iacqa.frontends.pulumi_py import dict_keys
 from iacqa.frontends.pycheck.checker import Checker
 from iacqa.frontends.pycheck.files import check_files
 from iacqa.frontends.pycheck.files import check_source as _check_source
@@ -62,12 +63,32 @@ INDEX = PulumiIndex(roots=ROOTS, label=installed("pulumi-aws"), hints=HINTS)
 
 class PulumiChecker(Checker):
     def on_keyword(self, call: ast.Call, dotted: str, kw: ast.keyword) -> None:
+        if kw.arg and isinstance(kw.value, ast.Dict | ast.List | ast.Tuple):
+            self._dict_keys(dotted, kw)
         # `code={...}`: the SDK wants an Archive; a dict fails its type check at run time.
         if kw.arg == "code" and isinstance(kw.value, ast.Dict) and dotted.endswith(("Function", "LayerVersion")):
             self.findings.append(PlainDictForArchive.finding(
                 f"`code` of {dotted.rsplit('.', 1)[-1]} is a plain dict; the SDK requires an Archive",
                 location=Location(self.rel, kw.lineno), symbol=f"{dotted}(code=)",
                 error="TypeError: expected Archive", fix=HINTS["FunctionCodeArgs"]).with_(stage="frontend"))
+
+
+    def _dict_keys(self, dotted: str, kw: ast.keyword) -> None:
+        cls = self.index.resolve(dotted)
+        td = dict_keys.keyword_dict_type(cls, kw.arg) if inspect.isclass(cls) else None
+        if td is None:
+            return
+        short = dotted.rsplit(".", 1)[-1]
+        for key, path, typed, close in dict_keys.unknown_keys(td, kw.value, kw.arg):
+            name = path.rsplit(".", 1)[-1]
+            self.findings.append(UnknownDictKey.finding(
+                f"`{short}({path}=...)`: `{name}` is not a key of {typed} in the installed {self.index.label}"
+                + (f"; did you mean `{close[0]}`?" if close else ""), location=Location(self.rel, key.lineno),
+                symbol=f"{dotted}({path}=)", error=f"nothing at preview: `{name}` is sent as written, a property "
+                f"{typed.removesuffix('ArgsDict')} does not have, so the setting never takes effect",
+                fix=(f"use `{close[0]}`" if close else f"keys of {typed}: {', '.join(sorted(dict_keys._fields(td)))[:200]}")
+                + f", or the typed {typed.removesuffix('Dict')}(...) so a wrong keyword fails at once",
+            ).with_(stage="frontend"))
 
 
 def suggest(symbol: str) -> str | None:
