@@ -145,8 +145,8 @@ class HardcodedAvailabilityZone(Rule):
     from a variable, config key or the environment (the TAP scaffolds all do: `AWS_REGION`, `var.aws_region`,
     `CDK_DEFAULT_REGION`). CloudFormation templates are left to cfn-lint's W3010 (reported as CFN005).
     Why it breaks: an AZ belongs to one region; deployed to any other region the subnet or instance is
-    rejected. Built names are not safe either: AZ letters are mapped per account, and some (us-west-1a,
-    ap-northeast-1b) do not exist for newer accounts.
+    rejected. Built names are not safe either: not every letter exists in every region (ca-central-1 has zones
+    a, b and d; us-west-1 and ap-northeast-1 offer each account only some of their letters).
     Bad: `aws.ec2.Subnet("a", vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")`
     Good: `azs = aws.get_availability_zones(state="available")` then `availability_zone=azs.names[0]`
     (Terraform `data "aws_availability_zones"`, CDK `self.availability_zones`, CloudFormation
@@ -197,9 +197,9 @@ class HardcodedAvailabilityZone(Rule):
                  built: bool = False) -> Finding:
         where = f" ({res.id}" + (f".{res.native_name(attr)}" if attr else "") + ")" if res is not None else ""
         if built:
-            msg = (f"Availability Zone built from the region and a letter `{az}`{where}: AZ letters are mapped per "
-                   f"account and not every letter exists in every region")
-            error = "InvalidParameterValue: Value (us-west-1a) for parameter availabilityZone is invalid"
+            msg = (f"Availability Zone built from the region and a letter `{az}`{where}: not every letter exists in "
+                   "every region (ca-central-1 has a, b and d; us-west-1 offers each account two of a, b, c)")
+            error = "InvalidParameterValue: Value (ca-central-1c) for parameter availabilityZone is invalid"
         else:
             region = _AZ.match(az).group(1) if _AZ.match(az) else az[:-1]  # type: ignore[union-attr]
             msg = (f"Availability Zone `{az}` is written into the stack{where} while its region comes from "
