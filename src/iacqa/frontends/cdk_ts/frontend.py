@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -199,114 +198,19 @@ class CdkTsFrontend:
         _camel_native(graph)
 
 
-MAX_STUBS = 4  # runs of the app after the first, each with one more statement that threw stubbed
-# What a stub itself makes CDK say (it is callable, so token resolution at synth refuses it): the continuation's
-# limit, not the program's error.
-_STUB_ARTIFACT = re.compile(r"iacqa_stub|Trying to resolve a non-data object|Resolution error: .*non-data object")
-STUB_BUDGET = 120.0  # seconds of such runs
-
-
 def _keep_going(ws: Workspace, entry: str, env: dict[str, str], timeout: float, memory: int, own: set[str],
                 run: Any, findings: list[Finding], outdir: Path, pattern: str = "*.template.json",
                 tool: str = "cdk synth") -> tuple[Any, list[Finding], int, str | None]:
     """As for CDK Python: while the app throws in the project's own code before any template is written, stub that
-    statement (js/stub_statement.js, lines kept) in the analysis copy and run it again, so the graph holds what the
+    statement in the analysis copy and run it again (frontends/node/keep_going.py), so the graph holds what the
     app declares once those lines are fixed; each later error is `revealed_by` the one before it."""
-    from iacqa.toolchain import runner as noderun
+    from iacqa.frontends.node.keep_going import keep_going
 
-    stubbed: set[tuple[str, int]] = set()
-    stubs_named: set[str] = set()
-    bindings: list[tuple[str, str]] | None = None
-    first: str | None = None
-    prev: str | None = None
-    spent = 0.0
-    while len(stubbed) < MAX_STUBS and spent < STUB_BUDGET:
-        if run.status == "ok" or (outdir.is_dir() and any(outdir.rglob(pattern))):
-            break
-        exc = next((e for e in run.events if e.get("kind") in ("exception", "rejection")), None)
-        site = program.project_frame(ws, exc.get("frames") or [], own) if exc else None
-        if site is None or not site.file or not site.line or (site.file, site.line) in stubbed:
-            break
-        raised = next((f for f in reversed(findings) if f.file == site.file and f.line == site.line), None)
-        if bindings is None:  # read before the first stub edits the sources
-            bindings = _bindings(ws.root, own)
-        r = noderun.run([noderun.node(), noderun.script("stub_statement.js"), str(ws.root), site.file,
-                         str(site.line)], ws.root, timeout=60, memory_mb=1024)
-        try:
-            out = json.loads(r.stdout) if r.status == "ok" else {}
-        except ValueError:
-            out = {}
-        if not out.get("ok"):
-            break
-        stubbed.add((site.file, site.line))
-        text = str(out.get("text") or "")
-        uses_stub = _mentions(stubs_named)
-        if uses_stub and uses_stub.search(text):
-            # it threw because it uses a value a stub stands for: the continuation's limit, not the program's
-            findings = [f for f in findings if not (f.file == site.file and f.line == site.line
-                                                    and f.revealed_by is not None)]
-        else:
-            prev = raised.fingerprint if raised else first
-            first = first or prev
-        stubs_named.update(str(n).removeprefix("this.") for n in out.get("names") or [])
-        stubs_named = _tainted(bindings, stubs_named)
-        run = program.run_program(ws, entry, env, timeout, memory)
-        spent += run.seconds
-        more = [f.with_(revealed_by=prev) for f in program.findings(run, ws, own, entry, tool, timeout, memory,
-                                                                    findings)
-                if not _STUB_ARTIFACT.search(f.message + (f.error or ""))]
-        known = {(f.rule, f.file, f.line) for f in findings}
-        uses_stub = _mentions(stubs_named)
-        findings = findings + [f for f in more if (f.rule, f.file, f.line) not in known
-                               and not (uses_stub and _line_matches(ws.root, f, uses_stub))]
-    return run, findings, len(stubbed), first
+    def done(r: Any) -> bool:
+        return r.status == "ok" or (outdir.is_dir() and any(outdir.rglob(pattern)))
 
-
-_BINDING = re.compile(r"(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=;]{1,200})?=(?!=)\s*([^;]{1,2000})")
-
-
-def _mentions(names: set[str]) -> re.Pattern[str] | None:
-    """A use of any of `names` (`vpc`, `this.vpc`; not `other.vpc`)."""
-    if not names:
-        return None
-    return re.compile(r"(?:(?<![\w$.])|(?<=this\.))(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
-
-
-def _line_matches(root: Path, f: Finding, rx: re.Pattern[str]) -> bool:
-    """Whether the line a finding points at matches `rx` (uses a value a stub stands for)."""
-    if not f.file or not f.line:
-        return False
-    try:
-        line = (root / f.file).read_text(errors="replace").splitlines()[f.line - 1]
-    except (OSError, IndexError):
-        return False
-    return bool(rx.search(line))
-
-
-def _bindings(root: Path, files: set[str]) -> list[tuple[str, str]]:
-    """(name, expression) of every `const/let/var name = ...` and `this.name = ...` in the project's sources."""
-    out = []
-    for rel in files:
-        if rel.endswith((".ts", ".tsx", ".js", ".mjs", ".cjs")) and not rel.endswith(".d.ts"):
-            try:
-                text = (root / rel).read_text(errors="replace")
-            except OSError:
-                continue
-            out += [(m.group(1), m.group(2)) for m in _BINDING.finditer(text)]
-    return out
-
-
-def _tainted(bindings: list[tuple[str, str]], names: set[str]) -> set[str]:
-    """The stubbed names and every name bound from an expression that uses one (`const ep = vpc.addGatewayEndpoint(
-    ...)` after `vpc` was stubbed): values a stub stands for, whose later errors are the stub's, not the program's."""
-    out = set(names)
-    for _ in range(5):
-        rx = _mentions(out)
-        grown = {name for name, expr in bindings if name not in out and rx and rx.search(expr)}
-        if not grown:
-            break
-        out |= grown
-    return out
+    return keep_going(ws, entry, own, run, findings, lambda: program.run_program(ws, entry, env, timeout, memory),
+                      done, tool, timeout, memory)
 
 
 def _annotation_findings(ann: list[dict], site_list: list, entry: str) -> list[Finding]:

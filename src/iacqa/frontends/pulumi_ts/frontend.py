@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socketserver
 import tempfile
 import threading
@@ -23,6 +24,8 @@ from typing import Any
 from iacqa.frontends.base import FrontendResult
 from iacqa.frontends.cdk_ts.frontend import _camel_native, build_in_workspace
 from iacqa.frontends.node import program, sites
+from iacqa.frontends.node.keep_going import blocking_error as keep_going_blocking
+from iacqa.frontends.node.keep_going import keep_going
 from iacqa.frontends.node.workspace import Workspace
 from iacqa.model import Finding, Location, Options, ResourceGraph
 
@@ -84,6 +87,15 @@ def config_for(root: Path, project: str) -> dict[str, str]:
     return cfg
 
 
+# What a stub itself makes the Pulumi runtime or the program say: the continuation's limit, not the program's.
+_STUB_ARTIFACT = re.compile(r"iacqa_stub|<unresolved stub>")
+
+
+def _completed(run: program.ProgramRun) -> bool:
+    """The program ran to its end: no uncaught exception or rejection stopped it (keep-going's stop test)."""
+    return run.status == "ok" and not keep_going_blocking(run)
+
+
 class PulumiTsFrontend:
     platform = "pulumi"
 
@@ -111,12 +123,25 @@ class PulumiTsFrontend:
                "PULUMI_CONFIG": json.dumps(config_for(ws.root, name)), "PULUMI_NODEJS_PROJECT": name,
                "PULUMI_NODEJS_STACK": "dev"}
         t0 = time.monotonic()
+        harness = os.fspath(Path(program.noderun.script("pulumi_harness.js")))
+
+        def rerun() -> program.ProgramRun:
+            return program.run_program(ws, entry, env, timeout, memory, main_script=harness)
+
         try:
-            run = program.run_program(ws, entry, env, timeout, memory,
-                                      main_script=os.fspath(Path(program.noderun.script("pulumi_harness.js"))))
+            run = rerun()
+            findings = findings + program.findings(run, ws, own, entry, "pulumi preview", timeout, memory, findings)
+            detail += program.missing_note(run)
+            # past a run-time error in the project's own code, with that statement stubbed (as for CDK/CDKTF)
+            run, findings, stubbed, revealed = keep_going(ws, entry, own, run, findings, rerun, _completed,
+                                                          "pulumi preview", timeout, memory, flavour="pulumi",
+                                                          artifact=_STUB_ARTIFACT)
         finally:
             server.shutdown()
             server.server_close()
+        if stubbed:
+            graph.revealed_by = revealed
+            detail += f"; program run again with {stubbed} statement(s) that threw stubbed"
         events = self._events(run.events, ws, own)
         from iacqa.frontends.pulumi_py.frontend import PulumiFrontend, unresolved_note
 
@@ -124,8 +149,6 @@ class PulumiTsFrontend:
         self._locate(graph, records)
         _camel_native(graph)
         errors = [e for e in run.events if e.get("kind") in ("exception", "rejection", "exit", "network")]
-        findings = findings + program.findings(run, ws, own, entry, "pulumi preview", timeout, memory, findings)
-        detail += program.missing_note(run)
         n = len([r for r in graph if r.mapped])
         detail += (f"; program {run.status} under mocks via {entry} in {time.monotonic() - t0:.1f} s, peak "
                    f"{run.peak_mb:.0f} MB ({run.isolation}); {len(graph)} resources ({n} mapped)")

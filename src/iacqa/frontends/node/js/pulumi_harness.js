@@ -116,10 +116,23 @@ function knownProps(props) {
   return out;
 }
 
+// A value the keep-going continuation stubbed (stub_statement.js, pulumi flavour) stands for code that threw: in
+// a resource's inputs it is recorded as an unresolved value (rules skip it), not as the proxy's empty object.
+const STUB = '<unresolved stub>';
+const isStub = (v) => { try { return !!v && typeof v === 'object' && v.__iacqaStub === true; } catch (e) { return false; } };
+function unstub(o, depth = 0) {
+  if (depth > 40 || !o || typeof o !== 'object' || o.__pulumiOutput || o.__pulumiResource || typeof o.then === 'function') return;
+  for (const k of Object.keys(o)) {
+    if (isStub(o[k])) o[k] = STUB;
+    else unstub(o[k], depth + 1);
+  }
+}
+
 // -- where each resource is declared: wrap the SDK's registerResource (called synchronously by the constructor)
 const rtRes = req('@pulumi/pulumi/runtime/resource');
 const origRegister = rtRes.registerResource;
 rtRes.registerResource = function (res, parent, t, name, custom, remote, newDependency, props, opts, ...rest) {
+  try { unstub(props); } catch (e) { /* a frozen input object: left as it is */ }
   try {
     let given = {};
     try { given = knownProps(props); } catch (e) { /* an odd input object: record none */ }

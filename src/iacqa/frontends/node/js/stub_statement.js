@@ -1,7 +1,8 @@
 // Keep a Node app going past the statement that threw: the innermost simple statement spanning <line> of <file>
 // becomes `<binding> = __iacqa_stub()` (a declaration), `return __iacqa_stub()` or `;`, padded with newlines so
 // every other line keeps its number; the stub (a Proxy that absorbs property reads) is appended
-// as a hoisted function. Parsed with the TypeScript compiler. Usage: node stub_statement.js <root> <file> <line>
+// as a hoisted function. Parsed with the TypeScript compiler.
+// Usage: node stub_statement.js <root> <file> <line> [cdk|pulumi]
 // Prints {"ok": true, "kind": ...} or {"ok": false, "why": ...}.
 'use strict';
 const fs = require('fs');
@@ -9,6 +10,7 @@ const path = require('path');
 const root = process.argv[2];
 const rel = process.argv[3];
 const line = parseInt(process.argv[4], 10);
+const flavour = process.argv[5] || 'cdk';
 const ts = require(require.resolve('typescript', { paths: [root] }));
 
 const abs = path.join(root, rel);
@@ -62,8 +64,13 @@ if (ts.isVariableStatement(best)) {
 // taken from it (`archive.queueName`) still synthesize; a method call on it throws at the user's line, and that
 // statement is stubbed in turn.
 const body = '{ const arr = new Set(["forEach", "map", "filter", "flatMap", "reduce", "some", "every", "find", "findIndex", "includes", "indexOf", "join", "slice", "concat", "push", "keys", "values", "entries"]); const p = new Proxy({}, { get(_t, k) { if (k === "resolve" || k === "toString" || k === Symbol.toPrimitive) return () => "iacqa-stub"; if (k === "then" || k === "toJSON") return undefined; if (k === "creationStack") return []; if (k === "length") return 0; if (k === Symbol.iterator) return function* () {}; if (typeof k === "string" && arr.has(k)) return (...a) => (["map", "filter", "flatMap", "slice", "concat", "keys", "values", "entries"].includes(k) ? [] : (k === "join" ? "" : undefined)); if (typeof k === "string" && /^(add|grant|try|get|with|bind|attach|connect|metric|apply|select|on|set|allow|create|export|to)[A-Z]/.test(k)) return () => p; return p; } }); return p; }';
-const stubFn = isTs ? `\nfunction __iacqa_stub(): any ${body.replace('const p =', 'const p: any =').replace('get(_t, k)', 'get(_t: any, k: any)').replace('(...a) =>', '(...a: any[]) =>')}\n`
-  : `\nfunction __iacqa_stub() ${body}\n`;
+// Pulumi: the stub reads as an unresolved value ('<unresolved stub>', which rules skip), says what it is
+// (`__iacqaStub`, so the harness records it as that string in resource inputs), and `x.apply(fn)` on it is callable.
+const pulumiBody = body.replace('if (k === "resolve" || k === "toString" || k === Symbol.toPrimitive) return () => "iacqa-stub";',
+  'if (k === "toString" || k === Symbol.toPrimitive) return () => "<unresolved stub>"; if (k === "__iacqaStub") return true; if (k === "apply") return () => p;');
+const fnBody = flavour === 'pulumi' ? pulumiBody : body;
+const stubFn = isTs ? `\nfunction __iacqa_stub(): any ${fnBody.replace('const p =', 'const p: any =').replace('get(_t, k)', 'get(_t: any, k: any)').replace('(...a) =>', '(...a: any[]) =>')}\n`
+  : `\nfunction __iacqa_stub() ${fnBody}\n`;
 let out = text.slice(0, start) + repl + newlines + text.slice(end);
 if (!out.includes('function __iacqa_stub(')) out += stubFn;
 fs.writeFileSync(abs, out);
