@@ -214,3 +214,9 @@ def test_orchestrating_and_negated_lists_are_not_alternatives() -> None:
                  "No DeletionProtection or Retain policies allowed"):
         req = extract("## Requirements\n- " + text)[0]
         assert alternatives(req.text, concepts_for(req)) == [], text
+
+
+def test_a_terraform_type_the_provider_lacks_is_not_read_as_the_resource() -> None:
+    # tf-hcl Pr7528: the model wrote aws_cloudwatch_anomaly_detector, which the AWS provider does not have
+    assert derived_cfn_type("aws_cloudwatch_anomaly_detector") is None
+    assert derived_cfn_type("aws:cloudwatch/logGroup:LogGroup") == "AWS::Logs::LogGroup"

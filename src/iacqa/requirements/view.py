@@ -98,6 +98,8 @@ def derived_cfn_type(native_type: str) -> str | None:
         module, rest = native_type[4:].split("/", 1)
         candidates.append((_norm(module), _norm(rest.split(":")[-1])))
     elif native_type.startswith("aws_"):
+        if not _tf_type_exists(native_type):
+            return None  # a type the provider does not have (aws_cloudwatch_anomaly_detector) creates nothing
         parts = native_type[4:].split("_")
         candidates += [("".join(parts[:i]), "".join(parts[i:])) for i in range(1, len(parts))]
     for service, name in candidates:
@@ -106,6 +108,18 @@ def derived_cfn_type(native_type: str) -> str | None:
             if hit:
                 return hit
     return None
+
+
+@lru_cache(maxsize=256)
+def _tf_type_exists(tf_type: str) -> bool:
+    """Whether the AWS provider schema iacqa ships has the resource type (a Pulumi token is proven by the
+    program having registered it; a Terraform type is only a name in a file)."""
+    try:
+        from iacqa.knowledge import tf_schema
+
+        return tf_schema.load().resource(tf_type) is not None
+    except Exception:  # noqa: BLE001 - no schema data: derive nothing rather than trust a name
+        return False
 
 
 @lru_cache(maxsize=1)
