@@ -220,3 +220,13 @@ def test_a_terraform_type_the_provider_lacks_is_not_read_as_the_resource() -> No
     # tf-hcl Pr7528: the model wrote aws_cloudwatch_anomaly_detector, which the AWS provider does not have
     assert derived_cfn_type("aws_cloudwatch_anomaly_detector") is None
     assert derived_cfn_type("aws:cloudwatch/logGroup:LogGroup") == "AWS::Logs::LogGroup"
+
+
+def test_shortfall_evidence_names_what_is_there() -> None:
+    # cdktf-py Pr6739 read "0 EC2::Subnet: ; expected ge 1" with six public subnets in the graph; Pr4931 "... does it"
+    g = graph_of({"AWS::EC2::Subnet": [{"MapPublicIpOnLaunch": True}, {"MapPublicIpOnLaunch": True}],
+                  "AWS::RDS::DBInstance": {"PubliclyAccessible": True}})
+    res = {r.concept: r for r in _results("Create private subnets for the database.", g)}
+    assert res["network.private_subnets"].evidence[0].startswith("0 of the 2 EC2::Subnet in the graph")
+    res = {r.concept: r for r in _results("Database should not be publicly accessible", g)}
+    assert res["rds.not_public"].evidence == ["DBInstance1 (DBInstance): PubliclyAccessible=true"]

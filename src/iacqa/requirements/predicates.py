@@ -450,7 +450,8 @@ def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any
         hits = [r for r in pool if evaluate(where, r, graph, params) is True]
         if hits:
             path, _ = _shown_value(where, hits[0])
-            return Outcome(NOT_MET, [f"{_describe(r)} does it" for r in hits[:5]], hits[0], path)
+            return Outcome(NOT_MET, [f"{_describe(r)}: {_shown_value(where, r)[1]}" if path else f"{_describe(r)} does it"
+                                     for r in hits[:5]], hits[0], path)
         return Outcome(MET, [f"none of {len(pool)} {_plural(types)} does it"])
     if form == "count":
         matched = [r for r in pool if evaluate(where, r, graph, params) is True]
@@ -460,7 +461,9 @@ def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any
             return Outcome(NOT_CHECKABLE, reason="the requirement states no number")
         op = check.get("op", "eq")
         ok = {"eq": len(matched) == target, "ge": len(matched) >= target, "le": len(matched) <= target}[op]
-        ev = [f"{len(matched)} {_plural(types)}: " + ", ".join(r.id for r in matched[:6])]
+        ev = [f"{len(matched)} {_plural(types)}: " + ", ".join(r.id for r in matched[:6]) if matched else
+              f"0 of the {len(pool)} {_plural(types)} in the graph qualify" + (
+                  f" ({', '.join(r.id for r in pool[:4])})" if pool else "")]
         if ok:
             return Outcome(MET, ev, matched[0] if matched else None)
         if unknown:

@@ -61,6 +61,7 @@ def test_failed_graph_and_no_output_anywhere_is_reported_at_the_stack_line(tmp_p
 def test_failed_empty_graph_uses_the_constructor_in_the_source(tmp_path: Path) -> None:
     found = _run(_project(tmp_path), _graph(False), entry=None)
     assert len(found) == 1 and "DynamodbTable" in found[0].message and found[0].file == "lib/tap_stack.py"
+    assert found[0].line == 5  # no entry in the project: the stack class, where TerraformOutput belongs
 
 
 def test_any_output_declaration_in_the_code_means_no_judgement(tmp_path: Path) -> None:

@@ -107,7 +107,10 @@ class NoStackOutputs(Rule):
         lines = ctx.lines(entry)
         # Point at the statement that creates the stack: that is where the exports belong.
         line = next((i for i, ln in enumerate(lines, 1) if "Stack(" in ln and not ln.lstrip().startswith(("#", "class"))),
-                    1 if lines else None)
+                    None)
+        if line is None:  # no entry in the project (the scaffold brings it): the stack class takes the outputs
+            line = next((i for i, ln in enumerate(lines, 1) if re.match(r"\s*(?:export\s+)?class\s+\w*Stack\b", ln)),
+                        1 if lines else None)
         yield self.finding(f"the stack declares {count} but exports no outputs{how}; integration "
                            f"tests cannot find e.g. {names}", location=Location(entry, line),
                            error="cfn-outputs/flat-outputs.json is empty after deploy",
