@@ -42,3 +42,15 @@ def test_pulumi_ts_graph_after_the_stubbed_statement(toolchain) -> None:
     # the bucket declared before the throw resolved too: its name reaches the function's environment
     assert fn.native_properties["environment"]["variables"]["BUCKET"].startswith("uploads-dev")
     assert types["AWS::SQS::Queue"].get("VisibilityTimeout") == 60 and not types["AWS::SQS::Queue"].unresolved
+
+
+def test_a_module_that_does_not_parse_is_not_stubbed() -> None:
+    """V8's parse error names a line of the transpiled JavaScript (corpus pulumi-ts Pr4862: `await` outside an
+    async function, reported at 203 for .ts line 214): stubbing it would edit another statement. A SyntaxError
+    thrown while running (JSON.parse) is an ordinary run-time error."""
+    from iacqa.frontends.node.keep_going import _unparsable
+
+    parse = {"type": "SyntaxError", "frames": [["/p/lib/tap-stack.ts", 203, 0, "syntax"], ["/modules/cjs/loader", 1, 1, ""]]}
+    json_parse = {"type": "SyntaxError", "frames": [["/p/lib/tap-stack.ts", 12, 20, "at new TapStack (...)"]]}
+    assert _unparsable(parse) and _unparsable({"type": "TSError", "frames": []})
+    assert not _unparsable(json_parse)

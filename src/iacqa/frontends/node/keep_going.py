@@ -4,8 +4,8 @@ While the program throws in the project's own code, the statement that threw is 
 (js/stub_statement.js: lines kept, the value replaced by a Proxy that absorbs reads) and the program runs again, so
 the graph holds what it declares once those lines are fixed. Each later error is `revealed_by` the one before it.
 The loop stops when the program completes (`done`), when an error repeats at a statement already stubbed, when the
-error is not in the project's own files or is not a simple statement, when it comes from the stub itself, and
-after MAX_STUBS runs or STUB_BUDGET seconds. An error at a line that uses a value a stub stands for is the
+error is not in the project's own files or is not a simple statement, when a module does not parse, when it comes
+from the stub itself, and after MAX_STUBS runs or STUB_BUDGET seconds. An error at a line that uses a value a stub stands for is the
 continuation's limit, not the program's: it is stubbed in turn but not reported.
 """
 
@@ -53,6 +53,8 @@ def keep_going(ws: Workspace, entry: str, own: set[str], run: Any, findings: lis
         if done(run):
             break
         exc = blocking_error(run)
+        if exc is None or _unparsable(exc):
+            break
         site = program.project_frame(ws, exc.get("frames") or [], own) if exc else None
         if site is None or not site.file or not site.line or (site.file, site.line) in stubbed:
             break
@@ -96,6 +98,14 @@ def keep_going(ws: Workspace, entry: str, own: set[str], run: Any, findings: lis
         findings = findings + [f for f in more if (f.rule, f.file, f.line) not in known
                                and not (uses_stub and _line_matches(ws.root, f, uses_stub))]
     return run, findings, len(stubbed), first
+
+
+def _unparsable(exc: dict) -> bool:
+    """A module that does not parse (V8's SyntaxError names the file:line it could not read, the line of the
+    transpiled JavaScript, not of the .ts): no statement to stub, and the line may point at another one.
+    A SyntaxError thrown while running (`JSON.parse`) has ordinary frames and is stubbed like any error."""
+    frames = exc.get("frames") or []
+    return exc.get("type") == "TSError" or bool(frames and len(frames[0]) > 3 and frames[0][3] == "syntax")
 
 
 _BINDING = re.compile(r"(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=;]{1,200})?=(?!=)\s*([^;]{1,2000})")
