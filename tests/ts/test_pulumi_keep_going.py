@@ -54,3 +54,17 @@ def test_a_module_that_does_not_parse_is_not_stubbed() -> None:
     json_parse = {"type": "SyntaxError", "frames": [["/p/lib/tap-stack.ts", 12, 20, "at new TapStack (...)"]]}
     assert _unparsable(parse) and _unparsable({"type": "TSError", "frames": []})
     assert not _unparsable(json_parse)
+
+
+def test_values_taken_from_a_stub_read_as_unresolved(toolchain) -> None:
+    """The statement declaring the bucket throws and is stubbed: the policy's bucket/policy inputs and the queue
+    name interpolated from it are unresolved (rules skip them), not the proxy's '{}' or '[object Object]-jobs',
+    and the uses of the stub are not reported as errors of their own."""
+    from iacqa.frontends import for_platform
+
+    r = for_platform("pulumi", "ts").build(load(FIXTURES / "pulumi_stub_used", None), {})
+    assert [(f.rule, f.line) for f in r.findings if f.rule == "TSP001"] == [("TSP001", 8)], r.findings
+    policy = next(res for res in r.graph if res.type == "AWS::S3::BucketPolicy")
+    assert policy.native_properties["bucket"] == policy.native_properties["policy"] == "<unresolved stub>"
+    queue = next(res for res in r.graph if res.type == "AWS::SQS::Queue")
+    assert queue.get("VisibilityTimeout") == 60 and "object" not in str(queue.native_properties.get("name"))

@@ -65,9 +65,11 @@ if (ts.isVariableStatement(best)) {
 // statement is stubbed in turn.
 const body = '{ const arr = new Set(["forEach", "map", "filter", "flatMap", "reduce", "some", "every", "find", "findIndex", "includes", "indexOf", "join", "slice", "concat", "push", "keys", "values", "entries"]); const p = new Proxy({}, { get(_t, k) { if (k === "resolve" || k === "toString" || k === Symbol.toPrimitive) return () => "iacqa-stub"; if (k === "then" || k === "toJSON") return undefined; if (k === "creationStack") return []; if (k === "length") return 0; if (k === Symbol.iterator) return function* () {}; if (typeof k === "string" && arr.has(k)) return (...a) => (["map", "filter", "flatMap", "slice", "concat", "keys", "values", "entries"].includes(k) ? [] : (k === "join" ? "" : undefined)); if (typeof k === "string" && /^(add|grant|try|get|with|bind|attach|connect|metric|apply|select|on|set|allow|create|export|to)[A-Z]/.test(k)) return () => p; return p; } }); return p; }';
 // Pulumi: the stub reads as an unresolved value ('<unresolved stub>', which rules skip), says what it is
-// (`__iacqaStub`, so the harness records it as that string in resource inputs), and `x.apply(fn)` on it is callable.
+// (`__iacqaStub`, so the harness records it as that string in resource inputs), passes through pulumi.output() and
+// interpolate as itself (Pulumi keeps an Unknown as is; an object would be copied to {} and print '[object Object]'),
+// and `x.apply(fn)` on it is callable.
 const pulumiBody = body.replace('if (k === "resolve" || k === "toString" || k === Symbol.toPrimitive) return () => "iacqa-stub";',
-  'if (k === "toString" || k === Symbol.toPrimitive) return () => "<unresolved stub>"; if (k === "__iacqaStub") return true; if (k === "apply") return () => p;');
+  'if (k === "toString" || k === Symbol.toPrimitive) return () => "<unresolved stub>"; if (k === "__iacqaStub" || k === "__pulumiUnknown") return true; if (k === "apply") return () => p;');
 const fnBody = flavour === 'pulumi' ? pulumiBody : body;
 const stubFn = isTs ? `\nfunction __iacqa_stub(): any ${fnBody.replace('const p =', 'const p: any =').replace('get(_t, k)', 'get(_t: any, k: any)').replace('(...a) =>', '(...a: any[]) =>')}\n`
   : `\nfunction __iacqa_stub() ${fnBody}\n`;
