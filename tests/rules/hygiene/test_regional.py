@@ -179,3 +179,12 @@ def test_file_that_pins_its_own_region_is_not_judged(tmp_path: Path) -> None:
     ctx = _ctx(root, "cdktf", _instance("web", "ami-2757f631", "stacks/pinned.py", 2),
                _instance("app", "ami-0abcdef1234567890", "stacks/other.py", 2))
     assert [(f.file, f.line) for f in HardcodedAmi().check(ctx)] == [("stacks/other.py", 2)]
+
+
+def test_region_pinned_through_an_attribute(tmp_path: Path) -> None:
+    # corpus cdktf-py Pr6739: self.primary_region = 'us-east-1', AwsProvider(region=self.primary_region)
+    src = ("self.primary_region = 'us-east-1'\nAwsProvider(self, 'p', region=self.primary_region)\n"
+           "azs_primary = ['us-east-1a', 'us-east-1b']\n")
+    root = _project(tmp_path, {"lib/main.py": src})
+    ctx = _ctx(root, "cdktf", _subnet("s0", "us-east-1a", "lib/main.py", 3))
+    assert list(HardcodedAvailabilityZone().check(ctx)) == []

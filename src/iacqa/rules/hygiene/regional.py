@@ -37,7 +37,8 @@ _REGION_READ = re.compile(
     r"Stack\.of\([^)]*\)\.region|(?:get|require)\w*\(\s*[\"'](?:aws[:_])?region[\"']")
 # A line that keys the value by region (a region map: {"us-east-1": "ami-..."}, `us-east-1 = "ami-..."`,
 # a CloudFormation Mappings entry): the region-aware way to write per-region ids.
-_REGION_PINNED = re.compile(rf"""(?i)\bregion["']?\s*[:=]\s*["']{REGION}["']""")
+# `region="us-east-1"`, `region: 'eu-west-1'`, `self.primary_region = 'us-east-1'` (then passed to the provider).
+_REGION_PINNED = re.compile(rf"""(?i)(?<![\w-])(?:\w+_)?region\w*["']?\s*[:=]\s*["']{REGION}["']""")
 _REGION_KEY = re.compile(rf"""["']?{REGION}["']?\s*[:=]""")
 
 
