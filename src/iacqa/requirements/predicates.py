@@ -44,9 +44,9 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from iacqa.knowledge.tagging import TAG_EXEMPT, taggable
 from iacqa.model import Resource, ResourceGraph
 from iacqa.requirements.view import reading_of
 
@@ -101,13 +101,6 @@ NAME_PROPERTIES = ("FunctionName", "BucketName", "TableName", "QueueName", "Topi
                    "ReplicationGroupId", "CacheClusterId", "LoadBalancerName", "TargetGroupName", "PolicyName",
                    "RuleName", "AliasName", "Name")
 # Types whose Tags reviewers do not expect (the schema allows them, templates rarely set them).
-TAG_EXEMPT = frozenset({"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::Events::Rule",
-                        "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
-                        "AWS::EC2::VPCEndpoint", "AWS::SNS::Subscription", "AWS::Lambda::Permission",
-                        "AWS::IAM::ManagedPolicy", "AWS::KMS::Alias", "AWS::EC2::SubnetRouteTableAssociation",
-                        "AWS::ApplicationAutoScaling::ScalableTarget"})
-
-
 def resource_name(resource: Resource) -> str | None:
     """The physical name the program gave the resource (None when it let AWS name it)."""
     for key in NAME_PROPERTIES:
@@ -412,17 +405,6 @@ def _pool(graph: ResourceGraph, types: tuple[str, ...]) -> list[Resource]:
     if "$named" in types:
         return [r for r in graph if r.mapped and resource_name(r) is not None]
     return [r for r in graph if r.type in types]
-
-
-@lru_cache(maxsize=512)
-def taggable(cfn_type: str) -> bool:
-    """Whether the CloudFormation schema of the type has `Tags` (cfn-lint's schemas)."""
-    try:
-        from iacqa.knowledge.constraints import has_path
-
-        return bool(has_path(cfn_type, "Tags"))
-    except Exception:  # no schema for the type: not counted as taggable
-        return False
 
 
 def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any]) -> Outcome:

@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from iacqa.knowledge.tagging import TAG_EXEMPT, taggable
 from iacqa.model import Category, Finding, Resource, Severity
-from iacqa.requirements.predicates import TAG_EXEMPT, taggable
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
 from iacqa.rules.hygiene._text import code_lines, text_sources
