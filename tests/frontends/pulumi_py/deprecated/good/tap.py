@@ -1,7 +1,6 @@
 """Pulumi entry point for the TapStack fixture."""
 
 import pulumi
-
 from lib.tap_stack import TapStack, TapStackArgs
 
 config = pulumi.Config()
