@@ -200,6 +200,18 @@ def test_sandbox_broken_run_is_said_not_blamed() -> None:
     assert (a.severity.value, a.extra.get("sandbox_caused")) == ("medium", True), a
     assert (b.severity.value, b.extra.get("sandbox_caused")) == ("high", None), b
 
+    # A collection error has no crash site, only its traceback (precision cdk-py athena-s3-glue under load)
+    collect = "tests/unit/test_stack.py cannot be collected: json.decoder.JSONDecodeError: Expecting value: line 1"
+    tb = ("tests/unit/test_stack.py:3: in <module>\n    import aws_cdk as cdk\n.venv/lib/python3.11/site-packages/"
+          "jsii/_kernel/providers/process.py:330: in _next_message\n    return json.loads(self._process.stdout.read")
+    c = Finding("TST011", Category.TESTS_BROKEN, Severity.HIGH, "t", collect, error=collect,
+                extra={"crash": None, "longrepr": tb})
+    assert reclassify([c], FIXTURES)[0].extra.get("sandbox_caused") is True
+    # A failure on a synthetic event is medium already: the sandbox's blocked socket is still said to be the sandbox's
+    synthetic = f("RTE001", "fn raises Error on direct (a synthetic event iacqa made up): iacqa sandbox: connection "
+                  "to sqs.us-east-1.amazonaws.com:443 refused (no network during analysis)", Severity.MEDIUM)
+    assert reclassify([synthetic], FIXTURES)[0].severity.value == "low"
+
 
 def test_tests_needing_a_declared_package_are_not_checkable() -> None:
     """Class 14 in the tests stage: a test module importing a declared-but-uninstallable package is not checkable

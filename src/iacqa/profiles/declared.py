@@ -93,7 +93,8 @@ def reclassify(findings: list[Finding], root: Path | None) -> list[Finding]:
         return findings
     out = []
     for f in findings:
-        if f.rule in _PROGRAM_RUN and f.severity in (Severity.CRITICAL, Severity.HIGH):
+        # medium too: a failure on a synthetic event is medium before anyone asks whether the sandbox caused it
+        if f.rule in _PROGRAM_RUN and f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM):
             changed = _sandbox_caused(f)
             if changed is not None:
                 out.append(changed)

@@ -187,7 +187,10 @@ def results(kind: str, ln: Launch, scratch: Scratch, limits: dict[str, Any]) -> 
             findings.append(UnitTestFails.finding(
                 f"{t['nodeid']} {what}: {reason[:500]}", location=Location(t.get("file"), t.get("line")),
                 error=reason[:500] or None, fix=_fix_for(reason),
-                crash=f"{t.get('crash_file')}:{t.get('crash_line')}" if t.get("crash_file") else None))
+                crash=f"{t.get('crash_file')}:{t.get('crash_line')}" if t.get("crash_file") else None,
+                # where it raised: a collection error has no crash site, only its traceback (the jsii kernel's
+                # broken pipe is told from the test's own error by it: profiles/declared.py)
+                longrepr=(t.get("longrepr") or "")[-1500:] or None))
     for t in tests.values():
         t.pop("longrepr", None) if t.get("outcome") == "passed" else None
         if t.get("longrepr"):
