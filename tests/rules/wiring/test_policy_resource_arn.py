@@ -96,3 +96,35 @@ def test_terraform_bucket_id_in_a_policy(tmp_path: Path) -> None:
     assert [(f.resource, f.line) for f in found] == [("aws_iam_role_policy.read", 19)]
     fixed = TF.replace("aws_s3_bucket.data.id}/*", "aws_s3_bucket.data.arn}/*")
     assert _wir013(tmp_path / "good", "tf", "lib/main.tf", fixed) == []
+
+
+def test_a_ref_whose_value_is_an_arn_is_not_judged(tmp_path: Path) -> None:
+    # CDK's rds cluster secret: the policy names the SecretTargetAttachment's Ref, which is the secret's ARN; the
+    # graph's stand-in id for it is not an ARN, but AWS returns one (cdk-py Pr7440 ideal)
+    text = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Secret:
+    Type: AWS::SecretsManager::Secret
+  Attachment:
+    Type: AWS::SecretsManager::SecretTargetAttachment
+    Properties:
+      SecretId: !Ref Secret
+      TargetId: cluster-1
+      TargetType: AWS::RDS::DBCluster
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: secretsmanager:GetSecretValue
+                Resource: !Ref Attachment
+"""
+    assert _wir013(tmp_path, "cfn", "lib/TapStack.yml", text) == []

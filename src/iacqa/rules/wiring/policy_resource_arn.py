@@ -15,6 +15,26 @@ from iacqa.rules.iam_broad._policies import documents, quote, unknown
 _UNRESOLVED = re.compile(r"\$\{|<unresolved|^mock-|\btoken\[", re.I)
 # Where AWS checks the Resource element when the policy is written: IAM (identity policies) and S3 bucket policies.
 _CHECKED = {"identity": "IAM", "AWS::S3::BucketPolicy": "S3"}
+# Types whose Ref / id is a name (or URL, key id), never an ARN: a value resolved to one of these is surely not an
+# ARN. Other types are not judged by resolution: the graph's stand-in for a Ref iacqa does not model (a
+# SecretTargetAttachment's Ref is the secret's ARN) would look like a name.
+_NAME_REF = frozenset({"AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Kinesis::Stream",
+                       "AWS::Logs::LogGroup", "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::IAM::User",
+                       "AWS::ECR::Repository", "AWS::Events::EventBus", "AWS::KMS::Key", "AWS::SSM::Parameter"})
+
+
+def _named_resource(ctx: RuleContext, value: str) -> Resource | None:
+    """The resource whose name/id the value is (`bucket-name/*` -> the bucket), when its Ref is never an ARN."""
+    for cand in (value, value.split("/", 1)[0]):
+        hit = ctx.graph.resolve(cand)
+        if hit is not None and hit[0].type in _NAME_REF and hit[1] not in ("Arn", "arn"):
+            return hit[0]
+    return None
+
+
+def _written(ctx: RuleContext, doc_file: str | None, value: str) -> bool:
+    """The value is a string literal written in the declaring file (`"Resource": "my-bucket/*"`)."""
+    return bool(doc_file) and any(f'"{value}"' in ln or f"'{value}'" in ln for ln in ctx.lines(doc_file))
 
 
 class PolicyResourceNotArn(Rule):
@@ -54,6 +74,9 @@ class PolicyResourceNotArn(Rule):
                         if not isinstance(value, str) or not value or value == "*" or value.startswith("arn:") \
                                 or unknown(value) or _UNRESOLVED.search(value):
                             continue
+                        if _named_resource(ctx, value) is None and not _written(ctx, doc.resource.location.file,
+                                                                              value):
+                            continue  # not surely a name: a value iacqa resolved without knowing what AWS returns
                         error = (f'MalformedPolicyDocument: Resource {value} must be in ARN format or "*".'
                                  if service == "IAM" else "MalformedPolicy: Policy has invalid resource")
                         name = value.split("/", 1)[0]
