@@ -171,3 +171,13 @@ def test_loading_is_lazy_and_fast() -> None:
     for t in ("AWS::Lambda::Function", "AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::Logs::LogGroup"):
         constraints_for(t)
     assert time.perf_counter() - t0 < 1.0
+
+
+def test_a_zero_is_unset_for_the_aws_provider_but_judged_in_a_template() -> None:
+    # performance_insights_retention_period=0 with insights off (pulumi-py Pr4656): the provider reads the argument
+    # with GetOk and sends nothing; the same 0 written in a CloudFormation template is sent and rejected
+    r = _res("AWS::RDS::DBInstance", {"PerformanceInsightsRetentionPeriod": 0})
+    assert _run(r) == []
+    g = ResourceGraph(platform="cfn")
+    g.add(_res("AWS::RDS::DBInstance", {"PerformanceInsightsRetentionPeriod": 0}))
+    assert [f.attribute for f in ValueOutOfRange().check(RuleContext(graph=g))] == ["PerformanceInsightsRetentionPeriod"]

@@ -167,6 +167,12 @@ class ValueOutOfRange(Rule):
             for path, value in _leaves(r.properties, ""):
                 if value is None:
                     continue
+                if (ctx.platform or ctx.graph.platform) in PROVIDER_PLATFORMS \
+                        and (value == "" or (value == 0 and not isinstance(value, bool))) \
+                        and (r.type, strip_items(path)) not in PROVIDER_RULES:
+                    # the AWS provider reads optional arguments with GetOk, which takes a zero value for "not set"
+                    # and sends nothing (performance_insights_retention_period=0 with insights off)
+                    continue
                 c = lookup(r.type, path)
                 if c is None:
                     continue
