@@ -34,7 +34,24 @@ def written_in_code(ctx: RuleContext, r: Resource, value: str) -> bool:
     file, _, _ = call_span(ctx, r)
     if file and file.endswith(_JS_SUFFIXES):
         return value in js_literals(ctx, file)
+    if file and file.endswith(_DATA_SUFFIXES):
+        return _quoted_in(ctx, file, value)
     return any(lit.text == value for lit in literals(ctx, file))
+
+
+# HCL and templates: a line (not a comment) holding the value as a quoted string, or as a bare YAML scalar.
+_DATA_SUFFIXES = (".tf", ".hcl", ".yml", ".yaml", ".json", ".template")
+
+
+def _quoted_in(ctx: RuleContext, file: str, value: str) -> bool:
+    bare = re.compile(rf":\s*{re.escape(value)}\s*$")
+    for line in ctx.lines(file):
+        text = line.strip()
+        if text.startswith(("#", "//")):
+            continue
+        if f'"{value}"' in text or f"'{value}'" in text or bare.search(text):
+            return True
+    return False
 
 
 def js_literals(ctx: RuleContext, file: str) -> set[str]:
