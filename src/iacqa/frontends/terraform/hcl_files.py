@@ -90,17 +90,20 @@ def salvage(text: str, file: str) -> tuple[list[Block], int]:
 
 
 def _heredoc_lines(lines: list[str]) -> set[int]:
-    """Indices of the lines inside heredocs (their body and closing marker)."""
+    """Indices of the lines inside heredocs (their body and closing marker). A heredoc that is never closed (a
+    misspelt marker) claims nothing: the blocks after it are still read on their own."""
     out: set[int] = set()
+    pending: set[int] = set()
     marker: str | None = None
     for i, line in enumerate(lines):
         if marker is None:
             m = _HEREDOC.search(line.rstrip())
             marker = m.group(1) if m else None
         else:
-            out.add(i)
+            pending.add(i)
             if line.strip() == marker:
-                marker = None
+                out |= pending
+                pending, marker = set(), None
     return out
 
 
