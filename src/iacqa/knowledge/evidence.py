@@ -97,6 +97,10 @@ def authority(f: Finding, platform: str, today: str | None = None) -> str | None
     if rule.startswith("WIR"):
         return f"the resource graph ({_ENGINE.get(platform, 'the IaC tool').format(**v)}) and the AWS API rules " \
                "the rule documents (`iacqa rule " + rule + "`)"
+    if rule.startswith("SEC") and f.severity.value == "critical":
+        # a security rule that is critical checks an API rule (S3 replication needs versioning), not a preference
+        return f"the resource graph ({_ENGINE.get(platform, 'the IaC tool').format(**v)}) and the AWS API rules " \
+               "the rule documents (`iacqa rule " + rule + "`)"
     if rule.startswith("PKG"):
         return "the project's files as the IaC tool reads them at deploy (path resolved from the deploying directory)"
     if rule.startswith("SYN"):
