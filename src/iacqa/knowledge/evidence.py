@@ -94,11 +94,8 @@ def authority(f: Finding, platform: str, today: str | None = None) -> str | None
         return f"IAM policy evaluation of the graph's policies against the actions of botocore {v['botocore']}'s models"
     if rule.startswith("RTE") or rule.startswith("WIR00") and f.stage == "emulate":
         return f"emulator run: the handler executed against moto {v['moto']} (botocore {v['botocore']})"
-    if rule.startswith("WIR"):
-        return f"the resource graph ({_ENGINE.get(platform, 'the IaC tool').format(**v)}) and the AWS API rules " \
-               "the rule documents (`iacqa rule " + rule + "`)"
-    if rule.startswith("SEC") and f.severity.value == "critical":
-        # a security rule that is critical checks an API rule (S3 replication needs versioning), not a preference
+    # a security rule that is critical checks an API rule (S3 replication needs versioning), not a preference
+    if rule.startswith("WIR") or (rule.startswith("SEC") and f.severity.value == "critical"):
         return f"the resource graph ({_ENGINE.get(platform, 'the IaC tool').format(**v)}) and the AWS API rules " \
                "the rule documents (`iacqa rule " + rule + "`)"
     if rule.startswith("PKG"):
