@@ -279,7 +279,7 @@ def _lint(project: Project, graph: ResourceGraph, gate: dict[str, Any] | None = 
         ran = pylint.run(project.root, own, gate)
         detail += f"; {ran.detail}"
         if ran.status == "ok":
-            found = pylint.supersede(found, gate) + ran.findings
+            found = pylint.supersede(found, gate, own) + ran.findings
     if project.language in ("ts", "js"):  # npm run lint / format:check, as the pipeline runs them
         from iacqa.linters import eslint
 

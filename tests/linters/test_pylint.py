@@ -210,3 +210,15 @@ def test_entry_point_iacqa_added_is_not_linted(tmp_path: Path) -> None:
     root = _project(tmp_path, GOOD, {"tap.py": entry})
     ran = pylint.run(root, _files(root), GATE)
     assert ran.status == "ok" and ran.findings == [] and "not linted: tap.py" in ran.detail, ran.detail
+
+
+def test_the_gate_lints_only_what_pylint_reaches_from_its_arguments() -> None:
+    # `pylint tap.py lib` enters lib/ as a package and its subpackages only: Lambda code in lib/lambda/<fn>/ (no
+    # __init__.py) is not the gate's, so ruff's twins of pylint's messages there are kept (cdktf seed004)
+    from iacqa.linters import pylint
+
+    gate = {"paths": ["tap.py", "lib/"], "supersedes": ["G004"]}
+    files = ["tap.py", "lib/__init__.py", "lib/tap_stack.py", "lib/util/__init__.py", "lib/util/names.py",
+             "lib/lambda/fn/index.py", "tests/unit/test_x.py"]
+    assert pylint.gated_files(files, gate) == ["lib/__init__.py", "lib/tap_stack.py", "lib/util/__init__.py",
+                                               "lib/util/names.py", "tap.py"]

@@ -65,10 +65,25 @@ def available() -> bool:
 
 
 def gated_files(files: list[str], gate: dict[str, Any]) -> list[str]:
-    """The project's Python files the gate lints (`pylint tap.py lib` -> tap.py and lib/**.py)."""
+    """The project's Python files the gate lints (`pylint tap.py lib` -> tap.py and the modules of package lib).
+    pylint enters a subdirectory of a package only when it is a package too (has __init__.py): the Lambda code in
+    lib/lambda/<fn>/ is not linted by `pylint lib`, so it is not the gate's."""
     paths = tuple(gate.get("paths", ()))
-    return sorted(f for f in files if f.endswith(".py") and any(
-        f == p or (p.endswith("/") and f.startswith(p)) for p in paths))
+    have = set(files)
+
+    def reached(f: str, p: str) -> bool:
+        if f == p:
+            return True
+        if not (p.endswith("/") and f.startswith(p)):
+            return False
+        d = p.rstrip("/")
+        for part in f[len(p):].split("/")[:-1]:
+            d = f"{d}/{part}"
+            if f"{d}/__init__.py" not in have:
+                return False
+        return True
+
+    return sorted(f for f in files if f.endswith(".py") and any(reached(f, p) for p in paths))
 
 
 def rcfile(gate: dict[str, Any]) -> str:
@@ -177,14 +192,13 @@ def _site(dest: Path) -> Path:
     return dest
 
 
-def supersede(ruff_findings: list[Finding], gate: dict[str, Any]) -> list[Finding]:
-    """ruff's findings without those pylint reported itself in the gated files (same message, not twice)."""
+def supersede(ruff_findings: list[Finding], gate: dict[str, Any], files: list[str]) -> list[Finding]:
+    """ruff's findings without those pylint reported itself in the files it linted (same message, not twice)."""
     codes = set(gate.get("supersedes", ()))
-    paths = tuple(gate.get("paths", ()))
+    linted = set(gated_files(files, gate))
 
     def gated(f: Finding) -> bool:
-        return bool(f.file) and not f.extra.get("embedded") and any(
-            f.file == p or (p.endswith("/") and f.file.startswith(p)) for p in paths)
+        return bool(f.file) and not f.extra.get("embedded") and f.file in linted
 
     def code(f: Finding) -> str:
         c = f.symbol or f.rule.removeprefix("LNT-")
