@@ -95,7 +95,7 @@ def test_contract_graph(contract_result) -> None:
     assert table.get("BillingMode") == "PAY_PER_REQUEST" and table.get("StreamSpecification.StreamViewType") == "NEW_IMAGE"
     fn = by_name["worker"]
     assert fn.get("Runtime") == "python3.12" and fn.get("MemorySize") == 256 and fn.get("Timeout") == 30
-    assert fn.location_of("MemorySize").line == 82
+    assert fn.location_of("MemorySize").line == 83
     art = g.code[fn.id]
     assert art.kind == "inline" and "def handler(event, context):" in next(iter(art.files.values()))
     # Handler line 10 (def handler) is tap_stack.py line 20: the string constant starts on line 11.
@@ -103,7 +103,7 @@ def test_contract_graph(contract_result) -> None:
     esm = next(g.of_type("AWS::Lambda::EventSourceMapping"))
     assert esm.get("BatchSize") == 10
     role = by_name["worker-role"]
-    assert role.location.line == 54
+    assert role.location.line == 55
 
 
 @pytest.mark.slow
