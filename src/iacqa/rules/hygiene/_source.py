@@ -100,6 +100,16 @@ def call_span(ctx: RuleContext, resource: Resource) -> tuple[str | None, int, in
     return loc.file, best.lineno, best.end_lineno or best.lineno
 
 
+def declaration_span(ctx: RuleContext, resource: Resource) -> tuple[str | None, int, int]:
+    """(file, first line, last line) of the resource's declaration: its constructor call in a program, else (a
+    template or .tf file, where call_span knows only the first line) up to the next resource of the same file."""
+    file, start, end = call_span(ctx, resource)
+    if file and start and not file.endswith(".py"):
+        later = [r.location.line for r in ctx.graph if r.location.file == file and (r.location.line or 0) > start]
+        end = min(later) - 1 if later else len(ctx.lines(file))
+    return file, start, end
+
+
 def search(ctx: RuleContext, file: str | None, pattern: re.Pattern[str], start: int = 1,
            end: int | None = None) -> Iterator[tuple[int, re.Match[str], Literal]]:
     """Matches of `pattern` inside the string literals of a file (line of each match)."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from iacqa.model import Category, Finding, Resource, ResourceGraph, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.hygiene._source import call_span
+from iacqa.rules.hygiene._source import declaration_span
 from iacqa.rules.security.public_endpoints import _api_for as api_for
 from iacqa.rules.wiring._native import unknown_value
 
@@ -35,12 +35,9 @@ def _mentions_methods(ctx: RuleContext, dep: Resource) -> bool:
     """Whether the deployment's own declaration refers to a method or integration (Terraform's `triggers =
     {redeployment = sha1(jsonencode([aws_api_gateway_method.x.id, ...]))}`): an implicit dependency the graph
     does not record."""
-    file, start, end = call_span(ctx, dep)
+    file, start, end = declaration_span(ctx, dep)
     if not file or not start:
         return False
-    if not file.endswith(".py"):
-        later = [r.location.line for r in ctx.graph if r.location.file == file and (r.location.line or 0) > start]
-        end = min(later) - 1 if later else len(ctx.lines(file))
     text = "\n".join(ctx.lines(file)[start - 1:end])
     return bool(_TF_REF.search(text))
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from iacqa.model import Category, Finding, Location, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.hygiene._source import call_span, source_lines
+from iacqa.rules.hygiene._source import declaration_span, source_lines
 from iacqa.rules.iam_broad._policies import documents, quote, unknown
 
 # Policy variables and CloudFormation/Terraform text the front end left as written: not a value to judge.
@@ -96,11 +96,8 @@ class PolicyResourceNotArn(Rule):
 def _nth_line(ctx: RuleContext, resource: Resource, pattern: re.Pattern[str], nth: int) -> Location | None:
     """The line of the nth match in the resource's declaration: its constructor call in a program, else (a template
     or .tf file) the lines up to the next resource declared in the same file."""
-    file, start, end = call_span(ctx, resource)
+    file, start, end = declaration_span(ctx, resource)
     if not file or not start:
         return None
-    if not file.endswith(".py"):
-        later = [r.location.line for r in ctx.graph if r.location.file == file and (r.location.line or 0) > start]
-        end = min(later) - 1 if later else len(ctx.lines(file))
     hits = source_lines(ctx, file, pattern, start, end)
     return Location(file, hits[min(nth, len(hits) - 1)]) if hits else None
