@@ -84,6 +84,11 @@ def authority(f: Finding, platform: str, today: str | None = None) -> str | None
         return f"the Lambda runtime lifecycle table of cfn-lint {v['cfn-lint']} (LmbdRuntimeLifecycle.json), {as_of}"
     if rule == "LIM003" and re.search(r"[Ee]ngine version|deprecated|end of (standard )?support", f.message):
         return f"the engine version data of cfn-lint {v['cfn-lint']} (RDS/ElastiCache/OpenSearch versions), {as_of}"
+    if rule == "LIM013":
+        return f"the dependentExcluded/dependentRequired keywords of {cfn_schema()}"
+    if rule in ("LIM014", "LIM015"):
+        return f"the API documentation in botocore {v['botocore']}'s service models (service-2.json), quoted in the " \
+               "finding"
     if rule.startswith(("LIM", "CFN")):
         if platform == "tf":
             return f"{cfn_schema()}, where the AWS provider {_tf_provider()} passes the value to the same API"
