@@ -202,13 +202,17 @@ class SchemaPropertyDependency(Rule):
         def name(p: str) -> str:
             return _shown(full(p), r.native_name(full(p)))
 
+        def absent(p: str) -> bool:
+            # a template's `S3OriginConfig: {}` is present for the schema; a provider's empty block is "not written"
+            return blank(obj.get(p)) if provider else obj.get(p) is None
+
         said: set[frozenset[str]] = set()
         for prop, others in deps:
-            if blank(obj.get(prop)):
+            if absent(prop):
                 continue
             if kind == "dependentExcluded":
                 for other in others:
-                    if blank(obj.get(other)) or frozenset((prop, other)) in said:
+                    if absent(other) or frozenset((prop, other)) in said:
                         continue
                     said.add(frozenset((prop, other)))
                     yield self.finding(
@@ -224,7 +228,7 @@ class SchemaPropertyDependency(Rule):
             else:
                 if unknown_value(obj.get(prop)):
                     continue
-                missing = [o for o in others if blank(obj.get(o))]
+                missing = [o for o in others if absent(o)]
                 if not missing:
                     continue
                 yield self.finding(

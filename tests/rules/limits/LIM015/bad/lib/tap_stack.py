@@ -1,0 +1,29 @@
+"""Canary security group and a backup vault encrypted with the AWS managed Backup key."""
+
+import pulumi
+import pulumi_aws as aws
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix=None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name, args, opts=None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        sfx = args.environment_suffix
+        child = pulumi.ResourceOptions(parent=self)
+        aws.ec2.SecurityGroup(
+            f"canary-{sfx}",
+            name_prefix=f"sg-canary-{sfx}-",  # expect: LIM015
+            description="synthetics canary",
+            vpc_id="vpc-0a1b2c3d",
+            opts=child,
+        )
+        aws.backup.Vault(
+            f"vault-{sfx}",
+            name=f"vault-{sfx}",
+            kms_key_arn="alias/aws/backup",  # expect: LIM015
+            opts=child,
+        )
