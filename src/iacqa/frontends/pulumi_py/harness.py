@@ -360,6 +360,7 @@ def _hook_resources(sink: EventSink, root: str) -> None:
         props = args[1] if len(args) > 1 else kwargs.get("props")
         parent = getattr(opts, "parent", None) if opts is not None else None
         deps = getattr(opts, "depends_on", None) if opts is not None else None
+        deps = [deps] if isinstance(deps, pulumi.Resource) else deps  # `depends_on=perm` is allowed too
         sink.emit({
             "kind": "site", "type": t, "name": name, "file": site and site[0], "line": site and site[1],
             "custom": bool(custom), "props": _plain(props),
@@ -512,8 +513,29 @@ def _provider_view_monitor(mocks: Any) -> Any:
     return ProviderViewMonitor(mocks)
 
 
+def _provide_names(sink: EventSink, names: dict[str, str] | None) -> None:
+    """Keep-going runs only (repair.py): well-known names the program uses without importing them (`List`,
+    `pulumi`) become builtins, and an import the repaired copy had to stand in for is reported as it happens."""
+    import builtins
+    import importlib
+
+    for name, where in (names or {}).items():
+        module, _, attr = where.partition(":")
+        try:
+            obj = importlib.import_module(module)
+            setattr(builtins, name, getattr(obj, attr) if attr else obj)
+        except Exception:  # noqa: BLE001 - not available here: the NameError stays the program's
+            continue
+
+    def import_failed(file: str, line: int, exc: BaseException) -> None:
+        sink.emit({"kind": "import-failed", "type": type(exc).__name__, "message": str(exc)[:500], "file": file,
+                   "line": line, "frames": [[file, line, ""]]})
+
+    builtins.__iacqa_import_failed__ = import_failed  # type: ignore[attr-defined]
+
+
 def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str, config: dict[str, Any],
-                stubs: list[str] | None = None) -> None:
+                stubs: list[str] | None = None, names: dict[str, str] | None = None) -> None:
     """The child's whole job: run `entry` under mocks and report what it declares."""
     try:
         import pulumi
@@ -558,6 +580,7 @@ def run_program(sink: EventSink, root: str, entry: str, project: str, stack: str
     _hook_resources(sink, root)
     _hook_json(sink, root)
     _hook_config(sink)
+    _provide_names(sink, names)
     mocks = RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=_provider_view_monitor(mocks))
 
