@@ -130,6 +130,38 @@ def test_versioned_bucket_without_force_destroy() -> None:
     assert list(TeardownBlocked().check(_ctx(b, v))) == []
 
 
+def test_final_snapshot_on_terraform_and_cdktf_types() -> None:
+    # the AWS provider (Terraform, CDKTF, Pulumi) refuses to destroy these without a final snapshot decision
+    cluster = _res("aws_rds_cluster.main", "AWS::RDS::DBCluster", {}, {"engine": "aurora-postgresql"},
+                   token="aws_rds_cluster")
+    inst = _res("aws_db_instance.db", "AWS::RDS::DBInstance", {}, {"final_snapshot_identifier": "db-final"},
+                token="aws_db_instance")
+    var = _res("aws_db_instance.v", "AWS::RDS::DBInstance", {}, {"skip_final_snapshot": "${var.skip}"},
+               token="aws_db_instance")
+    member = _res("aws_rds_cluster_instance.i", "AWS::RDS::DBInstance", {}, {}, token="aws_rds_cluster_instance")
+    found = list(TeardownBlocked().check(_ctx(cluster, inst, var, member)))
+    assert [f.resource for f in found] == ["aws_rds_cluster.main"]
+    assert "final_snapshot_identifier is required when skip_final_snapshot is false" in found[0].error
+    cluster.native_properties["skip_final_snapshot"] = True
+    assert list(TeardownBlocked().check(_ctx(cluster))) == []
+
+
+def test_ecr_repository_without_force_delete() -> None:
+    repo = _res("repo", "AWS::ECR::Repository", {}, {"name": "app"}, token="aws:ecr/repository:Repository", line=9)
+    tf = _res("aws_ecr_repository.r", "AWS::ECR::Repository", {}, {"force_delete": True}, token="aws_ecr_repository")
+    found = list(TeardownBlocked().check(_ctx(repo, tf)))
+    assert [(f.resource, f.severity, f.line) for f in found] == [("repo", Severity.LOW, 9)]
+    assert found[0].error.startswith("RepositoryNotEmptyException") and "force_delete" in found[0].fix
+    # CloudFormation/CDK: EmptyOnDelete, unless the repository is retained (reported once per file instead)
+    cfn = _res("Repo", "AWS::ECR::Repository", {"RepositoryName": "app"}, {}, token="AWS::ECR::Repository")
+    assert [f.attribute for f in TeardownBlocked().check(_ctx(cfn))] == ["EmptyOnDelete"]
+    cfn.properties["EmptyOnDelete"] = True
+    assert list(TeardownBlocked().check(_ctx(cfn))) == []
+    kept = _res("Kept", "AWS::ECR::Repository", {}, {"__opts": {"deletion_policy": "Retain"}},
+                token="AWS::ECR::Repository")
+    assert ["DeletionPolicy" in f.message for f in TeardownBlocked().check(_ctx(kept))] == [True]
+
+
 # -- HYG005 ------------------------------------------------------------------------------------------------------
 
 def test_placeholder_arns_in_nested_properties_of_any_front_end() -> None:

@@ -22,7 +22,13 @@ _PROTECTION_ERROR = {
     "AWS::RDS::DBCluster": "InvalidParameterCombination: Cannot delete protected Cluster, please disable deletion "
     "protection and try again.",
 }
-_SNAPSHOT_TYPES = ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster")
+# Pulumi tokens and Terraform/CDKTF types of the RDS resources the AWS provider refuses to destroy without a final
+# snapshot decision (its Delete checks skip_final_snapshot/final_snapshot_identifier before calling RDS).
+_SNAPSHOT_TYPES = ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws_db_instance", "aws_rds_cluster")
+_SNAPSHOT_ERROR = "final_snapshot_identifier is required when skip_final_snapshot is false"
+_ECR_TYPES = ("aws:ecr/repository:Repository", "aws_ecr_repository")
+_ECR_ERROR = ("RepositoryNotEmptyException: The repository with name '...' in registry with id '...' cannot be "
+              "deleted because it still contains images")
 
 
 # Physical-name properties: a retained resource with one blocks the next deployment of the same stack.
@@ -34,26 +40,37 @@ def _true(v: Any) -> bool:
     return v is True or (isinstance(v, str) and v.lower() == "true")
 
 
+def _unresolved(v: Any) -> bool:
+    """A value iacqa could not evaluate (a Terraform variable, a token): it may well be true at deploy."""
+    return isinstance(v, str) and any(m in v for m in ("${", "<unresolved", "mock-", "Token["))
+
+
 class TeardownBlocked(Rule):
     """A setting stops the stack from being destroyed cleanly.
 
     What it finds: deletion protection on DynamoDB tables (`deletion_protection_enabled=True`), RDS instances and
     clusters (`deletion_protection=True`) and load balancers (`enable_deletion_protection=True`); the Pulumi
     resource options `protect=True` and `retain_on_delete=True`; log groups with `skip_destroy=True`; RDS
-    instances/clusters with neither `skip_final_snapshot=True` nor a `final_snapshot_identifier`; versioned S3
-    buckets without `force_destroy=True`; CloudFormation `DeletionPolicy: Retain` (CDK `RemovalPolicy.RETAIN`, the
+    instances/clusters with neither `skip_final_snapshot=True` nor a `final_snapshot_identifier` (Pulumi, Terraform,
+    CDKTF: the AWS provider checks it at destroy); versioned S3 buckets without `force_destroy=True`; ECR
+    repositories without `force_delete=True` (CloudFormation/CDK: `EmptyOnDelete`); CloudFormation `DeletionPolicy: Retain` (CDK `RemovalPolicy.RETAIN`, the
     default of buckets, tables, keys and log groups in CDK), one finding per template file.
     Why it breaks: the TAP pipeline destroys every stack after its checks. Protected resources make
     `pulumi destroy` fail; retained ones survive it and the next deployment collides with their names; RDS
-    refuses to delete without a final snapshot name; a versioned bucket with objects cannot be deleted.
+    refuses to delete without a final snapshot name; a versioned bucket with objects, or an ECR repository with
+    images, cannot be deleted.
     Bad: `aws.dynamodb.Table(..., deletion_protection_enabled=True)`;
     `opts=ResourceOptions(retain_on_delete=True)`
     Good: leave protection off in these stacks (or make it a config value that is false for test deployments);
-    `aws.rds.Instance(..., skip_final_snapshot=True)`; `aws.s3.BucketV2(..., force_destroy=True)`.
+    `aws.rds.Instance(..., skip_final_snapshot=True)`; `aws.s3.BucketV2(..., force_destroy=True)`;
+    `aws.ecr.Repository(..., force_delete=True)`.
     What AWS says: `ValidationException: Resource cannot be deleted as it is currently protected against
     deletion`; Pulumi: `resource ... cannot be deleted because it is protected`; `final_snapshot_identifier is
-    required when skip_final_snapshot is false`; `BucketNotEmpty: The bucket you tried to delete is not empty`.
-    References: https://www.pulumi.com/docs/iac/concepts/options/protect/
+    required when skip_final_snapshot is false`; `BucketNotEmpty: The bucket you tried to delete is not empty`;
+    `RepositoryNotEmptyException: ... cannot be deleted because it still contains images`.
+    References: https://www.pulumi.com/docs/iac/concepts/options/protect/,
+    https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecr_repository#force_delete,
+    https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#skip_final_snapshot
     """
 
     id = "HYG004"
@@ -88,13 +105,8 @@ class TeardownBlocked(Rule):
                     "creates it again and fails on the name", resource=r, location=self._at(r, "skip_destroy"),
                     severity=Severity.MEDIUM, error="ResourceAlreadyExistsException: The specified log group "
                     "already exists", fix="remove skip_destroy")
-            if r.native_type in _SNAPSHOT_TYPES and not _true(n.get("skip_final_snapshot")) \
-                    and not n.get("final_snapshot_identifier"):
-                yield self.finding(
-                    f"{r.id}: no skip_final_snapshot=True and no final_snapshot_identifier; RDS refuses to delete "
-                    "it", resource=r, location=self._at(r, "skip_final_snapshot"), severity=Severity.MEDIUM,
-                    error="InvalidParameterCombination: FinalDBSnapshotIdentifier is required unless "
-                    "SkipFinalSnapshot is specified", fix="skip_final_snapshot=True")
+            yield from self._final_snapshot(r)
+            yield from self._ecr(r)
             if r.id in versioned and not _true(n.get("force_destroy")):
                 yield self.finding(
                     f"{r.id}: versioned bucket that nothing empties on teardown; once it holds objects (or "
@@ -103,6 +115,42 @@ class TeardownBlocked(Rule):
                     error="BucketNotEmpty: The bucket you tried to delete is not empty. You must delete all versions "
                     "in the bucket.", fix="force_destroy=True (Terraform, Pulumi, CDKTF); autoDeleteObjects=True "
                     "(CDK); CloudFormation: empty the bucket before deleting the stack")
+
+    def _final_snapshot(self, r: Resource) -> Iterator[Finding]:
+        """RDS instance/cluster (Pulumi, Terraform, CDKTF) that the AWS provider will not destroy: skip_final_snapshot
+        defaults to false and no final_snapshot_identifier names the snapshot to take."""
+        if r.native_type not in _SNAPSHOT_TYPES:
+            return
+        n = r.native_properties
+        skip, ident = n.get("skip_final_snapshot"), n.get("final_snapshot_identifier")
+        if _true(skip) or ident or _unresolved(skip):
+            return
+        yield self.finding(
+            f"{r.id}: no skip_final_snapshot=True and no final_snapshot_identifier; the AWS provider refuses to "
+            "delete it, so stack teardown fails", resource=r, location=self._at(r, "skip_final_snapshot"),
+            severity=Severity.MEDIUM, error=f"{_SNAPSHOT_ERROR} (AWS provider, at destroy); RDS itself answers "
+            "InvalidParameterCombination: FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified",
+            fix="skip_final_snapshot=True (or a final_snapshot_identifier when the data must be kept)")
+
+    def _ecr(self, r: Resource) -> Iterator[Finding]:
+        """ECR repository that nothing empties on teardown: deleting a repository that holds images fails."""
+        if r.type != "AWS::ECR::Repository" and r.native_type not in _ECR_TYPES:
+            return  # (the Pulumi and Terraform repositories may be unmapped: their type is the native one)
+        if r.native_type.startswith("AWS::"):  # CloudFormation / CDK
+            opts = r.native_properties.get("__opts") or {}
+            if opts.get("deletion_policy") or _true(r.get("EmptyOnDelete")) or _unresolved(r.get("EmptyOnDelete")):
+                return  # retained: reported once per file by _retained
+            attr, fix = "EmptyOnDelete", "EmptyOnDelete: true (CDK emptyOnDelete=True with RemovalPolicy.DESTROY)"
+            loc = r.location_of("EmptyOnDelete")
+        else:
+            n = r.native_properties
+            if _true(n.get("force_delete")) or _unresolved(n.get("force_delete")):
+                return
+            attr, fix, loc = "force_delete", "force_delete=True (Pulumi forceDelete: true)", self._at(r, "force_delete")
+        yield self.finding(
+            f"{r.id}: ECR repository without {attr}{' (forceDelete)' if attr == 'force_delete' else ''}; once "
+            "images are pushed to it (the reason it exists) stack teardown cannot delete it", resource=r,
+            attribute=attr, location=loc, severity=Severity.LOW, error=_ECR_ERROR, fix=fix)
 
     def _options(self, ctx: RuleContext, r: Resource) -> Iterator[Finding]:
         opts = r.native_properties.get("__opts") or {}

@@ -47,4 +47,9 @@ class TapStack(pulumi.ComponentResource):
             storage_encrypted=True,
             opts=child,
         )
+        aws.ecr.Repository(  # expect: HYG004
+            f"images-{env}",
+            image_tag_mutability="IMMUTABLE",
+            opts=child,
+        )
         self.register_outputs({"stack_name": name})

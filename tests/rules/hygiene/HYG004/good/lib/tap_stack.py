@@ -52,4 +52,5 @@ class TapStack(pulumi.ComponentResource):
             versioning_configuration={"status": "Enabled"},
             opts=child,
         )
+        aws.ecr.Repository(f"images-{env}", force_delete=True, opts=child)
         self.register_outputs({"stack_name": name})
