@@ -76,6 +76,8 @@ def authority(f: Finding, platform: str, today: str | None = None) -> str | None
         return "the TypeScript compiler over the installed SDK's typings (iacqa's node toolchain)"
     if rule in ("SYN005", "SYN006", "SYN007"):
         return "the response's file labels as a project on disk (paths, symlinks, file vs directory)"
+    if rule == "SDK009":  # the property holds the text the SDK itself returns for a formatted Output
+        return f"the Pulumi SDK (pulumi {v['pulumi']} output.py / @pulumi/pulumi output.js): Output to string"
     if rule in ("SDK003", "SDK004", "CDK002", "SBX001", "SBX002", "SBX003"):
         return _ENGINE.get(platform, "the program run").format(**v)
     if rule.startswith("TFS"):
