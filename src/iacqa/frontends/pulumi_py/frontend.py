@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from iacqa.catalog.program import ConfigRequired, ProgramError
+from iacqa.catalog.program import ConfigRequired, ProgramError, PythonSyntaxError
 from iacqa.catalog.sandbox import ProgramExited, ProgramMemory, ProgramTimeout
 from iacqa.catalog.sdk import MissingSymbol, OutputInJson
 from iacqa.frontends.base import FrontendResult
@@ -150,22 +150,23 @@ class PulumiFrontend:
         root: Path = project.root
         files = list(project.files)
         exc = keep_going.first_exception(outcome.events, {f for f in files if f.endswith(".py")})
-        first = next((f for f in result.findings if f.rule == ProgramError.id), None)
+        first = next((f for f in result.findings if f.rule in (ProgramError.id, PythonSyntaxError.id)), None)
         if exc is None or first is None:
             return
         static = check_sdk_usage(root, [f for f in files if f.endswith(".py") and not f.startswith("tests/")])
 
-        def run(copy: Path) -> tuple[ResourceGraph, list[Finding], list[dict], float]:
+        def run(copy: Path, names: dict[str, str]) -> tuple[ResourceGraph, list[Finding], list[dict], float]:
             out = run_python("iacqa.frontends.pulumi_py.harness:run_program",
                              {"root": str(copy), "entry": project.entry, "project": name, "stack": "dev",
-                              "config": config, "stubs": getattr(self, "_stubs", [])}, project=copy,
+                              "config": config, "stubs": getattr(self, "_stubs", []), "names": names}, project=copy,
                              timeout=limits.timeout, memory_mb=limits.memory_mb,
                              env_extra={"PULUMI_CONFIG": json.dumps(config)})
             graph = ResourceGraph(platform="pulumi")
             self._graph(out.events, root, graph)
             return graph, self._findings(out, root, project.entry, limits), out.events, out.seconds
 
-        cont = keep_going.continue_past(root, files, static, first, exc, run)
+        search = list(dict.fromkeys([root, (root / project.entry).parent]))
+        cont = keep_going.continue_past(root, files, static, first, exc, run, search, outcome.events)
         if cont is None or len(cont.graph) < len(result.graph):
             return
         result.graph = cont.graph
@@ -256,6 +257,9 @@ class PulumiFrontend:
                     continue
                 seen.add(("json", loc.file, loc.line))
                 out.append(output_in_json(e, loc))
+            elif kind == "import-failed":
+                # an import a keep-going run stood in for (repair.py): the error the program raises there
+                out.append(ProgramError.from_event(e, loc, entry))
             elif kind == "config-missing":
                 out.append(ConfigRequired.from_event(e, loc))
             elif kind == "exception" and e.get("type") == "MemoryError":

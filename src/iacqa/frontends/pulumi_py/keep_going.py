@@ -4,12 +4,17 @@
 declared before that line and nothing after it. Here the program runs again on a copy of the project where the
 SDK names and keywords that the static check found missing are fixed as their findings say (an unknown keyword
 removed, a missing class's statement stubbed: cdk_py.continuation does the same for CDK) and, while it still
-raises in the project's own code, with the raising statement stubbed. Runs are 1-10 s each, so a few are allowed.
+raises in the project's own code, with the raising statement stubbed. Before that, the classes of error that stop
+a program before its first resource (a file that does not compile, imports that cannot work as written, a missing
+`from typing import List`) are fixed in every file at once (repair.py): stubbing them one line per run used up the
+runs on the imports alone. Runs are 1-10 s each, so a few are allowed.
 The graph kept is the last run's; each run's exception is reported with `revealed_by` = the one before it.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,10 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from iacqa.frontends.cdk_py import continuation
+from iacqa.frontends.cdktf_py.patches import DELETE, apply_continuations, span
+from iacqa.frontends.pulumi_py import repair
+from iacqa.knowledge.naming import snake
 from iacqa.model import Finding, ResourceGraph
 
-MAX_RUNS = 6
+MAX_RUNS = 16
 BUDGET_S = 90.0  # seconds of program runs spent continuing
+_IGNORE = shutil.ignore_patterns(".git", "node_modules", "venv", ".venv", "__pycache__")
 
 
 @dataclass
@@ -34,31 +43,151 @@ class Continued:
 
 
 def first_exception(events: list[dict[str, Any]], files: set[str]) -> dict[str, Any] | None:
-    """The first exception the program raised in one of the project's own files."""
+    """The first exception the program raised in one of the project's own files (a file that does not compile
+    counts even when only the entry's loader is on the stack, and so does an input the SDK refused while
+    registering one of the project's resources)."""
     for e in events:
-        if e.get("kind") == "exception" and any(fr and fr[0] in files for fr in e.get("frames") or []):
+        if e.get("kind") != "exception":
+            continue
+        if any(fr and fr[0] in files for fr in e.get("frames") or []) or (e.get("syntax") or {}).get("file") in files \
+                or _rejected_input(e, events, files):
             return e
     return None
 
 
+_PROCESSING = re.compile(r"While processing resource: '([^']+)'.*?While processing input: '(\w+)'"
+                         r"|at resource `([^`]+)`, property `(\w+)", re.S)
+
+
+def _rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set[str]) -> tuple[str, int, str] | None:
+    """(file, line, keyword) of the argument the SDK refused while registering a resource: `types=["REGIONAL"]`
+    where a string is expected fails in the SDK's serializer, after the constructor returned, so the stack holds
+    none of the project's frames; the resource's construction site (recorded by the harness) says where it is."""
+    m = _PROCESSING.search(str(exc.get("message") or ""))
+    if not m:
+        return None
+    name, prop = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    site = next((e for e in events if e.get("kind") == "site" and e.get("name") == name
+                 and e.get("file") in files and e.get("line")), None)
+    return (site["file"], int(site["line"]), snake(prop)) if site else None
+
+
+def _drop_inputs(root: Path, patched: dict[str, str], drops: list[tuple[str, int, str]]) -> dict[str, str] | None:
+    """`patched` with each (file, constructor line, keyword) argument removed (lines kept where they are)."""
+    out = dict(patched)
+    for rel in {d[0] for d in drops}:
+        text = out.get(rel)
+        if text is None:
+            try:
+                text = (root / rel).read_text(errors="replace")
+            except OSError:
+                return None
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return None
+        edits = []
+        for _, line, arg in (d for d in drops if d[0] == rel):
+            call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                         and n.lineno <= line <= (n.end_lineno or n.lineno)
+                         and any(k.arg == arg for k in n.keywords)), None)
+            kw = next((k for k in call.keywords if k.arg == arg), None) if call else None
+            if kw is not None:
+                edits.append(span(kw, DELETE))
+        new = apply_continuations(text, edits) if edits else text
+        if new is None:
+            return None
+        out[rel] = new
+    return out
+
+
+def _required_renames(exc: dict[str, Any], fixable: list[Finding]) -> set[str]:
+    """`Missing required property 'rest_api'` after `rest_api_id=` was removed: every unknown-keyword finding whose
+    fix names that property is renamed instead (all of them at once: the same slip is usually made on every
+    resource of the family)."""
+    m = re.search(r"Missing required property '(\w+)'", str(exc.get("message") or ""))
+    if not m:
+        return set()
+    out = set()
+    for i, f in enumerate(fixable):
+        if continuation.renamed_keyword(f) == m.group(1):
+            out.add(f.fingerprint)
+        elif f.rule == "SDK002" and re.match(rf"did you mean {m.group(1)}\b", (f.fix or "").strip()):
+            # the closest of several names is the one the SDK requires: rename to it (plan() renames to the fix's
+            # keyword when the fix names one only)
+            fixable[i] = f.with_(fix=f"{m.group(1)}=")
+            out.add(f.fingerprint)
+    return out
+
+
+def _known_name_error(exc: dict[str, Any], files: set[str]) -> tuple[str, str] | None:
+    """(file, name) when the run stopped on `NameError: name 'List' is not defined` for a name repair.py knows."""
+    m = re.match(r"name '(\w+)' is not defined", str(exc.get("message") or ""))
+    frames = [fr for fr in exc.get("frames") or [] if fr and fr[0] in files]
+    if exc.get("type") != "NameError" or not m or m.group(1) not in repair.KNOWN_NAMES or not frames:
+        return None
+    return frames[-1][0], m.group(1)
+
+
 def continue_past(root: Path, files: list[str], static: list[Finding], first: Finding,
-                  exc: dict[str, Any], run: Callable[[Path], tuple[ResourceGraph, list[Finding], list[dict], float]]
-                  ) -> Continued | None:
+                  exc: dict[str, Any], run: Callable[..., tuple[ResourceGraph, list[Finding], list[dict], float]],
+                  search: list[Path] | None = None, events: list[dict[str, Any]] | None = None) -> Continued | None:
     """Rerun the program on fixed copies. `static`: the static check's findings; `first`: the finding of the
-    exception that stopped the original run; `run(copy_root)` -> (graph, findings, events, seconds).
-    None when nothing could be fixed (the error is not in the project's code, or no same-line fix exists)."""
+    exception that stopped the original run; `run(copy_root, names)` -> (graph, findings, events, seconds), names:
+    well-known names to provide (repair.KNOWN_NAMES); `search`: the directories the run imports from (the root, the
+    entry's directory); `events`: the original run's. None when nothing could be fixed (the error is not in the project's code, or no same-line
+    fix exists)."""
     py = {f for f in files if f.endswith(".py")}
+    tmp = Path(tempfile.mkdtemp(prefix="iacqa-pulumi-base-"))
+    try:
+        base, repaired = _repaired_base(root, files, search or [root], tmp)
+        return _continue(base, py, static, first, exc, run, repaired, events or [])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _repaired_base(root: Path, files: list[str], search: list[Path], tmp: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the project with repair.py's whole-project fixes (the project itself when there are none)."""
+    repaired = repair.repair(root, files, search, imports=True)
+    if not repaired:
+        return root, {}
+    base = tmp / "p"
+    shutil.copytree(root, base, symlinks=True, ignore=_IGNORE)
+    for rel, text in repaired.items():
+        (base / rel).write_text(text)
+    return base, repaired
+
+
+def _continue(root: Path, py: set[str], static: list[Finding], first: Finding, exc: dict[str, Any],
+              run: Callable[..., tuple[ResourceGraph, list[Finding], list[dict], float]],
+              repaired: dict[str, str], first_events: list[dict[str, Any]]) -> Continued | None:
     fixable = [f for f in static if f.rule in ("SDK001", "SDK002") and f.blocking and f.file in py]
     if continuation.plan(root, fixable) is None:
         fixable = []  # some static finding has no same-line fix: continue with stubs only
     rename: set[str] = set()
     stubs: list[tuple[str, int]] = []
+    names: dict[str, str] = {}
+    drops: list[tuple[str, int, str]] = []
+    events_of_last = first_events
     prev, best, spent, runs = first.fingerprint, None, 0.0, 0
-    use_static = bool(fixable)
+    use_static = bool(fixable) or bool(repaired)
     out: list[Finding] = []
     seen: set[tuple[str, str | None]] = {(first.rule, first.error)}
     while runs < MAX_RUNS and spent < BUDGET_S:
-        if not use_static:
+        named = _known_name_error(exc, py)
+        required = _required_renames(exc, fixable)
+        bad_input = _rejected_input(exc, events_of_last, py)
+        if bad_input and bad_input not in drops:
+            # the SDK refused one input of one resource while registering it (no frame of the project's own on
+            # the stack): that argument is left out, the resource and everything after it still registered
+            drops.append(bad_input)
+        elif required and required - rename:
+            rename |= required
+        elif named and named[1] not in names:
+            # the missing import of a well-known name, and the file's other ones, provided (no line stubbed)
+            text = (root / named[0]).read_text(errors="replace")
+            names.update({n: repair.KNOWN_NAMES[n] for n in repair.free_known_names(text) | {named[1]}})
+        elif not use_static:
             fp, stub = continuation.next_step(fixable, exc, py)
             if fp is not None and fp not in rename:
                 rename.add(fp)
@@ -68,9 +197,12 @@ def continue_past(root: Path, files: list[str], static: list[Finding], first: Fi
                 break
         use_static = False
         patched = continuation.plan(root, fixable, frozenset(rename), tuple(stubs))
-        if not patched:
+        if patched is not None and drops:
+            patched = _drop_inputs(root, patched, drops)
+        if patched is None or not (patched or repaired or names):
             break
-        graph, found, events, seconds = _run_copy(root, patched, run)
+        graph, found, events, seconds = _run_copy(root, patched, run, dict(names))
+        events_of_last = events
         runs += 1
         spent += seconds
         # the same error again on the next line (`stack.outputs[...]` six times) is one bug, reported once
@@ -90,15 +222,14 @@ def continue_past(root: Path, files: list[str], static: list[Finding], first: Fi
 
 
 def _run_copy(root: Path, patched: dict[str, str],
-              run: Callable[[Path], tuple[ResourceGraph, list[Finding], list[dict], float]]
-              ) -> tuple[ResourceGraph, list[Finding], list[dict], float]:
+              run: Callable[..., tuple[ResourceGraph, list[Finding], list[dict], float]],
+              names: dict[str, str] | None = None) -> tuple[ResourceGraph, list[Finding], list[dict], float]:
     tmp = Path(tempfile.mkdtemp(prefix="iacqa-pulumi-fix-"))
     copy = tmp / "p"
     try:
-        shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules", "venv",
-                                                                                 ".venv", "__pycache__"))
+        shutil.copytree(root, copy, symlinks=True, ignore=_IGNORE)
         for rel, text in patched.items():
             (copy / rel).write_text(text)
-        return run(copy)
+        return run(copy, names or {})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 
 from iacqa.catalog.sdk import PlainDictForArchive, UnknownDictKey
@@ -34,13 +35,17 @@ HINTS = {
     "providers": "the AWS provider is pulumi_aws.Provider(...)",
     "logs": "CloudWatch Logs resources live in pulumi_aws.cloudwatch (LogGroup, LogStream, ...)",
 }
+_OPTION_CLASSES = frozenset({"pulumi.ResourceOptions", "pulumi.resource.ResourceOptions", "pulumi.InvokeOptions",
+                             "pulumi.CustomTimeouts", "pulumi.resource.CustomTimeouts"})
 # Resource arguments every resource accepts besides its own properties.
 _RESOURCE_META = frozenset({"opts", "resource_name", "args"})
 
 
 class PulumiIndex(InspectedIndex):
     def checks_calls(self, dotted: str) -> bool:
-        return dotted.startswith("pulumi_aws.")  # pulumi's own runtime helpers take **kwargs-heavy dynamic paths
+        # pulumi's own runtime helpers take **kwargs-heavy dynamic paths; its option classes have fixed keywords
+        # (`ResourceOptions(prevent_destroy=True)` is a TypeError at every resource that passes it)
+        return dotted.startswith("pulumi_aws.") or dotted in _OPTION_CLASSES
 
     def signature(self, dotted: str, instance: bool = False) -> Signature | None:
         obj = self.resolve(dotted)
@@ -114,14 +119,39 @@ def _checker() -> type[PulumiChecker]:
     return DeprecationChecker
 
 
+# Resource options other tools have and Pulumi names otherwise: the fix the closest-name search does not find.
+_OPTION_HINTS = {
+    "prevent_destroy": "protect=True (Pulumi's name for Terraform's lifecycle prevent_destroy)",
+    "removal_policy": "retain_on_delete=True (Pulumi's name for CDK's RemovalPolicy.RETAIN)",
+    "create_before_destroy": "delete_before_replace=False is the default (Pulumi creates the replacement first)",
+}
+
+
+def _options(findings: list[Finding]) -> list[Finding]:
+    """Unknown keywords of pulumi's option classes: named after the pulumi SDK (not pulumi-aws), with the option
+    Pulumi has for what other tools call it."""
+    out = []
+    for f in findings:
+        owner = (f.symbol or "").split("(")[0]
+        if f.rule == "SDK002" and owner in _OPTION_CLASSES:
+            arg = (f.symbol or "").split("(")[-1].rstrip("=)")
+            label = installed("pulumi")
+            message = f.message.replace(f"installed {INDEX.label}", f"installed {label}")
+            if arg in _OPTION_HINTS:
+                message = re.sub(r" \(did you mean `\w+`\?\)$", f" (use {_OPTION_HINTS[arg].split(' ')[0]})", message)
+            f = f.with_(message=message, fix=_OPTION_HINTS.get(arg, f.fix))
+        out.append(f)
+    return out
+
+
 def check_source(rel: str, source: str) -> list[Finding]:
     """Findings for one file's text (rel: its project-relative path, for locations)."""
-    return _check_source(INDEX, rel, source, _checker())
+    return _options(_check_source(INDEX, rel, source, _checker()))
 
 
 def check_sdk_usage(root: Path, files: list[str]) -> list[Finding]:
     """Findings for every SDK name or keyword in the given project files that the installed SDK lacks."""
     if not available():
         return []
-    return check_files(INDEX, root, files, _checker())
+    return _options(check_files(INDEX, root, files, _checker()))
 
