@@ -75,6 +75,7 @@ class OutputRenderedAsText(Rule):
     docs_url = "https://www.pulumi.com/docs/iac/concepts/inputs-outputs/apply/#outputs-and-strings"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        lines: set[tuple[str | None, int | None]] = set()
         for r in ctx.graph:
             seen: set[str] = set()
             props = {k: v for k, v in (r.native_properties or {}).items() if k != "__opts"}
@@ -83,7 +84,21 @@ class OutputRenderedAsText(Rule):
                 if top in seen:
                     continue
                 seen.add(top)
-                yield self._finding(ctx, r, path, text, tagged)
+                f = self._finding(ctx, r, path, text, tagged)
+                lines.add((f.file, f.line))
+                yield f
+        # The graph misses what the program never reached (a partial run): read the TypeScript source too.
+        for file, line, name in _ts_template_outputs(ctx):
+            if (file, line) not in lines:
+                yield self.finding(
+                    f"`${{{name}}}` in a plain template literal: {name} is declared as a pulumi.Output, so the "
+                    "string holds Pulumi's warning text (\"Calling [toString] on an [Output<T>] is not supported\"), "
+                    "not the value", location=Location(file, line), severity=Severity.HIGH, symbol="toString",
+                    error="a name, tag or ARN holding the warning text fails AWS validation; elsewhere nothing at "
+                    "deploy, the resource holds the text", fix="pulumi.interpolate`...${" + name + "}...` or "
+                    f"{name}.apply(v => `...${{v}}...`)",
+                    evidence="@pulumi/pulumi's Output.toString (output.js) returns the warning text; the identifier's "
+                    "declared type (pulumi.Output<...>) in the source")
 
     def _finding(self, ctx: RuleContext, r: Resource, path: str, text: str, tagged: bool) -> Finding:
         marker = next(m for m in MARKERS if m in text)
@@ -136,3 +151,45 @@ class OutputRenderedAsText(Rule):
             if key in r.attr_locations:
                 return r.attr_locations[key]
         return r.location
+
+
+# TypeScript: identifiers declared with an Output type (interface fields, parameters, class members, consts).
+_OUTPUT_DECL = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\??\s*:\s*(?:pulumi\.)?Output<")
+_TEMPLATE_REF = re.compile(r"\$\{\s*(?:(?:this|args|props)\.)?([A-Za-z_$][\w$]*)\s*\}")
+
+
+def _ts_template_outputs(ctx: RuleContext) -> Iterator[tuple[str, int, str]]:
+    """(file, line, identifier) of `${x}` in an untagged template literal where x is declared as a pulumi.Output
+    in the same file and never rebound as a callback parameter (where it would be the plain value)."""
+    from iacqa.rules.hygiene._text import text_sources
+    from iacqa.rules.hygiene.nondeterministic import _mask_js
+
+    for file in text_sources(ctx):
+        if not file.endswith((".ts", ".js", ".mjs")):
+            continue
+        raw = "\n".join(ctx.lines(file))
+        if "@pulumi/pulumi" not in raw:
+            continue
+        masked = _mask_js(raw)
+        outputs = set(_OUTPUT_DECL.findall(masked))
+        if not outputs:
+            continue
+        # a name also bound to a plain value in the file (another scope) is left alone: the file says both
+        rebound = {n for n in outputs if _param(masked, n) or re.search(
+            rf"\b(?:const|let|var)\s+{re.escape(n)}\s*(?::[^=]+)?=|\b{re.escape(n)}\s*\??\s*:\s*"
+            r"(?:string|number|boolean|pulumi\.Input<|Input<)", masked)}
+        for m in _TEMPLATE_REF.finditer(masked):
+            name = m.group(1)
+            if name not in outputs or name in rebound:
+                continue
+            tick = masked.rfind("`", 0, m.start())
+            if tick < 0 or re.search(r"interpolate\s*$", masked[:tick]):
+                continue
+            yield file, masked.count("\n", 0, m.start()) + 1, name
+
+
+def _param(text: str, name: str) -> bool:
+    """Whether `name` is bound as an arrow-function parameter somewhere (`name =>`, `(a, name) =>`,
+    `([t, name]) =>`, `({ name }) =>`)."""
+    n = re.escape(name)
+    return bool(re.search(rf"\b{n}\s*=>|\((?:[^()]*[,(\[{{]\s*)?{n}\s*(?:[,\]}}][^()]*)?\)\s*(?::[^=]+)?=>", text))
