@@ -101,6 +101,7 @@ def test_python_names_tags_and_inline_code(tmp_path: Path) -> None:
 
 
 def test_deterministic_names_are_clean(tmp_path: Path) -> None:
-    ts = "new s3.Bucket(this, 'Data', { bucketName: `data-${props.environment}` });\n"
+    ts = ("new s3.Bucket(this, 'Data', { bucketName: `data-${props.environment}` });\n"
+          "new rds.DbInstance(this, 'Db', { finalSnapshotIdentifier: `db-final-${Date.now()}` });\n")
     tf = 'resource "aws_s3_bucket" "b" {\n  bucket = "data-${var.env}"\n  tags = { CreatedBy = "terraform" }\n}\n'
     assert _run(tmp_path, {"lib/tap-stack.ts": ts, "main.tf": tf}) == []

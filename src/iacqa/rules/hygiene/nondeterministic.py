@@ -239,6 +239,8 @@ class NondeterministicValue(Rule):
                 error="nothing at deploy; every plan/preview shows a tag update (Terraform may fail with "
                 "\"Provider produced inconsistent final plan\" on tags_all)",
                 fix="a fixed value (config, `time_static` in Terraform), or lifecycle ignore_changes on that tag")
+        if use.key and "snapshot" in use.key.lower():
+            return None  # a final snapshot name is meant to be unique; changing it replaces nothing
         if use.key and (use.key == "<resource name>" or _NAME_KEY.search(use.key)):
             what = "the resource name/construct id" if use.key == "<resource name>" else use.key
             return self.finding(
