@@ -13,13 +13,17 @@ from functools import lru_cache
 
 
 def _plain(doc: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", doc or "")).split())
+    """Text with one line per paragraph/list item; inline tags (<code>, <i>, <a>) dropped in place."""
+    text = re.sub(r"</?(p|li|ul|ol|note|important)\b[^>]*>", "\n", doc or "")
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 @lru_cache(maxsize=64)
-def quote(service: str, where: str, member: str, pattern: str, fallback: str) -> str:
-    """The first sentence matching `pattern` in the documentation of `member`, where `where` is an operation name
-    (its input member) or a shape name ("shape:DefaultCacheBehavior"); `fallback` when botocore cannot say."""
+def quote(service: str, where: str, member: str, pattern: str, fallback: str, sentences: int = 1) -> str:
+    """The first sentence matching `pattern` (and the `sentences - 1` after it) in the documentation of `member`,
+    where `where` is an operation name (its input member) or a shape name ("shape:DefaultCacheBehavior");
+    `fallback` when botocore cannot say."""
     try:
         import botocore.session
 
@@ -31,9 +35,10 @@ def quote(service: str, where: str, member: str, pattern: str, fallback: str) ->
         text = _plain(shape.documentation)
     except Exception:  # noqa: BLE001 - botocore missing or reshaped: the sentence as botocore 1.44 states it
         return fallback
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    parts = [p for line in text.splitlines() for p in re.split(r"(?<=[.!?])\s+", line)]
+    for i, sentence in enumerate(parts):
         if re.search(pattern, sentence):
-            return sentence
+            return " ".join(parts[i:i + sentences])
     return fallback
 
 

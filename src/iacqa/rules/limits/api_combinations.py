@@ -124,9 +124,10 @@ class ApiParameterCombination(Rule):
             elif r.type == "AWS::RDS::DBCluster":
                 yield from self._backtrack(r)
 
-    def _evidence(self, service: str, where: str, member: str, pattern: str, fallback: str) -> str:
+    def _evidence(self, service: str, where: str, member: str, pattern: str, fallback: str,
+                  sentences: int = 1) -> str:
         return f"botocore {botocore_version()} {service} model, {where.removeprefix('shape:')} {member}: " \
-               f"\"{quote(service, where, member, pattern, fallback)}\""
+               f"\"{quote(service, where, member, pattern, fallback, sentences)}\""
 
     def _ecs(self, r: Resource) -> Iterator[Finding]:
         launch, l_attr = field(r, "LaunchType", "launch_type")
@@ -194,9 +195,9 @@ class ApiParameterCombination(Rule):
             "(Certificates with one CertificateArn)",
             fix=f"set {r.native_name('Certificates') if r.type.startswith('AWS::') else 'certificate_arn'} to an "
             "ACM certificate ARN (aws_acm_certificate validated for the domain), or use protocol HTTP/TCP",
-            evidence=self._evidence("elbv2", "CreateListener", "Certificates", r"exactly one certificate",
+            evidence=self._evidence("elbv2", "CreateListener", "Certificates", r"HTTPS and TLS listeners",
                                     "[HTTPS and TLS listeners] The default certificate for the listener. You must "
-                                    "provide exactly one certificate."), check="listener_certificate")
+                                    "provide exactly one certificate.", sentences=3), check="listener_certificate")
 
     def _backtrack(self, r: Resource) -> Iterator[Finding]:
         window = r.get("BacktrackWindow")

@@ -67,8 +67,8 @@ class ApiValueForm(Rule):
             value, attr = field(r, cfn, native)
             if not _literal(ctx, r, value) or not value.startswith("sg-"):
                 continue
-            doc = quote("ec2", "CreateSecurityGroup", "GroupName", r"sg-",
-                        "Constraints: Up to 255 characters in length. Can't start with sg-.")
+            doc = quote("ec2", "CreateSecurityGroup", "GroupName", r"^Constraints",
+                        "Constraints: Up to 255 characters in length. Can't start with sg-.", sentences=2)
             yield self.finding(
                 f"security group {r.id}: {attr} {value!r} starts with `sg-`, the prefix EC2 keeps for group ids",
                 resource=r, attribute=attr,
