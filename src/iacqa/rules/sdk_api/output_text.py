@@ -24,8 +24,10 @@ MARKERS = {
 _TAIL = re.compile(r"This function may throw in a future version of (?:Pulumi|@pulumi/pulumi)\.")
 # Attributes whose value AWS validates as a name, identifier, ARN, tag or policy: the ~300-character warning text
 # (newlines, spaces, brackets) is rejected there. Anywhere else the resource deploys with the wrong value.
-_STRICT = re.compile(r"(name|arn|id|identifier|key|tags?|policy|document|bucket|prefix|role|principal|resource"
-                     r"|uri|url|domain|cidr|subnets?)$", re.I)
+_WORDS = (r"names?|arns?|ids?|identifier|key|tags?|policy|document|bucket|prefix|role|principal|resource|uri|url|domain"
+          r"|cidr|subnets?")
+# snake_case or whole words in any case (`vpc_id`, `Resource`), camelCase endings (`roleArn`), never `valid`
+_STRICT = re.compile(rf"(?i:(?:^|_)(?:{_WORDS})$)|[a-z](?:{_WORDS.title()})$")
 
 
 def _walk(value: Any, path: str, in_tags: bool = False) -> Iterator[tuple[str, str, bool]]:
