@@ -10,7 +10,7 @@ from typing import Any
 from iacqa.model import Category, Finding, Resource, ResourceGraph, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
-from iacqa.rules.iam_missing._resource_policies import ResourcePolicies, graph_complete, policies_on
+from iacqa.rules.iam_missing._resource_policies import graph_complete, policies_on
 from iacqa.rules.wiring._native import unknown_value
 from iacqa.rules.wiring._ordering import Ordering, declared_way, permissions_for
 
@@ -79,10 +79,11 @@ class S3NotificationNotGranted(Rule):
       a source): critical;
     - is a queue or topic with no queue/topic policy (a separate policy resource or the resource's own `policy`)
       allowing `s3.amazonaws.com` to `sqs:SendMessage` / `sns:Publish` on it: critical;
-    - has that grant, but nothing orders the notification after it: no `DependsOn`/`depends_on` naming the
-      permission or policy (directly or through what the notification waits for), no reference to it: high (the
-      engine creates both in parallel and the notification usually comes first). A queue/topic policy written
-      inline on the queue or topic is ordered by the notification's reference to it.
+    - is a Lambda function with that permission, but nothing orders the notification after it: no
+      `DependsOn`/`depends_on` naming the permission (directly or through what the notification waits for), no
+      reference to it: high (the engine creates both in parallel, and S3 checks the function's policy at once).
+      A queue or topic policy is not held to that: it waits only for the queue, the notification for the bucket
+      too, so the policy is in place first in practice.
     Silent when a permission or policy holds values not known before deploy, when a policy of the stack sits on
     something the graph cannot name, when the destination is outside the stack, and on a partial graph. CDK adds
     the permission, the policy and the dependency itself, so its synthesized notifications pass.
@@ -174,18 +175,9 @@ class S3NotificationNotGranted(Rule):
                      f"make the notification depend on it ({declared_way(n.owner)})"),
                 evidence=EVIDENCE, destination=res.id)
             return
-        granting = [p for p in pols.opaque] + [p for p, stmts in pols.docs
-                                               if ResourcePolicies(res, docs=[(p, stmts)]).allows(S3, action, [arn])]
-        if any(p.id == res.id for p in granting) or order.after(n.owner, [p.id for p in granting]):
-            return  # the queue's own policy (the notification refers to the queue), or ordered
-        names = ", ".join(p.id for p in granting)
-        yield self.finding(
-            f"{n.owner.id}: S3 notification of {bucket} sends to {noun} {res.id}, and {policy_word} {names} allows "
-            f"it, but nothing orders the notification after that policy: both are created in parallel and S3 "
-            "sends its test message before the policy exists",
-            resource=n.owner, attribute=n.attribute, severity=Severity.HIGH, error=ERROR,
-            fix=f"make {n.owner.id} depend on {names} ({declared_way(n.owner)})", evidence=EVIDENCE,
-            destination=res.id, grant=[p.id for p in granting])
+        # A separate queue/topic policy not ordered before the notification is not reported: it waits only for the
+        # queue while the notification also waits for the bucket, so it is in place first in practice (published
+        # patterns deploy so, e.g. serverless-patterns s3-sqs-lambda-terraform).
 
 
 def _grant(action: str, arn: str, bucket: Resource | None) -> str:
