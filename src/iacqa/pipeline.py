@@ -258,7 +258,8 @@ def _requirements(project: Project, graph: ResourceGraph, options: Options, resu
     if not (project.prompt or "").strip():
         return Stage("skipped", "no prompt (lib/PROMPT.md, or --prompt FILE for a plain project)")
     items, cov, found = checklist(project.prompt, graph, _status(result, "graph"), project.platform,
-                                  options.prompt or "lib/PROMPT.md")
+                                  options.prompt or "lib/PROMPT.md",
+                                  [f for f in project.files if f not in project.scaffold], project.root)
     result.requirements, result.requirements_coverage = items, cov
     return Stage("ok", f"{cov.get('met', 0)}/{cov.get('checkable', 0)} checkable requirements met, "
                  f"{cov.get('partly_met', 0)} partly, {cov.get('not_met', 0)} not met, "

@@ -35,6 +35,10 @@ def test_samples(concept) -> None:
         if concept.check is None:
             assert _evaluate(m, graph_of({}), "cfn").status == NOT_CHECKABLE
             continue
+        if "files" in concept.check:  # a layout concept: its samples are the response's file lists
+            assert _evaluate(m, graph_of({}), "tf", files=sample["met"]).status == MET
+            assert _evaluate(m, graph_of({}), "tf", files=sample["not_met"]).status == NOT_MET
+            continue
         assert _evaluate(m, graph_of(sample["met"]), "cfn").status == MET
         assert _evaluate(m, graph_of(sample["not_met"]), "cfn").status in (NOT_MET, PARTLY)
 

@@ -17,10 +17,41 @@ def _status(prompt: str, graph: ResourceGraph, concept: str, platform: str = "cf
 
 
 def test_graph_that_failed_to_build_checks_nothing() -> None:
-    res = check_requirements("## Requirements\n- Lambda with 512MB memory", graph_of({FN: {"MemorySize": 128}}),
+    res = check_requirements("## Requirements\n- Lambda with 512MB memory", ResourceGraph(platform="cfn"),
                              "failed", "cfn")
     assert {r.status for r in res} == {"not checkable"}
     assert all("could not be built" in (r.reason or "") for r in res)
+
+
+def test_partial_graph_reports_only_offenders_present() -> None:
+    """A front end that stopped at an error (Pulumi keep-going, CDK continuation) recorded part of the program: a
+    resource present whose own value falls short of an 'every X' ask is reported; an X that is missing, or one
+    X that does not have the value when another may come later, is not."""
+    g = graph_of({FN: {"MemorySize": 128}})
+    res = {r.concept: r for r in check_requirements("## Requirements\n- Lambda with 512MB memory", g, "failed", "cfn")}
+    assert res["lambda.memory"].status == "not checkable" and "stopped at an error" in res["lambda.memory"].reason
+    assert res["lambda.function"].status == "met"
+    logs = graph_of({"AWS::Logs::LogGroup": [{"KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1"}, {}]})
+    ask = "## Constraints\n- KMS encryption for all log data"
+    assert [r.status for r in check_requirements(ask, logs, "failed", "pulumi") if r.concept == "logs.kms"] == [
+        "partly met"]
+    nothing = graph_of({FN: {}})
+    assert [r.status for r in check_requirements(ask, nothing, "failed", "pulumi") if r.concept == "logs.kms"] == [
+        "not checkable"]
+
+
+def test_cdktf_copy_with_unused_imports_removed_is_whole() -> None:
+    """CDKTF synthesizes a copy whose only change is unused missing imports removed (revealed_by set): the graph
+    is the response's whole program, so a missing resource is missing; the findings carry revealed_by."""
+    from iacqa.requirements import checklist
+
+    g = graph_of({FN: {}}, platform="cdktf")
+    ask = "## Requirements\n- Create an SQS dead-letter queue for failed messages"
+    _, _, found = checklist(ask, g, "failed", "cdktf")
+    assert found == []  # not revealed: a failed CDKTF graph is still partial
+    g.revealed_by = "abc123"
+    _, _, found = checklist(ask, g, "failed", "cdktf")
+    assert found and all(f.revealed_by == "abc123" for f in found)
 
 
 def test_conditional_and_environment_specific_asks() -> None:

@@ -17,15 +17,23 @@ __all__ = ["Requirement", "RequirementResult", "check_requirements", "coverage",
 
 
 def checklist(prompt: str | None, graph: object, graph_status: str | None, platform: str = "",
-              prompt_file: str = "lib/PROMPT.md") -> tuple[list[dict], dict, list]:
+              prompt_file: str = "lib/PROMPT.md", files: list[str] | None = None,
+              root: object = None) -> tuple[list[dict], dict, list]:
     """What the pipeline stores for one task: the checklist as JSON-ready dicts, its coverage, and the findings.
 
-    No prompt (a plain project without --prompt) gives an empty checklist; a crash here is the caller's to turn
-    into a finding (the pipeline's stage runner does)."""
+    `files`: the response's own project files (scaffold aside), for asks about the file layout; `root`: the
+    project directory (Terraform provider default_tags are read there). No prompt (a
+    plain project without --prompt) gives an empty checklist; a crash here is the caller's to turn into a finding
+    (the pipeline's stage runner does). On a graph built past a blocking error (ResourceGraph.revealed_by) the
+    findings are marked revealed_by that error, like the graph rules' findings."""
     if not prompt or not prompt.strip():
         return [], {}, []
-    results = check_requirements(prompt, graph, graph_status, platform)  # type: ignore[arg-type]
-    return [r.to_dict() for r in results], coverage(results), requirement_findings(results, prompt_file)
+    results = check_requirements(prompt, graph, graph_status, platform, files, root)  # type: ignore[arg-type]
+    found = requirement_findings(results, prompt_file)
+    revealed = getattr(graph, "revealed_by", None)
+    if revealed:
+        found = [f if f.revealed_by else f.with_(revealed_by=revealed) for f in found]
+    return [r.to_dict() for r in results], coverage(results), found
 
 
 __all__ += ["checklist"]

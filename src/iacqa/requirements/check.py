@@ -13,12 +13,14 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from iacqa.model import Resource, ResourceGraph
 from iacqa.requirements.extract import MAY, MUST, SHOULD, extract
 from iacqa.requirements.match import Match, concepts_for
 from iacqa.requirements.predicates import MET, NOT_CHECKABLE, NOT_MET, PARTLY, Outcome, PredicateError, run_check
+from iacqa.requirements.provider_tags import default_tag_keys
 from iacqa.requirements.view import opaque_types, view
 
 STATUSES = (MET, PARTLY, NOT_MET, NOT_CHECKABLE)
@@ -88,7 +90,52 @@ def _fix_text(match: Match) -> str | None:
         return fix
 
 
-def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
+WHOLE, OFFENDERS = "whole", "offenders"
+# Types whose settings a program may write as separate resources (aws_s3_bucket_public_access_block, security group
+# rules, table replicas): on a graph cut short by an error, the part that sets them may come after the error.
+_SPLIT = ("AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable")
+_PARTIAL = ("the program stopped at an error, so the graph holds only part of what it declares: what is missing "
+            "may be declared after the error")
+
+
+def graph_mode(graph: ResourceGraph, graph_status: str | None, platform: str | None) -> str | None:
+    """How far the graph can be trusted: WHOLE (built normally), OFFENDERS (the front end failed but recorded
+    resources: only a resource present whose own value falls short proves a requirement not met) or None
+    (nothing to judge).
+
+    CDKTF's copy with the static errors fixed differs from the response only by unused imports removed
+    (frontends/cdktf_py/frontend.py marks it `revealed_by`), so its graph is whole. Other continuations stub
+    statements or stop half-way (Pulumi keep-going, CDK continuation, Terraform salvage): a resource the
+    response declares may be absent from them."""
+    if graph_status in (None, "ok"):
+        return WHOLE
+    if len(graph) == 0:
+        return None
+    if graph.revealed_by and (platform or graph.platform) == "cdktf":
+        return WHOLE
+    return OFFENDERS
+
+
+def _offender_outcome(check: dict[str, Any], out: Outcome) -> bool:
+    """Whether a not met / partly met on a partial graph names what falls short on resources present: a coverage
+    (`all`) or forbidden-setting (`none`) check with a resource whose inputs resolved, on no type whose settings
+    may sit in a separate resource."""
+    forms = _forms(check)
+    if not forms or not forms <= {"all", "none"} or out.resource is None or out.resource.unresolved:
+        return False
+    return not (_full_types(check) & set(_SPLIT))
+
+
+def _forms(check: Any) -> set[str]:
+    if not isinstance(check, dict):
+        return set()
+    if "any_of" in check or "all_of" in check:
+        return {f for c in (check.get("any_of") or check.get("all_of") or []) for f in _forms(c)}
+    return {f for f in ("exists", "all", "none", "count", "values", "covered", "files") if f in check}
+
+
+def _evaluate(match: Match, graph: ResourceGraph, platform: str, mode: str = WHOLE,
+              files: list[str] | None = None, default_tags: tuple[set[str], set[str]] | None = None) -> Outcome:
     c = match.concept
     req = match.requirement
     if c.offline:
@@ -107,6 +154,9 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
         check = _universal(check)
     params = dict(match.params)
     params.setdefault("values", [])
+    params["_files"] = files
+    if default_tags is not None:
+        params["_default_tags"] = default_tags
     try:
         out = run_check(check, graph, params)
     except PredicateError as exc:
@@ -128,6 +178,8 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str) -> Outcome:
         return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute,
                        reason=f"{', '.join(remote[:3])} come(s) from a registry or remote source whose resources "
                        "are not in the graph")
+    if out.status in (NOT_MET, PARTLY) and mode == OFFENDERS and not _offender_outcome(check, out):
+        return Outcome(NOT_CHECKABLE, out.evidence, out.resource, out.attribute, reason=_PARTIAL)
     if out.status in (NOT_MET, PARTLY):
         skipped = _skipped_by_condition(graph, check, c.id)
         if skipped:
@@ -165,6 +217,22 @@ def _provider_tags(check: dict[str, Any], graph: ResourceGraph, params: dict[str
     keys = [k for k in params.get("values", []) if isinstance(k, str)]
     carried = {str(t.get("Key", "")).lower() for r in graph for t in _tag_list(r)} | {
         str(k).lower() for r in graph if isinstance(r.properties.get("Tags"), dict) for k in r.properties["Tags"]}
+    defaults = params.get("_default_tags")
+    if defaults is not None:  # Terraform provider default_tags read from the .tf files (provider_tags.py)
+        union, every = ({k.lower() for k in keys_} for keys_ in defaults)
+        unsure = [k for k in keys if k.lower() in union - every]
+        rest = [k for k in keys if k.lower() not in union]
+        shown = f"provider default_tags set {', '.join(sorted(defaults[0]))}"
+        if unsure:
+            if not rest:
+                return Outcome(NOT_CHECKABLE, [shown], reason=f"{', '.join(unsure)} is set in the default_tags "
+                               "of some aws providers only")
+        elif not rest:
+            return Outcome(MET, [shown])
+        again = run_check(check, graph, {**params, "values": rest})
+        if again.status != MET:
+            again.evidence.insert(0, f"{shown}; not {', '.join(rest)}")
+        return again
     present = [k for k in keys if k.lower() in carried]
     absent = [k for k in keys if k.lower() not in carried]
     if not absent:
@@ -229,9 +297,13 @@ def _skipped_by_condition(graph: ResourceGraph, check: dict[str, Any], concept_i
 
 
 def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | None = "ok",
-                       platform: str | None = None) -> list[RequirementResult]:
-    """The checklist of a prompt against a graph."""
+                       platform: str | None = None, files: list[str] | None = None,
+                       root: Path | None = None) -> list[RequirementResult]:
+    """The checklist of a prompt against a graph. `files`: the response's own project files (layout asks);
+    `root`: the project directory, where Terraform provider default_tags are read."""
     platform = platform or graph.platform
+    mode = graph_mode(graph, graph_status, platform)
+    defaults = default_tag_keys(root, files) if platform == "tf" else None
     graph = view(graph)
     results: list[RequirementResult] = []
     seen: dict[tuple[str, str], str] = {}
@@ -262,11 +334,14 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
                 mine.append(res)
                 continue
             seen[key] = rid
-            if graph_status not in (None, "ok") or len(graph) == 0 and not m.concept.offline:
+            if m.concept.check and "files" in m.concept.check:
+                out = _evaluate(m, graph, platform or "", WHOLE, files)  # the file layout needs no graph
+                res.status, res.evidence, res.reason = out.status, out.evidence, out.reason
+            elif mode is None or len(graph) == 0 and not m.concept.offline:
                 res.reason = ("the resource graph could not be built" if graph_status not in (None, "ok")
                               else "the resource graph is empty")
             else:
-                out = _evaluate(m, graph, platform or "")
+                out = _evaluate(m, graph, platform or "", mode, files, defaults)
                 res.status, res.evidence, res.reason = out.status, out.evidence, out.reason
                 res.resource, res.attribute = out.resource, out.attribute
             results.append(res)

@@ -17,6 +17,8 @@ Checks (what a requirement needs from the whole graph):
 - `covered: TYPES` `by: TYPES` [`where: COND`]: each resource of the first types is named (id, name or ARN)
   in the properties of some resource of the `by` types satisfying COND (an alarm per function).
 - `any_of: [CHECK...]` the best of the alternatives; `all_of: [CHECK...]` the worst.
+- `files: [EXT...]` `max: N`: the response's own code files with those extensions (tests aside) number at most N
+  ("everything in a single main.tf"); not checkable without the project's file list.
 
 Conditions (on one resource):
 - `{path: P, op: OP, value: V, default: D}`. P is a CloudFormation property path (`A.B.C`); a `[]` segment
@@ -32,6 +34,8 @@ Conditions (on one resource):
 - `{tags: [KEY...]}`: every tag key is present (`$values`: the keys the requirement names).
 - `{name: OP, value: V}`: the resource's physical name (FunctionName, BucketName, ...) compared with OP.
 - `{type: TYPES}`: the resource is of one of the types (inside `or`).
+- `{used_by: TYPES, path: P}` [`via: P2 | [P2...]`]: some resource of TYPES names this one at P (a load balancer's
+  SecurityGroups); with `via`, the resource named at P2 of this one is the one looked for (a rule's GroupId).
 Types: a CloudFormation type or a list of them; `$taggable` stands for every type in the graph whose
 CloudFormation schema has `Tags`, `$named` for every resource the program gave a physical name.
 Values: literals, or `$n` (the number the requirement states, in the concept's unit), `$value` (the text value),
@@ -74,7 +78,7 @@ _MISSING = object()
 MET, PARTLY, NOT_MET, NOT_CHECKABLE = "met", "partly met", "not met", "not checkable"
 _RANK = {MET: 3, PARTLY: 2, NOT_MET: 1, NOT_CHECKABLE: 0}
 
-CHECK_FORMS = ("exists", "all", "none", "count", "values", "covered", "any_of", "all_of")
+CHECK_FORMS = ("exists", "all", "none", "count", "values", "covered", "files", "any_of", "all_of")
 OPS = ("eq", "ne", "in", "gt", "ge", "lt", "le", "exists", "absent", "truthy", "falsy", "contains", "startswith",
        "matches", "mentions", "len_ge")
 
@@ -288,6 +292,8 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
         return r if r is UNKNOWN else not r
     if "type" in cond and "path" not in cond and "ref" not in cond:
         return resource.type in _types(cond["type"])
+    if "used_by" in cond:
+        return _used_by(cond, resource, graph)
     if "tag" in cond:
         key = str(_subst(cond["tag"], params)).lower()
         tags = resource.properties.get("Tags")
@@ -365,6 +371,33 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
     raise PredicateError(f"condition without a known form: {sorted(cond)}")
 
 
+def _used_by(cond: dict[str, Any], resource: Resource, graph: ResourceGraph) -> bool | _Unknown:
+    targets = [resource]
+    if cond.get("via"):
+        targets = []
+        for path in _types(cond["via"]):
+            for v in _values_at(resource.properties, path):
+                if v is UNKNOWN:
+                    return UNKNOWN
+                hit = graph.resolve_resource(v) if isinstance(v, str) else None
+                if hit is not None:
+                    targets.append(hit)
+        if not targets:
+            return False
+    ids = {t.id for t in targets}
+    unknown = False
+    for user in _pool(graph, _types(cond["used_by"])):
+        for v in _values_at(user.properties, str(cond.get("path", ""))):
+            for item in (v if isinstance(v, list) else [v]):
+                if is_unknown(item):
+                    unknown = True
+                    continue
+                hit = graph.resolve_resource(item) if isinstance(item, str) else None
+                if hit is not None and hit.id in ids:
+                    return True
+    return UNKNOWN if unknown else False
+
+
 # -- checks -----------------------------------------------------------------------------------------------------------
 def _describe(r: Resource) -> str:
     name = r.native_type.split(":")[-1] if r.native_type else r.type
@@ -385,7 +418,7 @@ def _shown_value(cond: dict[str, Any] | None, r: Resource) -> tuple[str | None, 
 def _first_path(cond: Any) -> str | None:
     if not isinstance(cond, dict):
         return None
-    if "path" in cond and cond.get("op") != "mentions":
+    if "path" in cond and cond.get("op") != "mentions" and "used_by" not in cond:
         return str(cond["path"])
     for key in ("and", "or"):
         for c in cond.get(key, []):
@@ -421,6 +454,8 @@ def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any
     form = next((f for f in CHECK_FORMS if f in check), None)
     if form is None:
         raise PredicateError(f"check without a known form: {sorted(check)}")
+    if form == "files":
+        return _files(check, params.get("_files"))
     types = _types(check[form] if form not in ("values", "covered") else check[form])
     pool = _pool(graph, types)
     where = check.get("where")
@@ -488,6 +523,23 @@ def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any
         ev = [f"not covered: {', '.join(_describe(r) for r in short[:5])}"]
         return Outcome(PARTLY if covered else NOT_MET, ev, short[0])
     raise PredicateError(form)  # pragma: no cover
+
+
+_TEST_DIR = re.compile(r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*$|_test\.\w+$|\.test\.\w+$")
+
+
+def _files(check: dict[str, Any], files: Any) -> Outcome:
+    """The response's own code files of the given extensions against the number the prompt allows."""
+    if not isinstance(files, list):
+        return Outcome(NOT_CHECKABLE, reason="the project's file list is not known here")
+    exts = tuple(_types(check["files"]))
+    code = sorted(f for f in files if isinstance(f, str) and f.endswith(exts) and not _TEST_DIR.search(f))
+    if not code:
+        return Outcome(NOT_CHECKABLE, reason=f"the response has no {'/'.join(exts)} file")
+    limit = int(_num(check.get("max", 1)) or 1)
+    if len(code) <= limit:
+        return Outcome(MET, [f"{len(code)} {'/'.join(exts)} file(s): {', '.join(code)}"])
+    return Outcome(NOT_MET, [f"{len(code)} {'/'.join(exts)} files where {limit} was asked: {', '.join(code[:8])}"])
 
 
 def _plural(types: tuple[str, ...]) -> str:
@@ -590,7 +642,7 @@ def _validate_cond(cond: Any, where: str) -> list[str]:
         return _validate_cond(cond.get("where", {}), f"{where}.any")
     if "name" in cond:
         return [] if cond["name"] in OPS else [f"{where}: unknown name op {cond['name']!r}"]
-    if any(k in cond for k in ("tag", "tags", "ref")) or ("type" in cond and "path" not in cond):
+    if any(k in cond for k in ("tag", "tags", "ref", "used_by")) or ("type" in cond and "path" not in cond):
         return []
     if "path" in cond:
         op = cond.get("op", "exists")
