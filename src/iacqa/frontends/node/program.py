@@ -127,6 +127,16 @@ def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: 
             out.append(NodeProgramLimit.finding(
                 f"the program calls process.exit({e.get('code')}) at {loc} before `{tool}` finishes", location=loc,
                 error=f"process.exit({e.get('code')})", fix="throw an error or return; never exit during synth"))
+        elif kind == "missing-provider":
+            out.append(_missing_provider(e, _class_line(ws, loc, str(e.get("stack_class") or "")), first, tool))
+        elif kind == "override-construct":
+            out.append(NodeProgramError.finding(
+                f"`{tool}` fails: {loc} passes the construct {e.get('target')} in `addOverride('{e.get('path')}', "
+                "[...])`; an override is written as is, and cdktf cannot resolve a construct in it, so the synth "
+                "stops at app.synth() (iacqa replaced it by its reference in the analysis copy to check the rest)",
+                location=loc, error=first, fix=(
+                    "declare the dependency in the resource's config: `dependsOn: [resource]` (cdktf writes the "
+                    "reference `type.name`), instead of a construct in addOverride('depends_on', ...)")))
         elif kind == "network":
             out.append(NodeProgramError.finding(
                 f"the program opens a connection to {e.get('host')}:{e.get('port')} while it is synthesized "
@@ -143,6 +153,41 @@ def findings(run: ProgramRun, ws: Workspace, files: set[str], entry: str, tool: 
                                             error=f"killed at {memory_mb} MB (whole process tree)",
                                             fix="find what allocates without bound"))
     return out
+
+
+def _class_line(ws: Workspace, loc: Location, cls: str) -> Location:
+    """The `class X extends TerraformStack` line of the file the stack's constructor runs in (the frame is its
+    `super(scope, id)`): the declaration the fix changes."""
+    if not loc.file or not cls:
+        return loc
+    try:
+        text = (ws.root / loc.file).read_text(errors="replace")
+    except OSError:
+        return loc
+    m = re.search(r"\bclass\s+" + re.escape(cls) + r"\b[^{]*\bextends\s+[\w$.]*TerraformStack\b", text)
+    return Location(loc.file, text.count("\n", 0, m.start()) + 1) if m else loc
+
+
+def _missing_provider(e: dict, loc: Location, message: str, tool: str) -> Finding:
+    """cdktf's ValidateProviderPresence refused a stack (js/cdktf_provider.js recorded it, then supplied the
+    provider so synth went on): critical, on the authority of cdktf's own synth error."""
+    stack, cls = e.get("stack") or "?", e.get("stack_class") or "the stack"
+    providers = ", ".join(e.get("providers") or []) or "?"
+    nested = ""
+    if e.get("parent"):
+        nested = (f" {cls} is a TerraformStack created inside the stack {e.get('parent')} ({e.get('parent_class')}):"
+                  " a stack does not inherit its parent's provider constructs, and each TerraformStack is a separate"
+                  " Terraform configuration;")
+    fix = (f"make {cls} a Construct (`extends Construct`) so its resources join the parent stack and use its "
+           "provider" if e.get("parent") else
+           f"add the provider construct to {cls}: `new AwsProvider(this, 'aws', {{ region }})`")
+    if e.get("parent"):
+        fix += ", or create it beside the parent under the App with its own `new AwsProvider(this, 'aws', ...)`"
+    return NodeProgramError.finding(
+        f"`{tool}` fails at {loc}: the stack {stack} has resources of the {providers} provider but no provider "
+        f"construct;{nested} cdktf's validation stops the synth (iacqa supplied the provider in the analysis copy "
+        "to check the rest)", location=loc, error=message, fix=fix,
+        stack=stack, providers=e.get("providers") or [], supplied_for_analysis=e.get("supplied") or [])
 
 
 def _uninstalled_declared(message: str) -> str | None:
