@@ -305,3 +305,11 @@ def test_provider_graphs_skip_entries_the_provider_fills_or_the_api_does_not_hol
     alarm = Resource("a", "AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm", properties={
         "Threshold": 1, "ThresholdMetricId": "ad1", "ComparisonOperator": "GreaterThanUpperThreshold"})
     assert len(_run(platform, alarm)) == 1
+
+
+def test_lim015_backup_vault_key_from_an_alias_resource_name(tmp_path: Path) -> None:
+    text = ('resource "aws_kms_key" "k" {\n  description = "k"\n}\n\n'
+            'resource "aws_kms_alias" "a" {\n  name          = "alias/backup"\n  target_key_id = aws_kms_key.k.key_id\n}\n\n'
+            'resource "aws_backup_vault" "v" {\n  name        = "v"\n  kms_key_arn = %s\n}\n')
+    assert [f.line for f in _found(_tf(tmp_path, text % "aws_kms_alias.a.name"), "LIM015")] == [12]
+    assert _found(_tf(tmp_path, text % "aws_kms_key.k.arn"), "LIM015") == []

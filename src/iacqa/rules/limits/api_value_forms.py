@@ -81,8 +81,11 @@ class ApiValueForm(Rule):
 
     def _vault_key(self, ctx: RuleContext, r: Resource) -> Iterator[Finding]:
         value, attr = field(r, "EncryptionKeyArn", "kms_key_arn")
-        if not _literal(ctx, r, value) or not value.startswith("alias/"):
+        if not isinstance(value, str) or not value.startswith("alias/"):
             return
+        hit = ctx.graph.resolve(value)
+        if not _literal(ctx, r, value) and not (hit and hit[0].type == "AWS::KMS::Alias" and not unknown_value(value)):
+            return  # an alias resource's name is "alias/..." by construction: passing it is the mistake itself
         doc = quote("backup", "CreateBackupVault", "EncryptionKeyArn", r"arn:aws:kms",
                     "The server-side encryption key that is used to protect your backups; for example, "
                     "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab.")
