@@ -48,6 +48,7 @@ _CONDITIONAL = re.compile(r"^(if|when|where|in case|unless|prefer|preferably|rec
                           r"provided|enabled|set)\b|\bwhen (provided|enabled|set|required)\b|=\s*true\b", re.I)
 _ENV_WORD = re.compile(r"\b(dev(elopment)?|staging|prod(uction)?|test(ing)?)\b(?!-)", re.I)
 _ENV_ONLY = re.compile(r"\b(only (for|in|on) (the )?(dev|development|staging|prod|production)|"
+                       r"only (dev|development|staging|prod|production)\b|"
                        r"(for|in) (the )?(dev|development|staging|prod|production)( environment)?( only)?\b|"
                        r"(dev|development|staging|prod|production)( environment)?\s*[:(]|per environment|"
                        r"environment-specific|environment specific|vary by environment|by environment|"
