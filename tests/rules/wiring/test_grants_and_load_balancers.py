@@ -1,4 +1,4 @@
-"""WIR015-WIR018 on Terraform and CloudFormation shapes (the Pulumi shapes are the fixture pairs)."""
+"""WIR015-WIR020 on Terraform and CloudFormation shapes (the Pulumi shapes are the fixture pairs)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from iacqa.pipeline import analyze
 
-IDS = ("WIR015", "WIR016", "WIR017", "WIR018")
+IDS = ("WIR015", "WIR016", "WIR017", "WIR018", "WIR019", "WIR020")
 
 
 def _run(root: Path, platform: str, text: str) -> list:
@@ -398,3 +398,83 @@ def test_cloudformation_target_group_targets(tmp_path: Path) -> None:
     assert _got(found) == [("WIR018", "Web", "medium")]
     inline = CFN_TARGETS.replace("TARGETS", "      Targets:\n        - Id: i-0123456789abcdef0\n")
     assert _run(tmp_path / "good", "cfn", inline) == []
+
+
+TF_CERT = """
+resource "aws_acm_certificate" "web" {
+  domain_name       = "*.app.local"
+  validation_method = "DNS"
+}
+VALIDATION
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef"
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.web.arn
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "200"
+    }
+  }
+}
+"""
+
+
+def test_terraform_certificate_in_use_without_validation(tmp_path: Path) -> None:
+    found = _run(tmp_path / "bad", "tf", TF_CERT.replace("VALIDATION", ""))
+    assert _got(found) == [("WIR019", "aws_acm_certificate.web", "high")]
+    assert found[0].line == 4 and found[0].extra["users"] == ["aws_lb_listener.https"]
+    validated = TF_CERT.replace("VALIDATION", 'resource "aws_acm_certificate_validation" "web" {\n'
+                                "  certificate_arn = aws_acm_certificate.web.arn\n}\n")
+    assert _run(tmp_path / "good", "tf", validated) == []
+    email = TF_CERT.replace("VALIDATION", "").replace('"DNS"', '"EMAIL"')
+    assert _run(tmp_path / "email", "tf", email) == []
+
+
+TF_PEERING = """
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+resource "aws_vpc" "primary" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_vpc" "secondary" {
+  provider   = aws.west
+  cidr_block = "10.1.0.0/16"
+}
+
+resource "aws_vpc_peering_connection" "link" {
+  vpc_id      = aws_vpc.primary.id
+  peer_vpc_id = aws_vpc.secondary.id
+  peer_region = "us-west-2"
+ACCEPT}
+ACCEPTER"""
+ACCEPTER = """
+resource "aws_vpc_peering_connection_accepter" "link" {
+  provider                  = aws.west
+  vpc_peering_connection_id = aws_vpc_peering_connection.link.id
+  auto_accept               = true
+}
+"""
+
+
+def test_terraform_cross_region_peering_acceptance(tmp_path: Path) -> None:
+    pending = _run(tmp_path / "pending", "tf", TF_PEERING.replace("ACCEPTER", "").replace(
+        "ACCEPT", "  auto_accept = false\n"))
+    assert _got(pending) == [("WIR020", "aws_vpc_peering_connection.link", "high")]
+    auto = _run(tmp_path / "auto", "tf", TF_PEERING.replace("ACCEPTER", "").replace(
+        "ACCEPT", "  auto_accept = true\n"))
+    assert _got(auto) == [("WIR020", "aws_vpc_peering_connection.link", "critical")]
+    assert auto[0].attribute == "auto_accept"
+    assert _run(tmp_path / "accepted", "tf", TF_PEERING.replace("ACCEPTER", ACCEPTER).replace("ACCEPT", "")) == []
+    other_account = TF_PEERING.replace("ACCEPTER", "").replace("ACCEPT", '  peer_owner_id = "210987654321"\n')
+    assert _run(tmp_path / "other", "tf", other_account) == []
