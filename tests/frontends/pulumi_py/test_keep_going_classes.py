@@ -136,7 +136,8 @@ def test_an_input_the_sdk_refuses_is_left_out_and_a_renamed_keyword_fixed_everyw
     assert {k for k in graph if k.startswith("Resource:")} == {"Resource:r0", "Resource:r1", "Resource:r2"}
     assert graph["Queue:after"]["delay_seconds"] == 3
     assert "stubbed" not in detail  # rest_api_id -> rest_api on every Resource at once, nothing stubbed
-    assert any(f.rule == "SDK004" and "endpoint_configuration" in f.message for f in findings)
+    refused = [f for f in findings if f.rule == "SDK004" and "endpoint_configuration" in f.message]
+    assert refused and (refused[0].file, refused[0].line) == ("__main__.py", 3)  # the argument's own line
 
 
 def test_resource_options_keywords_are_checked(tmp_path: Path) -> None:

@@ -161,6 +161,10 @@ class PulumiFrontend:
                               "config": config, "stubs": getattr(self, "_stubs", []), "names": names}, project=copy,
                              timeout=limits.timeout, memory_mb=limits.memory_mb,
                              env_extra={"PULUMI_CONFIG": json.dumps(config)})
+            # paths the program built from __file__ name the copy: they are the project's (a FileArchive there
+            # must be looked for in the project, and findings must not show a temporary directory)
+            out.events = json.loads(json.dumps(out.events).replace(json.dumps(str(copy))[1:-1],
+                                                                   json.dumps(str(root))[1:-1]))
             graph = ResourceGraph(platform="pulumi")
             self._graph(out.events, root, graph)
             return graph, self._findings(out, root, project.entry, limits), out.events, out.seconds
@@ -224,7 +228,9 @@ class PulumiFrontend:
                 native_paths=mapped.native_paths if mapped else {}, location=loc,
                 outputs=graph_outputs(e.get("outputs") or {}), parent=site.get("parent"),
                 depends_on=[d for d in site.get("depends_on") or [] if d], mapped=mapped is not None,
-                unresolved=bool(e.get("partial")),  # only the constructor's known inputs: absence says nothing
+                # only the constructor's known inputs (or some of them stood in for by a keep-going run): the
+                # absence of a property says nothing
+                unresolved=bool(e.get("partial") or site.get("stood_in")),
             )
             if site.get("retain_on_delete") or site.get("protect"):
                 res.native_properties["__opts"] = {"retain_on_delete": site.get("retain_on_delete"),
@@ -270,6 +276,16 @@ class PulumiFrontend:
                 out.append(f.with_(severity=Severity.LOW, message=f"not checkable offline past this point (the "
                                    f"program uses the stand-in for {', '.join(sorted(stubbed))}): {f.message}"))
             elif kind == "exception":
+                if not loc.file:
+                    # an input the SDK refused while registering a resource: the stack has none of the project's
+                    # frames, the resource's construction site says where the argument is
+                    from iacqa.frontends.pulumi_py.keep_going import rejected_input
+
+                    py = {ev.get("file") for ev in outcome.events if ev.get("kind") == "site" and ev.get("file")}
+                    hit = rejected_input(e, outcome.events, py)
+                    if hit:
+                        loc = Location(hit[0], (keyword_lines(root, hit[0], hit[1]).get(hit[2]) or
+                                                Location(hit[0], hit[1])).line)
                 out.append(ProgramError.from_event(e, loc, entry))
             elif kind == "stubbed" and e["module"].split(".")[0] not in reported:
                 top = e["module"].split(".")[0]

@@ -95,6 +95,8 @@ def jsonable(value: Any, depth: int = 0) -> Any:
         return {"__archive": "assets", "assets": {k: jsonable(v, depth + 1) for k, v in value.assets.items()}}
     if isinstance(value, pulumi.RemoteArchive):
         return {"__archive": "remote", "uri": value.uri}
+    if type(value).__name__ == "IacqaStub":  # a keep-going stand-in (cdk_py.continuation.STUB): a value unknown here
+        return "<unresolved stand-in>"
     return repr(value)[:200]
 
 
@@ -342,6 +344,46 @@ def _patch_modules(sink: EventSink, root: str) -> None:
     sys.meta_path.insert(0, _PatchOnLoad())
 
 
+def _is_stand_in(value: Any) -> bool:
+    """A keep-going stand-in (cdk_py.continuation.STUB) for what a stubbed statement would have produced."""
+    return type(value).__name__ == "IacqaStub"
+
+
+def _without_stand_ins(value: Any, depth: int = 0) -> Any:
+    """The value with stand-ins left out: nothing the SDK could serialize, and nothing a rule should judge."""
+    if depth > 20:
+        return value
+    if isinstance(value, dict):
+        return {k: _without_stand_ins(v, depth + 1) for k, v in value.items() if not _is_stand_in(v)}
+    if isinstance(value, list):
+        return [_without_stand_ins(v, depth + 1) for v in value if not _is_stand_in(v)]
+    return None if _is_stand_in(value) else value
+
+
+def _scrub_stand_ins(props: Any, opts: Any) -> bool:
+    """Keep-going runs: a stand-in passed as a resource input, parent or dependency (`depends_on=[self.lambda_stack]`
+    after that component's module was never written) is left out, as if that line were fixed, so the resource is
+    still declared; True when one was (the resource's inputs are then not complete: marked unresolved)."""
+    found = False
+    if isinstance(props, dict):
+        for k, v in list(props.items()):
+            clean = _without_stand_ins(v)
+            if clean is not v and (clean != v or _is_stand_in(v)):
+                props[k] = clean
+                found = True
+    if opts is not None:
+        deps = getattr(opts, "depends_on", None)
+        if _is_stand_in(deps):
+            opts.depends_on, found = None, True
+        elif isinstance(deps, list) and any(_is_stand_in(d) for d in deps):
+            opts.depends_on, found = [d for d in deps if not _is_stand_in(d)], True
+        for attr in ("parent", "provider"):
+            if _is_stand_in(getattr(opts, attr, None)):
+                setattr(opts, attr, None)
+                found = True
+    return found
+
+
 def _hook_resources(sink: EventSink, root: str) -> None:
     import pulumi
     from pulumi.resource import Resource
@@ -358,12 +400,13 @@ def _hook_resources(sink: EventSink, root: str) -> None:
                     opts = a
         custom = args[0] if args else kwargs.get("custom", False)
         props = args[1] if len(args) > 1 else kwargs.get("props")
+        stood_in = _scrub_stand_ins(props, opts)
         parent = getattr(opts, "parent", None) if opts is not None else None
         deps = getattr(opts, "depends_on", None) if opts is not None else None
         deps = [deps] if isinstance(deps, pulumi.Resource) else deps  # `depends_on=perm` is allowed too
         sink.emit({
             "kind": "site", "type": t, "name": name, "file": site and site[0], "line": site and site[1],
-            "custom": bool(custom), "props": _plain(props),
+            "custom": bool(custom), "props": _plain(props), "stood_in": stood_in,
             "parent": getattr(parent, "_name", None),
             "depends_on": [getattr(d, "_name", None) for d in deps] if isinstance(deps, list) else [],
             "protect": bool(getattr(opts, "protect", False)) if opts is not None else False,
@@ -373,9 +416,31 @@ def _hook_resources(sink: EventSink, root: str) -> None:
 
     Resource.__init__ = __init__  # type: ignore[method-assign]
 
+    orig_options = pulumi.ResourceOptions.__init__
+
+    def options_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        # ResourceOptions checks depends_on when it is built: a stand-in there is left out (see _scrub_stand_ins)
+        args = tuple(None if _is_stand_in(a) else _without_stand_ins(a) if i == 1 else a for i, a in enumerate(args))
+        for key in ("parent", "provider"):
+            if _is_stand_in(kwargs.get(key)):
+                kwargs[key] = None
+        if "depends_on" in kwargs:
+            kwargs["depends_on"] = _without_stand_ins(kwargs["depends_on"])
+        orig_options(self, *args, **kwargs)
+
+    pulumi.ResourceOptions.__init__ = options_init  # type: ignore[method-assign]
+
+    orig_register = pulumi.ComponentResource.register_outputs
+
+    def register_outputs(self: Any, outputs: Any) -> None:
+        return orig_register(self, _without_stand_ins(outputs))
+
+    pulumi.ComponentResource.register_outputs = register_outputs  # type: ignore[method-assign]
+
     orig_export = pulumi.export
 
     def export(name: str, value: Any) -> None:
+        value = _without_stand_ins(value)
         try:
             pulumi.Output.from_input(value).apply(lambda v: sink.emit({"kind": "output", "name": name, "value": jsonable(v)}))
         except Exception:  # noqa: BLE001

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iacqa.catalog.program import PythonSyntaxError
 from iacqa.frontends.cdk_py import continuation
 from iacqa.frontends.cdktf_py.patches import DELETE, apply_continuations, span
 from iacqa.frontends.pulumi_py import repair
 from iacqa.knowledge.naming import snake
-from iacqa.model import Finding, ResourceGraph
+from iacqa.model import Finding, Location, ResourceGraph
 
 MAX_RUNS = 16
 BUDGET_S = 90.0  # seconds of program runs spent continuing
@@ -50,7 +51,7 @@ def first_exception(events: list[dict[str, Any]], files: set[str]) -> dict[str, 
         if e.get("kind") != "exception":
             continue
         if any(fr and fr[0] in files for fr in e.get("frames") or []) or (e.get("syntax") or {}).get("file") in files \
-                or _rejected_input(e, events, files):
+                or rejected_input(e, events, files):
             return e
     return None
 
@@ -59,7 +60,7 @@ _PROCESSING = re.compile(r"While processing resource: '([^']+)'.*?While processi
                          r"|at resource `([^`]+)`, property `(\w+)", re.S)
 
 
-def _rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set[str]) -> tuple[str, int, str] | None:
+def rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set[str]) -> tuple[str, int, str] | None:
     """(file, line, keyword) of the argument the SDK refused while registering a resource: `types=["REGIONAL"]`
     where a string is expected fails in the SDK's serializer, after the constructor returned, so the stack holds
     none of the project's frames; the resource's construction site (recorded by the harness) says where it is."""
@@ -140,15 +141,25 @@ def continue_past(root: Path, files: list[str], static: list[Finding], first: Fi
     py = {f for f in files if f.endswith(".py")}
     tmp = Path(tempfile.mkdtemp(prefix="iacqa-pulumi-base-"))
     try:
-        base, repaired = _repaired_base(root, files, search or [root], tmp)
-        return _continue(base, py, static, first, exc, run, repaired, events or [])
+        syntax: list[tuple[str, int, str, str]] = []
+        base, repaired = _repaired_base(root, files, search or [root], tmp, syntax)
+        cont = _continue(base, py, static, first, exc, run, repaired, events or [])
+        if cont is not None:
+            # every syntax error a repair got past, not only the one the original run stopped at
+            cont.findings[:0] = [PythonSyntaxError.finding(
+                f"{rel}:{line} does not compile: {msg}", location=Location(rel, line), error=f"SyntaxError: {msg}",
+                fix="fix the syntax error; the whole program fails to load", snippet=text,
+            ).with_(revealed_by=first.fingerprint) for rel, line, msg, text in syntax
+                if (rel, line) != (first.file, first.line)]
+        return cont
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _repaired_base(root: Path, files: list[str], search: list[Path], tmp: Path) -> tuple[Path, dict[str, str]]:
+def _repaired_base(root: Path, files: list[str], search: list[Path], tmp: Path,
+                   syntax: list[tuple[str, int, str, str]]) -> tuple[Path, dict[str, str]]:
     """A copy of the project with repair.py's whole-project fixes (the project itself when there are none)."""
-    repaired = repair.repair(root, files, search, imports=True)
+    repaired = repair.repair(root, files, search, imports=True, syntax_errors=syntax)
     if not repaired:
         return root, {}
     base = tmp / "p"
@@ -176,7 +187,7 @@ def _continue(root: Path, py: set[str], static: list[Finding], first: Finding, e
     while runs < MAX_RUNS and spent < BUDGET_S:
         named = _known_name_error(exc, py)
         required = _required_renames(exc, fixable)
-        bad_input = _rejected_input(exc, events_of_last, py)
+        bad_input = rejected_input(exc, events_of_last, py)
         if bad_input and bad_input not in drops:
             # the SDK refused one input of one resource while registering it (no frame of the project's own on
             # the stack): that argument is left out, the resource and everything after it still registered

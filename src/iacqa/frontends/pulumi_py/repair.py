@@ -2,7 +2,7 @@
 resource, fixed in every file at once (one run per class instead of one run per failing line).
 
 - a file that does not compile: a body line that lost its indentation (`expected an indented block`) is indented
-  like the body under it; a file that stops mid-statement (the response was cut off) keeps its statements up to
+  like the body under it; a Markdown escape left in code (`"=" \\* 50`) is unescaped on its line; a file that stops mid-statement (the response was cut off) keeps its statements up to
   the last complete one;
 - imports that cannot work as written: a relative import beyond the top-level package (`from ..utils import x`
   in a module run as a top-level one) becomes the absolute import of the same project file; an import of a project
@@ -38,22 +38,27 @@ KNOWN_NAMES = {
 _TRUNCATED = re.compile(r"was never closed|unexpected EOF|unterminated triple-quoted|expected an indented block")
 
 
-def fix_syntax(text: str) -> str | None:
-    """The source made to compile by same-line fixes, or None when it compiles already or cannot be fixed."""
+def fix_syntax(text: str, errors: list[tuple[int, str, str]] | None = None) -> str | None:
+    """The source made to compile by same-line fixes, or None when it compiles already or cannot be fixed.
+    `errors` receives (line, message, text) of each syntax error fixed, in order."""
     try:
         ast.parse(text)
         return None
     except (SyntaxError, ValueError):
         pass
     lines = text.split("\n")
+    seen: list[tuple[int, str, str]] = []
     for _ in range(40):
         try:
             ast.parse("\n".join(lines))
+            if errors is not None:
+                errors.extend(seen)
             return "\n".join(lines)
         except SyntaxError as exc:
-            fixed = _reindent(lines, exc) or _truncate(lines, exc)
+            fixed = _reindent(lines, exc) or _unescape(lines, exc) or _truncate(lines, exc)
             if fixed is None:
                 return None
+            seen.append((exc.lineno or 0, exc.msg or "", (exc.text or "").rstrip()))
             lines = fixed
         except ValueError:
             return None
@@ -73,6 +78,15 @@ def _reindent(lines: list[str], exc: SyntaxError) -> list[str] | None:
     if not bad.strip() or len(bad) - len(bad.lstrip()) >= want:
         return None
     return [*lines[:exc.lineno - 1], " " * want + bad.lstrip(), *lines[exc.lineno:]]
+
+
+def _unescape(lines: list[str], exc: SyntaxError) -> list[str] | None:
+    """`print("=" \\* 50)`: a Markdown escape (`\\*`, `\\_`) left in code copied out of rendered Markdown."""
+    if "after line continuation character" not in (exc.msg or "") or not exc.lineno or exc.lineno > len(lines):
+        return None
+    bad = lines[exc.lineno - 1]
+    fixed = re.sub(r"\\([*_#`\[\]<>])", r"\1", bad)
+    return [*lines[:exc.lineno - 1], fixed, *lines[exc.lineno:]] if fixed != bad else None
 
 
 def _truncate(lines: list[str], exc: SyntaxError) -> list[str] | None:
@@ -203,9 +217,11 @@ def free_known_names(text: str) -> set[str]:
     return {n for n in loaded - bound if n in KNOWN_NAMES}
 
 
-def repair(root: Path, files: list[str], search: list[Path], imports: bool) -> dict[str, str]:
+def repair(root: Path, files: list[str], search: list[Path], imports: bool,
+           syntax_errors: list[tuple[str, int, str, str]] | None = None) -> dict[str, str]:
     """{relative path: repaired source} over the project's Python files (tests excluded): syntax always, imports
-    when `imports` (the program failed on one)."""
+    when `imports` (the program failed on one). `syntax_errors` receives (file, line, message, text) of each
+    syntax error fixed (one run then reports them all)."""
     out: dict[str, str] = {}
     for rel in files:
         if not rel.endswith(".py") or rel.startswith("tests/"):
@@ -214,8 +230,11 @@ def repair(root: Path, files: list[str], search: list[Path], imports: bool) -> d
             text = (root / rel).read_text(errors="replace")
         except OSError:
             continue
-        new = fix_syntax(text)
+        errors: list[tuple[int, str, str]] = []
+        new = fix_syntax(text, errors)
         text = new if new is not None else text
+        if syntax_errors is not None:
+            syntax_errors.extend((rel, *e) for e in errors)
         if imports:
             try:
                 tree = ast.parse(text)
