@@ -56,8 +56,11 @@ def test_relative_imports_beyond_the_top_package_are_named_from_the_root(tmp_pat
 LAYOUT = {
     "tap.py": "from lib.tap_stack import build\n\nbuild()\n",
     "lib/__init__.py": "",
-    "lib/tap_stack.py": "from infrastructure.network import make_vpc\nfrom infrastructure.dns import make_zone\n\n\n"
-                        "def build():\n    make_vpc()\n    make_zone()\n",
+    "lib/tap_stack.py": "import pulumi\nimport pulumi_aws as aws\nfrom infrastructure.network import make_vpc\n"
+                        "from infrastructure.dns import make_zone\n\n\n"
+                        "def build():\n    make_vpc()\n    zone = make_zone()\n"
+                        "    aws.s3.Bucket('site', opts=pulumi.ResourceOptions(depends_on=[zone]))\n"
+                        "    aws.sqs.Queue('events', delay_seconds=2, tags={'zone': zone})\n",
     "lib/infrastructure/__init__.py": "",
     "lib/infrastructure/network.py": "import pulumi_aws as aws\n\n\ndef make_vpc():\n"
                                      "    return aws.ec2.Vpc('main', cidr_block='10.0.0.0/16')\n",
@@ -71,7 +74,10 @@ def test_a_project_directory_imported_from_the_wrong_root_is_found_and_a_missing
     errors = [f.message for f in findings if f.rule == "SDK004"]
     assert any("No module named 'infrastructure'" in m for m in errors)  # the original run's
     missing = [f for f in findings if f.rule == "SDK004" and "infrastructure.dns" in f.message]
-    assert missing and missing[0].revealed_by and missing[0].file == "lib/tap_stack.py" and missing[0].line == 2
+    assert missing and missing[0].revealed_by and missing[0].file == "lib/tap_stack.py" and missing[0].line == 4
+    # what the missing module would have returned is left out of depends_on and of the inputs: still declared
+    assert "Bucket:site" in graph and graph["Queue:events"]["delay_seconds"] == 2
+    assert "stubbed" not in detail
 
 
 NAMES = {
