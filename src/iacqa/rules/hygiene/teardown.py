@@ -136,6 +136,7 @@ class TeardownBlocked(Rule):
         """ECR repository that nothing empties on teardown: deleting a repository that holds images fails."""
         if r.type != "AWS::ECR::Repository" and r.native_type not in _ECR_TYPES:
             return  # (the Pulumi and Terraform repositories may be unmapped: their type is the native one)
+        js = (r.location.file or "").endswith((".ts", ".js", ".mjs"))
         if r.native_type.startswith("AWS::"):  # CloudFormation / CDK
             opts = r.native_properties.get("__opts") or {}
             if opts.get("deletion_policy") or _true(r.get("EmptyOnDelete")) or _unresolved(r.get("EmptyOnDelete")):
@@ -146,9 +147,10 @@ class TeardownBlocked(Rule):
             n = r.native_properties
             if _true(n.get("force_delete")) or _unresolved(n.get("force_delete")):
                 return
-            attr, fix, loc = "force_delete", "force_delete=True (Pulumi forceDelete: true)", self._at(r, "force_delete")
+            attr, fix, loc = "force_delete", "force_delete=True (TypeScript/JavaScript forceDelete: true)", \
+                self._at(r, "force_delete")
         yield self.finding(
-            f"{r.id}: ECR repository without {attr}{' (forceDelete)' if attr == 'force_delete' else ''}; once "
+            f"{r.id}: ECR repository without {'forceDelete' if js and attr == 'force_delete' else attr}; once "
             "images are pushed to it (the reason it exists) stack teardown cannot delete it", resource=r,
             attribute=attr, location=loc, severity=Severity.LOW, error=_ECR_ERROR, fix=fix)
 
