@@ -478,3 +478,81 @@ def test_terraform_cross_region_peering_acceptance(tmp_path: Path) -> None:
     assert _run(tmp_path / "accepted", "tf", TF_PEERING.replace("ACCEPTER", ACCEPTER).replace("ACCEPT", "")) == []
     other_account = TF_PEERING.replace("ACCEPTER", "").replace("ACCEPT", '  peer_owner_id = "210987654321"\n')
     assert _run(tmp_path / "other", "tf", other_account) == []
+
+
+CFN_NETWORK = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  Igw:
+    Type: AWS::EC2::InternetGateway
+  IgwAttachment:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties:
+      VpcId: !Ref Vpc
+      InternetGatewayId: !Ref Igw
+  PublicSubnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+  PrivateSubnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.2.0/24
+  NatEip:
+    Type: AWS::EC2::EIP
+    Properties:
+      Domain: vpc
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties:
+      AllocationId: !GetAtt NatEip.AllocationId
+      SubnetId: !Ref PublicSubnet
+  PublicRoutes:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  PublicDefault:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref PublicRoutes
+      DestinationCidrBlock: 0.0.0.0/0
+      GatewayId: !Ref Igw
+  PrivateRoutes:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  PrivateDefault:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref PrivateRoutes
+      DestinationCidrBlock: 0.0.0.0/0
+      NatGatewayId: !Ref Nat
+  PublicAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref PublicSubnet
+      RouteTableId: !Ref PublicRoutes
+  PrivateAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref PrivateSubnet
+      RouteTableId: !Ref PrivateRoutes
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+SCHEME      Subnets: [!Ref SUBNET]
+"""
+
+
+def test_cloudformation_load_balancer_scheme_and_subnets(tmp_path: Path) -> None:
+    found = _run(tmp_path / "bad", "cfn", CFN_NETWORK.replace("SCHEME", "").replace("SUBNET", "PrivateSubnet"))
+    assert _got(found) == [("WIR017", "Alb", "high")]
+    public = CFN_NETWORK.replace("SCHEME", "").replace("SUBNET", "PublicSubnet")
+    assert _run(tmp_path / "public", "cfn", public) == []
+    internal = CFN_NETWORK.replace("SCHEME", "      Scheme: internal\n").replace("SUBNET", "PrivateSubnet")
+    assert _run(tmp_path / "internal", "cfn", internal) == []
