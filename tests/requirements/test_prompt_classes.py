@@ -230,3 +230,33 @@ def test_only_production_is_environment_specific() -> None:
     ask = "## Success Criteria\n- Multi-AZ: Only production RDS instances use Multi-AZ deployment"
     g = graph_of({"AWS::RDS::DBInstance": {"MultiAZ": False}})
     assert _status(ask, g, "rds.multi_az") == "not checkable"
+
+
+def test_provider_and_backend_files_are_plumbing(tmp_path: Path) -> None:
+    """The TAP scaffold's lib/provider.tf (terraform + provider blocks only) beside tap_stack.tf is one file of
+    configuration (tf-hcl Pr3680/Pr4552/Pr6005 ideals); a variables.tf next to main.tf is a second one (Pr4801)."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "provider.tf").write_text('terraform {\n  backend "s3" {}\n}\nprovider "aws" {\n  region = "us-east-1"\n}\n')
+    (lib / "tap_stack.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    prompt = "## Constraints\n- Build this in Terraform as a single file named tap_stack.tf."
+    g = graph_of({"AWS::S3::Bucket": {}}, platform="tf")
+    files = ["lib/provider.tf", "lib/tap_stack.tf"]
+    assert _status(prompt, g, "layout.single_tf_file", "tf", files=files, root=tmp_path) == "met"
+    (lib / "variables.tf").write_text('variable "env" {\n  default = "dev"\n}\n')
+    assert _status(prompt, g, "layout.single_tf_file", "tf", files=[*files, "lib/variables.tf"],
+                   root=tmp_path) == "not met"
+
+
+def test_autoscaling_group_tag_blocks_count_as_tags() -> None:
+    """aws_autoscaling_group carries `tag { key, value, propagate_at_launch }` blocks (tf-hcl Pr8672 model: the
+    dynamic tag blocks over common_tags were read as no tags at all)."""
+    asg = "AWS::AutoScaling::AutoScalingGroup"
+    g = ResourceGraph(platform="tf")
+    g.add(Resource(id="aws_autoscaling_group.web", type=asg, native_type="aws_autoscaling_group", properties={},
+                   native_properties={"tag": [{"key": "Environment", "value": "dev", "propagate_at_launch": True},
+                                              {"key": "Owner", "value": "me", "propagate_at_launch": True}]}))
+    ask = "## Requirements\n- Consistent tagging with Environment, Owner on all resources"
+    assert _status(ask, g, "tagging.keys", "tf") == "met"
+    g.resources["aws_autoscaling_group.web"].native_properties["tag"] = [{"key": "Environment", "value": "dev"}]
+    assert _status(ask, g, "tagging.keys", "tf") != "met"  # Owner on no resource: maybe default_tags

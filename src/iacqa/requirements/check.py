@@ -296,6 +296,27 @@ def _skipped_by_condition(graph: ResourceGraph, check: dict[str, Any], concept_i
     return out
 
 
+_DECLARES = re.compile(r"^\s*(resource|data|module|variable|output|locals)\b", re.M)
+
+
+def _layout_files(root: Path | None, files: list[str] | None) -> list[str] | None:
+    """The files that hold the response's configuration: a .tf file with only `terraform`/`provider` blocks (the
+    TAP scaffold's provider.tf, a backend.tf) is the pipeline's plumbing, not a second file of the stack."""
+    if files is None or root is None:
+        return files
+    out = []
+    for rel in files:
+        if rel.endswith(".tf"):
+            try:
+                text = (Path(root) / rel).read_text(errors="replace")
+            except OSError:
+                text = ""
+            if text and not _DECLARES.search(text):
+                continue
+        out.append(rel)
+    return out
+
+
 def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | None = "ok",
                        platform: str | None = None, files: list[str] | None = None,
                        root: Path | None = None) -> list[RequirementResult]:
@@ -334,8 +355,8 @@ def check_requirements(prompt: str, graph: ResourceGraph, graph_status: str | No
                 mine.append(res)
                 continue
             seen[key] = rid
-            if m.concept.check and "files" in m.concept.check:
-                out = _evaluate(m, graph, platform or "", WHOLE, files)  # the file layout needs no graph
+            if m.concept.check and "files" in m.concept.check:  # the file layout needs no graph
+                out = _evaluate(m, graph, platform or "", WHOLE, _layout_files(root, files))
                 res.status, res.evidence, res.reason = out.status, out.evidence, out.reason
             elif mode is None or len(graph) == 0 and not m.concept.offline:
                 res.reason = ("the resource graph could not be built" if graph_status not in (None, "ok")

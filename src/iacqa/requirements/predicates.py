@@ -297,12 +297,15 @@ def evaluate(cond: dict[str, Any] | None, resource: Resource, graph: ResourceGra
     if "tag" in cond:
         key = str(_subst(cond["tag"], params)).lower()
         tags = resource.properties.get("Tags")
+        if tags is None and resource.native_properties:
+            # Terraform/CDKTF aws_autoscaling_group `tag { key = ... }` blocks, which the type map does not carry
+            tags = resource.native_properties.get("tag")
         if is_unknown(tags):
             return UNKNOWN
         if isinstance(tags, dict):
             return any(str(k).lower() == key for k in tags)
         if isinstance(tags, list):
-            return any(isinstance(t, dict) and str(t.get("Key", "")).lower() == key for t in tags)
+            return any(isinstance(t, dict) and str(t.get("Key", t.get("key", ""))).lower() == key for t in tags)
         return False
     if "any" in cond:
         items = [v for v in _values_at(resource.properties, str(cond["any"]) + "[]") if v is not None]
