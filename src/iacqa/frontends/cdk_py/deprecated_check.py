@@ -20,8 +20,8 @@ from typing import Any
 
 from iacqa.catalog.sdk import DeprecatedCdkApi, ExperimentalCdkModule
 from iacqa.frontends.cdk_py.deprecations import Deprecation, DeprecationIndex, installed, pythonize, replacement
-from iacqa.frontends.pycheck.checker import Checker
 from iacqa.frontends.pycheck.index import SdkIndex
+from iacqa.frontends.pycheck.sdk_uses import UseChecker, one_per_line, prefixes
 from iacqa.model import Finding
 
 # Every finding is medium. "No longer supported by AWS Lambda" in the assembly does not mean creation fails yet
@@ -36,26 +36,20 @@ def _short(dotted: str, parts: int = 2) -> str:
     return ".".join(dotted.split(".")[-parts:])
 
 
-class DeprecationChecker(Checker):
-    """The shared check plus CDK003/CDK004 (the index is loaded once per process, on the first CDK file)."""
+class DeprecationChecker(UseChecker):
+    """The shared check plus CDK003/CDK004 (the index is loaded once per process, on the first CDK file); the walk
+    over SDK uses is pycheck's (sdk_uses.py), this class says which uses are deprecated."""
+
+    member_contexts = (ast.Load, ast.Store)  # `fn.deprecated_prop = x` runs the deprecated setter too
+    instance_calls = True  # `table.add_global_secondary_index(...)`: methods take struct props as keywords
 
     def __init__(self, index: SdkIndex, rel: str, deprecations: DeprecationIndex | None = None) -> None:
         super().__init__(index, rel)
         self.deprecations = deprecations if deprecations is not None else installed()
-        self._annotations: set[int] = set()
-        self._seen: set[tuple[str, int | None]] = set()
 
     def run(self, tree: ast.Module) -> list[Finding]:
-        for node in ast.walk(tree):
-            notes = []
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                notes = [node.returns, *(a.annotation for a in ast.walk(node.args) if isinstance(a, ast.arg))]
-            elif isinstance(node, ast.AnnAssign):
-                notes = [node.annotation]
-            for n in notes:
-                if n is not None:
-                    self._annotations.update(id(x) for x in ast.walk(n))
-        return _one_per_line(super().run(tree))
+        """Several deprecations on one line are one finding: `health_check=HealthCheck.elb(...)` is one change."""
+        return one_per_line(super().run(tree), DeprecatedCdkApi.id)
 
     # -- alpha modules ------------------------------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
@@ -73,7 +67,7 @@ class DeprecationChecker(Checker):
 
     def _alpha(self, module: str, node: ast.AST) -> None:
         m = _ALPHA.match(".".join(module.split(".")[:2]))
-        if not m or not self._once(f"alpha:{m.group(0)}", None):
+        if not m or not self.once(f"alpha:{m.group(0)}", None):
             return
         stable = f"aws_cdk.{m.group(1)}"
         dist = "aws-cdk." + m.group(0).split(".", 1)[1].replace("_", "-")
@@ -89,79 +83,36 @@ class DeprecationChecker(Checker):
                   evidence="the AWS CDK versioning policy: alpha modules are experimental and published separately "
                   "(https://docs.aws.amazon.com/cdk/v2/guide/versioning.html)")
 
-    # -- deprecated names ---------------------------------------------------------------------------------------------
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if self.deprecations is not None and id(node) not in self._annotations:
-            dotted = self.dotted(node)
-            if dotted is not None:
-                self._chain(dotted, node)
-            elif isinstance(node.ctx, (ast.Load, ast.Store)):
-                owner = self.instance_of(node.value)
-                if owner is not None:
-                    self._symbol(f"{owner}.{node.attr}", node)
-        super().visit_Attribute(node)
+    # -- deprecated names: the first deprecated type or member along `aws_cdk.mod.Type.MEMBER` -----------------------
+    def watching(self) -> bool:
+        return self.deprecations is not None
 
-    def visit_Name(self, node: ast.Name) -> None:
-        if (self.deprecations is not None and isinstance(node.ctx, ast.Load) and id(node) not in self._annotations
-                and node.id in self.aliases and not self._shadowed(node.id)):
-            self._chain(self.aliases[node.id], node)
-        self.generic_visit(node)
-
-    def _chain(self, dotted: str, node: ast.AST) -> None:
-        """The first deprecated type or member along `aws_cdk.mod.Type.MEMBER` (one finding per chain)."""
-        parts = dotted.split(".")
-        for i in range(2, len(parts) + 1):
-            if self._symbol(".".join(parts[:i]), node):
-                return
-
-    def _symbol(self, dotted: str, node: ast.AST) -> bool:
+    def note_of(self, dotted: str) -> Deprecation | None:
         assert self.deprecations is not None
-        note = self.deprecations.symbol(dotted)
-        if note is None:
-            return False
-        if self._once(dotted, getattr(node, "lineno", None)):
-            kind = "type" if dotted in self.deprecations.types else "member"
-            self._report(note, node, symbol=dotted, what=f"`{_short(dotted, 1 if kind == 'type' else 2)}`",
-                         kind=kind)
-        return True
+        return self.deprecations.symbol(dotted)
+
+    def report_use(self, note: Deprecation, node: ast.AST, dotted: str) -> None:
+        assert self.deprecations is not None
+        kind = "type" if dotted in self.deprecations.types else "member"
+        self._report(note, node, symbol=dotted, what=f"`{_short(dotted, 1 if kind == 'type' else 2)}`", kind=kind)
 
     # -- deprecated keywords ------------------------------------------------------------------------------------------
-    def visit_Call(self, node: ast.Call) -> None:
-        if self.deprecations is not None and node.keywords:
-            target = self._target(node.func)
-            if target is not None and not self._deprecated_owner(target):
-                for kw in node.keywords:
-                    note = self.deprecations.keyword(target, kw.arg) if kw.arg else None
-                    if note is not None and self._once(f"{target}({kw.arg}=)", kw.lineno):
-                        self._report(note, kw, symbol=f"{target}({kw.arg}=)", arg=kw.arg,
-                                     what=f"`{_short(target, 1 if _short(target, 1)[:1].isupper() else 2)}"
-                                     f"({kw.arg}=...)`",
-                                     kind="keyword")
-        super().visit_Call(node)
-
-    def _target(self, func: ast.AST) -> str | None:
-        if isinstance(func, (ast.Name, ast.Attribute)):
-            dotted = self.dotted(func)
-            if dotted is not None:
-                return dotted
-        if isinstance(func, ast.Attribute):
-            owner = self.instance_of(func.value)
-            return f"{owner}.{func.attr}" if owner else None
-        return None
-
-    def _deprecated_owner(self, target: str) -> bool:
-        """The call's class (or the method itself) is deprecated: reported once as such, not per argument."""
+    def judges_keywords(self, target: str) -> bool:
+        """Not when the call's class (or the method itself) is deprecated: reported once as such, not per
+        argument."""
         assert self.deprecations is not None
-        parts = target.split(".")
-        return any(".".join(parts[:i]) in self.deprecations.symbols for i in range(2, len(parts) + 1))
+        return not any(p in self.deprecations.symbols for p in prefixes(target))
+
+    def keyword_note(self, target: str, arg: str) -> Deprecation | None:
+        assert self.deprecations is not None
+        return self.deprecations.keyword(target, arg)
+
+    def report_keyword(self, note: Deprecation, kw: ast.keyword, target: str) -> None:
+        self._report(note, kw, symbol=f"{target}({kw.arg}=)", arg=kw.arg,
+                     what=f"`{_short(target, 1 if _short(target, 1)[:1].isupper() else 2)}({kw.arg}=...)`",
+                     kind="keyword")
 
     # -- findings -----------------------------------------------------------------------------------------------------
-    def _once(self, key: str, line: int | None) -> bool:
-        if (key, line) in self._seen:
-            return False
-        self._seen.add((key, line))
-        return True
-
     def _report(self, note: Deprecation, node: ast.AST, *, symbol: str, what: str, kind: str,
                 arg: str | None = None) -> None:
         assert self.deprecations is not None
@@ -187,24 +138,3 @@ class DeprecationChecker(Checker):
         self.emit(DeprecatedCdkApi, kind,
                   f"{what} is deprecated as of aws-cdk-lib {version}: {text}", node, **fields)
 
-
-def _one_per_line(findings: list[Finding]) -> list[Finding]:
-    """Several deprecations on one line become one finding (the pipeline keeps one sdk-api finding per id and
-    line): the first, with the others' texts and symbols appended (`health_check=HealthCheck.elb(...)` is one
-    change)."""
-    first: dict[int | None, int] = {}
-    out: list[Finding] = []
-    for f in findings:
-        if f.rule != DeprecatedCdkApi.id:
-            out.append(f)
-            continue
-        if f.line not in first:
-            first[f.line] = len(out)
-            out.append(f)
-            continue
-        i = first[f.line]
-        kept = out[i]
-        out[i] = kept.with_(message=f"{kept.message}; also {f.message}", fix=f"{kept.fix}; {f.fix}",
-                            error=f"{kept.error}\n{f.error}",
-                            extra={**kept.extra, "also": [*kept.extra.get("also", []), f.symbol]})
-    return out

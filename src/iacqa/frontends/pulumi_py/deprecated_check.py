@@ -27,6 +27,7 @@ from iacqa.frontends.cdk_py.deprecations import Deprecation, DeprecationIndex
 from iacqa.frontends.pulumi_py.deprecations import installed
 from iacqa.frontends.pulumi_py.static_check import PulumiChecker
 from iacqa.frontends.pycheck.index import SdkIndex
+from iacqa.frontends.pycheck.sdk_uses import UseChecker, one_per_line, prefixes
 from iacqa.model import Finding
 
 _ARGS_TYPE = re.compile(r"\b([A-Z]\w*Args)\b")  # `TableGlobalSecondaryIndexArgs`, not `...ArgsDict`
@@ -38,28 +39,18 @@ def _short(dotted: str) -> str:
     return "aws." + dotted.split(".", 1)[1] if dotted.startswith("pulumi_aws.") else dotted
 
 
-class DeprecationChecker(PulumiChecker):
-    """The Pulumi check plus SDK007 (the index is loaded once per process, on the first Pulumi file)."""
+class DeprecationChecker(UseChecker, PulumiChecker):
+    """The Pulumi check plus SDK007 (the index is loaded once per process, on the first Pulumi file); the walk over
+    SDK uses is pycheck's (sdk_uses.py), this class says which uses are deprecated."""
 
     def __init__(self, index: SdkIndex, rel: str, deprecations: DeprecationIndex | None = None) -> None:
         super().__init__(index, rel)
         self.deprecations = deprecations if deprecations is not None else installed()
-        self._annotations: set[int] = set()
-        self._seen: set[tuple[str, int | None]] = set()
         self._results: dict[str, str] = {}  # local assigned once from a function call -> that function
 
     def run(self, tree: ast.Module) -> list[Finding]:
-        for node in ast.walk(tree):
-            notes = []
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                notes = [node.returns, *(a.annotation for a in ast.walk(node.args) if isinstance(a, ast.arg))]
-            elif isinstance(node, ast.AnnAssign):
-                notes = [node.annotation]
-            for n in notes:
-                if n is not None:
-                    self._annotations.update(id(x) for x in ast.walk(n))
         self._note_results(tree)
-        return _one_per_line(super().run(tree))
+        return one_per_line(super().run(tree), DeprecatedPulumiApi.id)
 
     def _note_results(self, tree: ast.Module) -> None:
         """`region = aws.get_region()`: names stored exactly once in the file, from a call (aliases are known only
@@ -71,20 +62,23 @@ class DeprecationChecker(PulumiChecker):
                 self._results[node.targets[0].id] = node.value.func  # type: ignore[assignment]
 
     # -- names and members --------------------------------------------------------------------------------------------
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if self.deprecations is not None and id(node) not in self._annotations:
-            dotted = self.dotted(node)
-            if dotted is not None:
-                self._chain(dotted, node)
-            elif isinstance(node.ctx, ast.Load):
-                owner = self.instance_of(node.value)
-                if owner is not None:
-                    self._symbol(f"{owner}.{node.attr}", node)
-                else:
-                    func = self._result_of(node.value)
-                    if func is not None:
-                        self._symbol(f"{func}().{node.attr}", node)
-        super().visit_Attribute(node)
+    def watching(self) -> bool:
+        return self.deprecations is not None
+
+    def note_of(self, dotted: str) -> Deprecation | None:
+        assert self.deprecations is not None
+        return self.deprecations.symbol(dotted)
+
+    def report_use(self, note: Deprecation, node: ast.AST, dotted: str) -> None:
+        assert self.deprecations is not None
+        kind = "type" if dotted in self.deprecations.types else "member"
+        self._report(note, node, symbol=dotted, what=f"`{_short(dotted)}`", kind=kind)
+
+    def other_attribute(self, node: ast.Attribute) -> None:
+        """`aws.get_region().name`, `region.name`: an output of a function's result."""
+        func = self._result_of(node.value)
+        if func is not None:
+            self._symbol(f"{func}().{node.attr}", node)
 
     def _result_of(self, value: ast.AST) -> str | None:
         """The SDK function whose result `value` is: `aws.get_region()` or a local assigned once from it."""
@@ -95,41 +89,24 @@ class DeprecationChecker(PulumiChecker):
             return self.dotted(func)
         return None
 
-    def visit_Name(self, node: ast.Name) -> None:
-        if (self.deprecations is not None and isinstance(node.ctx, ast.Load) and id(node) not in self._annotations
-                and node.id in self.aliases and not self._shadowed(node.id)):
-            self._chain(self.aliases[node.id], node)
-        self.generic_visit(node)
-
-    def _chain(self, dotted: str, node: ast.AST) -> None:
-        parts = dotted.split(".")
-        for i in range(2, len(parts) + 1):
-            if self._symbol(".".join(parts[:i]), node):
-                return
-
-    def _symbol(self, dotted: str, node: ast.AST) -> bool:
-        assert self.deprecations is not None
-        note = self.deprecations.symbol(dotted)
-        if note is None:
-            return False
-        if self._once(dotted, getattr(node, "lineno", None)):
-            kind = "type" if dotted in self.deprecations.types else "member"
-            self._report(note, node, symbol=dotted, what=f"`{_short(dotted)}`", kind=kind)
-        return True
-
     # -- keywords -----------------------------------------------------------------------------------------------------
-    def visit_Call(self, node: ast.Call) -> None:
-        if self.deprecations is not None and node.keywords:
-            target = self.dotted(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
-            if target is not None and not self._deprecated_owner(target):
-                for kw in node.keywords:
-                    note = self.deprecations.keyword(target, kw.arg) if kw.arg else None
-                    if note is not None and self._once(f"{target}({kw.arg}=)", kw.lineno):
-                        self._report(note, kw, symbol=f"{target}({kw.arg}=)", kind="keyword",
-                                     what=f"`{_short(target).rsplit('.', 1)[-1]}({kw.arg}=...)`")
-                    elif kw.arg:
-                        self._dicts(kw.value, self._arg_types(target, kw.arg), f"{kw.arg}")
-        super().visit_Call(node)
+    def judges_keywords(self, target: str) -> bool:
+        """Not those of a deprecated class: it is reported once as such, not per argument."""
+        assert self.deprecations is not None
+        return not any(p in self.deprecations.types for p in prefixes(target))
+
+    def keyword_note(self, target: str, arg: str) -> Deprecation | None:
+        assert self.deprecations is not None
+        return self.deprecations.keyword(target, arg)
+
+    def report_keyword(self, note: Deprecation, kw: ast.keyword, target: str) -> None:
+        self._report(note, kw, symbol=f"{target}({kw.arg}=)", kind="keyword",
+                     what=f"`{_short(target).rsplit('.', 1)[-1]}({kw.arg}=...)`")
+
+    def other_keyword(self, kw: ast.keyword, target: str) -> None:
+        """Its value may be a dict literal standing for an Args class: its keys are keywords too."""
+        assert kw.arg is not None
+        self._dicts(kw.value, self._arg_types(target, kw.arg), f"{kw.arg}")
 
     def _arg_types(self, target: str, arg: str) -> list[str]:
         """The Args classes an argument takes, from the installed SDK's signature (`global_secondary_indexes` of
@@ -163,25 +140,14 @@ class DeprecationChecker(PulumiChecker):
                 continue  # `**spread` or a computed key
             for t in types:
                 note = self.deprecations.keyword(t, key)
-                if note is not None and self._once(f"{t}({key}=)", k.lineno):
+                if note is not None and self.once(f"{t}({key}=)", k.lineno):
                     self._report(note, k, symbol=f"{t}({key}=)", kind="keyword",
                                  what=f"`{path}` key `{key}` ({_short(t).rsplit('.', 1)[-1]})")
                     break
             else:
                 self._dicts(v, [x for t in types for x in self._arg_types(t, key)], f"{path}.{key}")
 
-    def _deprecated_owner(self, target: str) -> bool:
-        assert self.deprecations is not None
-        parts = target.split(".")
-        return any(".".join(parts[:i]) in self.deprecations.types for i in range(2, len(parts) + 1))
-
     # -- findings -----------------------------------------------------------------------------------------------------
-    def _once(self, key: str, line: int | None) -> bool:
-        if (key, line) in self._seen:
-            return False
-        self._seen.add((key, line))
-        return True
-
     def _report(self, note: Deprecation, node: ast.AST, *, symbol: str, what: str, kind: str) -> None:
         assert self.deprecations is not None
         version = self.deprecations.version
@@ -196,22 +162,3 @@ class DeprecationChecker(PulumiChecker):
                   evidence=f"the installed pulumi-aws {version}: its generated source marks {note.ref} deprecated "
                   "(warnings.warn(..., DeprecationWarning) / @_utilities.deprecated)")
 
-
-def _one_per_line(findings: list[Finding]) -> list[Finding]:
-    """Several deprecations on one line are one finding (the pipeline keeps one sdk-api finding per id and line)."""
-    first: dict[int | None, int] = {}
-    out: list[Finding] = []
-    for f in findings:
-        if f.rule != DeprecatedPulumiApi.id:
-            out.append(f)
-            continue
-        if f.line not in first:
-            first[f.line] = len(out)
-            out.append(f)
-            continue
-        i = first[f.line]
-        kept = out[i]
-        out[i] = kept.with_(message=f"{kept.message}; also {f.message}", fix=f"{kept.fix}; {f.fix}",
-                            error=f"{kept.error}\n{f.error}",
-                            extra={**kept.extra, "also": [*kept.extra.get("also", []), f.symbol]})
-    return out
