@@ -46,6 +46,8 @@ def test_typescript_names_direct_and_through_a_variable(tmp_path: Path) -> None:
 def test_lambda_handler_files_are_not_read(tmp_path: Path) -> None:
     handler = "export const handler = async () => ({ name: `run-${Date.now()}` });\n"
     assert _run(tmp_path, {"lib/lambda/index.ts": handler}) == []
+    worker = "import uuid\n\n\ndef main(event, context):\n    return {'name': f'run-{uuid.uuid4()}'}\n"
+    assert _run(tmp_path, {"lib/worker.py": worker, "lib/functions/job.py": "name = f'x-{uuid.uuid4()}'\n"}) == []
 
 
 TF = """locals {

@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from iacqa.model import Category, Finding, Location, Severity
 from iacqa.rules.base import Rule
@@ -25,7 +26,9 @@ _CALLS = {
 _LANG = {".ts": "js", ".js": "js", ".mjs": "js", ".py": "py", ".tf": "hcl"}
 # A file that is Lambda code (runs at invocation, not at synth): its clock reads are fine.
 _HANDLER = re.compile(r"exports\.handler\b|export\s+(?:const|async\s+function|function)\s+handler\b"
-                      r"|^def\s+(?:lambda_)?handler\s*\(", re.M)
+                      r"|^def\s+(?:lambda_)?handler\s*\(|^def\s+\w+\s*\(\s*event\s*,\s*context\b", re.M)
+# Directories that hold function code by convention (read only when the graph cannot say which files are code).
+_CODE_DIRS = {"lambda", "lambdas", "functions", "handlers", "lambda_functions", "lambda-functions", "runtime"}
 _NAME_KEY = re.compile(r"(?:^|_)name$|Name$|^bucket(?:_?prefix)?$|[iI]dentifier$|^(?:name_?)?prefix$", re.I)
 _KEY = re.compile(r"""(?:^|[\s{(,])\[?["'`]?([A-Za-z_][\w-]*)["'`]?\]?\s*(?::|=(?!=))\s*[^:=]*$""")
 _ASSIGN = {
@@ -180,7 +183,7 @@ class NondeterministicValue(Rule):
         hcl_text = "\n".join("\n".join(ctx.lines(f)) for f in text_sources(ctx) if f.endswith(".tf"))
         for file in text_sources(ctx):
             lang = next((v for k, v in _LANG.items() if file.endswith(k)), None)
-            if lang is None or file in code_files:
+            if lang is None or file in code_files or _CODE_DIRS & set(Path(file).parts[:-1]):
                 continue
             lines = _lines(ctx, file, lang)
             if _HANDLER.search("\n".join(lines)):  # on the masked text: inline code in a string does not count
