@@ -65,6 +65,7 @@ resource "aws_s3_bucket" "b" {
 
 resource "aws_sqs_queue" "q" {
   name = "jobs-${formatdate("YYYYMMDD", timestamp())}"
+  tags = merge(local.common_tags, { Updated = timestamp() })
 }
 """
 
@@ -72,7 +73,7 @@ resource "aws_sqs_queue" "q" {
 def test_terraform_timestamp_in_tags_is_low_in_names_high(tmp_path: Path) -> None:
     got = _run(tmp_path, {"main.tf": TF})
     # run_id is never used: no finding; the tag is low (perpetual diff), the queue name high (replaced each apply)
-    assert got == [("main.tf", 4, Severity.LOW), ("main.tf", 15, Severity.HIGH)]
+    assert got == [("main.tf", 4, Severity.LOW), ("main.tf", 15, Severity.HIGH), ("main.tf", 16, Severity.LOW)]
 
 
 PY = '''"""Stack."""

@@ -231,7 +231,10 @@ class NondeterministicValue(Rule):
         if key is None and re.search(r"\bnew\s+[\w.]+\(\s*(?:this\s*,\s*)?[`'\"]?[^,]*$|^\s*\w[\w.]*\.[A-Z]\w*\(\s*f?[\"']",
                                      before):
             key = "<resource name>"
-        return key, _outer_key(lines, i, col)
+        outer = _outer_key(lines, i, col)
+        if outer is None and re.search(r"\btags\s*[:=]", before, re.I):  # tags = merge(local.x, { K = ... })
+            outer = "tags"
+        return key, outer
 
     def _finding(self, use: _Use) -> Finding | None:
         loc = Location(use.file, use.line)
