@@ -66,6 +66,8 @@ if (vpp && cdktf && vpp.ValidateProviderPresence) {
         (n) => !this.foundProviders.some((p) => providerName(p) === n));
       const parent = stack.node.scope && cdktf.TerraformStack.isStack(stack.node.scope) ? stack.node.scope : null;
       const supplied = missing.filter((n) => supply(stack, n));
+      // a provider iacqa cannot supply: cdktf's own error stops the synth and is reported as such
+      if (supplied.length !== missing.length) return errors;
       if (!reported.has(stack.node.path) && globalThis.__iacqaEmit) {
         reported.add(stack.node.path);
         globalThis.__iacqaEmit({
@@ -75,7 +77,6 @@ if (vpp && cdktf && vpp.ValidateProviderPresence) {
           frames: frames(this.__iacqaCreated),
         });
       }
-      if (supplied.length !== missing.length) return errors;
       // the provider construct was added: validate again, as cdktf would on the fixed app
       this.providerNames = new Set();
       this.foundProviders = [];
