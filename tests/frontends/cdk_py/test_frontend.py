@@ -140,3 +140,20 @@ def test_construct_validation_error_is_reported_and_the_rest_still_synthesizes()
     types = {res.type for res in r.graph}
     assert {"AWS::ElasticLoadBalancingV2::Listener", "AWS::SQS::Queue"} <= types, types
     assert r.graph.revealed_by == errors[0].fingerprint
+
+
+@pytest.mark.slow
+@needs_cfn
+def test_one_guarded_run_reports_each_stacks_errors_and_builds_both() -> None:
+    """A read-only attribute assigned in the stack (`self.environment`, a Stack property), an enum built from a
+    value it does not take and, in the second stack only, a config dict without a key: all reported, both stacks synthesized (corpus cdk-py Pr6081 model: 0 -> 15
+    resources, the prod KeyErrors the document names found). The attribute is renamed in the copy, so no name
+    carries the framework's `aws://account/region` value and nothing that follows from it is reported."""
+    r = CdkFrontend().build(_project(CDK / "keep_going"), {"timeout": 180})
+    errors = {(f.line, f.error.split(":")[0]) for f in r.findings if f.rule == "SDK004"}
+    # line 33 raises twice: RetentionDays(14) in both stacks (the enum takes names), the missing key in prod only
+    assert errors == {(14, "AttributeError"), (33, "ValueError"), (33, "KeyError")}, r.findings
+    names = {str(res.properties.get("QueueName")) for res in r.graph if res.type == "AWS::SQS::Queue"}
+    assert names == {"orders-dev", "orders-prod"}, names
+    assert not any("aws://" in f.message for f in r.findings)
+    assert sum(res.type == "AWS::Lambda::Function" for res in r.graph) == 2

@@ -142,6 +142,38 @@ def next_step(findings: list[Finding], event: dict, files: set[str]) -> tuple[st
     return None, (rel, line)
 
 
+_SETTER = re.compile(r"property '(\w+)' of '\w+' object has no setter|can't set attribute '(\w+)'")
+
+
+def setter_attribute(event: dict | None, files: set[str]) -> tuple[str, str] | None:
+    """(file, attribute) when the run raised because the program assigns an attribute its framework base class
+    declares read-only (`self.environment = ...` in a Stack): the copy renames that attribute in the file, as the
+    finding's fix says. Stubbing the assignment instead would leave every later read with the framework's value
+    (`aws://account/region` in every name) and report what that causes as the program's errors."""
+    m = _SETTER.search(str((event or {}).get("message") or ""))
+    frames = [fr for fr in (event or {}).get("frames") or [] if fr and fr[0] in files]
+    if not m or not frames:
+        return None
+    return frames[-1][0], m.group(1) or m.group(2)
+
+
+def rename_attributes(root: Path, patched: dict[str, str] | None, renames: set[tuple[str, str]] | list
+                      ) -> dict[str, str] | None:
+    """`patched` with `self.<attr>` renamed to `self.iacqa_<attr>` in each (file, attr) of `renames`."""
+    if patched is None or not renames:
+        return patched
+    out = dict(patched)
+    for rel, attr in renames:
+        text = out.get(rel)
+        if text is None:
+            try:
+                text = (root / rel).read_text(errors="replace")
+            except OSError:
+                continue
+        out[rel] = re.sub(rf"\bself\.{attr}\b", f"self.iacqa_{attr}", text)
+    return out
+
+
 def renamed_keyword(f: Finding) -> str | None:
     """The keyword an unknown-keyword finding's fix names (`instance_profile=`), if it names one."""
     m = re.fullmatch(r"(\w+)=", (f.fix or "").strip()) or re.fullmatch(r"did you mean (\w+)\?", (f.fix or "").strip())

@@ -88,22 +88,26 @@ class CdkFrontend:
             invalid = bool(exc) and _VALIDATION in str(exc.get("message") or "")
             # construct validation raises from `app.synth()`: run again without it rather than stub that call
             _, stub = continuation.next_step(first.findings, exc, set(files)) if exc and not invalid else (None, None)
+            setter = continuation.setter_attribute(exc, set(files))
+            stub = None if setter else stub
             raised = first.findings[len(findings):]
-            if len(first.graph) or not raised or (stub is None and not invalid) or seconds * 2 > CONTINUE_BUDGET:
+            if len(first.graph) or not raised or (stub is None and not setter and not invalid) \
+                    or seconds * 2 > CONTINUE_BUDGET:
                 return first
             patched = continuation.plan(root, findings, stubs=(stub,)) if stub else {}
+            patched = continuation.rename_attributes(root, patched, [setter] if setter else [])
             if patched is None:
                 return first
             return self._continued(root, files, graph, findings, ep, patched, static_note, timeout, memory_mb,
                                    renamed, stubs=[stub] if stub else [], raised=raised, detail=first.detail,
-                                   skip_validation=invalid)
+                                   skip_validation=invalid, attrs={setter} if setter else set())
         return self._continued(root, files, graph, findings, ep, patched, static_note, timeout, memory_mb, renamed)
 
     def _continued(self, root: Path, files: list[str], graph: ResourceGraph, findings: list[Finding],
                    ep: EntryPoint, patched: dict[str, str], static_note: str, timeout: float,
                    memory_mb: int, renamed: frozenset[str] = frozenset(), stubs: list[tuple[str, int]] | None = None,
                    raised: list[Finding] | None = None, detail: str | None = None,
-                   skip_validation: bool = False) -> FrontendResult:
+                   skip_validation: bool = False, attrs: set[tuple[str, str]] | None = None) -> FrontendResult:
         """Synth of a copy with the blocking static errors fixed as their findings say, then, while synth raises in
         the project's own code, with that statement stubbed too (at most MAX_CONTINUE runs): the graph holds what
         the program declares once those lines are fixed; each run's error is revealed by the one before it.
@@ -115,6 +119,7 @@ class CdkFrontend:
         prev = first
         rename: set[str] = set(renamed)
         stubs = list(stubs or [])
+        attrs = set(attrs or ())
         extra: list[Finding] = []
         out: FrontendResult | None = None
         runs, spent = 0, 0.0
@@ -125,21 +130,39 @@ class CdkFrontend:
                                                   missing_assets, skip_validation)
             # an error raised by a stub (passed where jsii wants a real value) is the continuation's limit, not
             # the program's: it is not reported, and its statement is stubbed in turn
+            # a guarded run reports again what the run before it reported: once is enough
+            seen = {(f.rule, f.file, f.line, f.message) for f in extra + raised}
             new = [f.with_(revealed_by=prev) for f in out.findings[len(findings):]
-                   if "IacqaStub" not in f.message + (f.error or "")]
+                   if "IacqaStub" not in f.message + (f.error or "") and (f.rule, f.file, f.line, f.message) not in seen]
             extra.extend(new)
             spent += seconds
-            exc = next((e for e in events if e.get("kind") == "exception"), None)
-            if exc is None:
+            # guarded runs go on past each error ("continued" events, all reported above); what still needs
+            # another run: a missing asset (an empty directory stands in, so the function is declared), a keyword
+            # whose removal raised (it is renamed instead), and an error no guard caught (the run ended there)
+            thrown = [e for e in events if e.get("kind") == "exception"]
+            exc = next((e for e in thrown if not e.get("continued")), None)
+            asset = next((m.group(1) for e in thrown for m in [re.search(r"Cannot find asset at (\S+)",
+                                                                          str(e.get("message") or ""))]
+                          if m and m.group(1) not in missing_assets), None)
+            renames = {fp for e in thrown for fp, _ in [continuation.next_step(findings, e, set(files))]
+                       if fp is not None and fp not in rename}
+            setters = {a for e in thrown for a in [continuation.setter_attribute(e, set(files))]
+                       if a is not None and a not in attrs}
+            if exc is None and asset is None and not renames and not setters:
                 break
-            asset = re.search(r"Cannot find asset at (\S+)", str(exc.get("message") or ""))
-            invalid = _VALIDATION in str(exc.get("message") or "")
-            fp, stub = continuation.next_step(findings, exc, set(files)) if not invalid else (None, None)
-            if asset and asset.group(1) not in missing_assets:
+            invalid = exc is not None and _VALIDATION in str(exc.get("message") or "")
+            fp, stub = continuation.next_step(findings, exc, set(files)) if exc and not invalid else (None, None)
+            if setters:
+                # what ran after a read-only attribute was assigned read the framework's value: only the
+                # assignment itself is the program's error; the next run renames the attribute
+                attrs |= setters
+                extra = extra[:len(extra) - len(new)] + [f for f in new if continuation.setter_attribute(
+                    {"message": f.message, "frames": [[f.file, f.line]]}, set(files))]
+            elif asset:
                 # reported (SDK004 names the path); an empty directory stands in so the rest of the app synthesizes
-                missing_assets.append(asset.group(1))
-            elif fp is not None and fp not in rename:
-                rename.add(fp)
+                missing_assets.append(asset)
+            elif renames:
+                rename.update(renames)
                 extra = extra[:len(extra) - len(new)]  # the removal, not the program, raised: not a finding
             elif stub is not None and stub not in stubs:
                 stubs.append(stub)
@@ -149,7 +172,8 @@ class CdkFrontend:
                 skip_validation = True
             else:
                 break
-            patched = continuation.plan(root, findings, frozenset(rename), tuple(stubs))
+            patched = continuation.rename_attributes(
+                root, continuation.plan(root, findings, frozenset(rename), tuple(stubs)), attrs)
             if spent > CONTINUE_BUDGET:
                 break
         if out is None:
@@ -179,7 +203,8 @@ class CdkFrontend:
                 target = (copy / str(rel)).resolve()
                 if not Path(str(rel)).is_absolute() and target.is_relative_to(copy.resolve()):
                     target.mkdir(parents=True, exist_ok=True)
-            result = synth(copy, ep, timeout=timeout, memory_mb=memory_mb, skip_validation=skip_validation)
+            result = synth(copy, ep, timeout=timeout, memory_mb=memory_mb, skip_validation=skip_validation,
+                           keep_going=True)
             try:
                 for p in result.template_paths:  # absolute asset paths point into the copy
                     try:

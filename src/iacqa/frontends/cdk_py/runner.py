@@ -18,10 +18,11 @@ from pathlib import Path
 from iacqa.sandbox.child import EventSink, runner_exit
 
 
-def _frames(exc: BaseException, root: Path) -> list[list]:
-    """Project frames of the traceback, outermost first: [file relative to root, line, function]."""
+def _frames(exc: BaseException, root: Path, summaries: list[traceback.FrameSummary] | None = None) -> list[list]:
+    """Project frames of the traceback (or of `summaries`), outermost first: [file relative to root, line,
+    function]."""
     out = []
-    for fr in traceback.extract_tb(exc.__traceback__):
+    for fr in summaries if summaries is not None else traceback.extract_tb(exc.__traceback__):
         if not fr.filename or fr.filename.startswith("<"):
             continue  # <frozen runpy>, <string>: not a file of the project
         try:
@@ -33,9 +34,9 @@ def _frames(exc: BaseException, root: Path) -> list[list]:
     return out
 
 
-def _event(exc: BaseException, root: Path) -> dict:
+def _event(exc: BaseException, root: Path, summaries: list[traceback.FrameSummary] | None = None) -> dict:
     event: dict = {"kind": "exception", "type": type(exc).__name__, "message": str(exc)[:4000],
-                   "frames": _frames(exc, root), "module": type(exc).__module__}
+                   "frames": _frames(exc, root, summaries), "module": type(exc).__module__}
     if isinstance(exc, SyntaxError) and exc.filename:
         try:
             rel = Path(exc.filename).resolve().relative_to(root).as_posix()
@@ -84,6 +85,12 @@ def main(argv: list[str]) -> int:
         pass
     if os.environ.get("IACQA_CDK_SKIP_VALIDATION") == "1":
         _skip_validation()
+    guarded = os.environ.get("IACQA_KEEP_GOING") == "1"
+    if guarded:
+        # keep-going run: each error a statement of the project raises is reported, and the run goes on
+        from iacqa.frontends import guarded_run
+
+        guarded_run.install(root, lambda exc, frames: sink.emit({**_event(exc, root, frames), "continued": True}))
     # As `python app.py` would: the script's directory first on sys.path, argv[0] the script.
     sys.path[0:1] = [path0]
     sys.argv = [target]
@@ -91,6 +98,8 @@ def main(argv: list[str]) -> int:
     try:
         if mode == "module":
             runpy.run_module(target, run_name="__main__", alter_sys=True)
+        elif guarded:
+            guarded_run.run_path(target)
         else:
             runpy.run_path(target, run_name="__main__")
     except SystemExit as exc:

@@ -203,8 +203,12 @@ def _iacqa_path() -> str:
 
 
 def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 120.0, memory_mb: int = 3072,
-          context: dict[str, Any] | None = None, skip_validation: bool = False) -> SynthResult:
+          context: dict[str, Any] | None = None, skip_validation: bool = False,
+          keep_going: bool = False) -> SynthResult:
     """Run the CDK app in a sandboxed child; the cloud assembly stays in result.outdir until result.cleanup().
+
+    keep_going: run the project's statements guarded (frontends/guarded_run): each error is an exception event
+    marked "continued" and the app runs on, so one run reports every independent error.
 
     entry: a project-relative script, an EntryPoint, or None to discover it (find_entry). Never raises for what the
     app does: its exception, a timeout or the memory limit come back in status and events."""
@@ -239,6 +243,7 @@ def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 12
         "PYTHONPATH": _iacqa_path(),
         "PYTHONUNBUFFERED": "1",
         **({"IACQA_CDK_SKIP_VALIDATION": "1"} if skip_validation else {}),
+        **({"IACQA_KEEP_GOING": "1"} if keep_going else {}),
     })
     result = SynthResult("ok", entry=ep, outdir=work)
     run = run_app(root, path0, ep.mode, target, env, work, timeout, memory_mb)
@@ -248,7 +253,7 @@ def synth(root: Path, entry: str | EntryPoint | None = None, timeout: float = 12
     status = run.status
     result.seconds, result.peak_mb, result.exit_code = run.seconds, run.peak_mb, run.exit_code
     result.events, result.stdout, result.stderr = run.events, run.stdout, run.stderr
-    kinds = {e.get("kind") for e in result.events}
+    kinds = {e.get("kind") for e in result.events if not e.get("continued")}
     if status == "ok":
         if "exception" in kinds:
             status = "error"
