@@ -57,7 +57,8 @@ def first_exception(events: list[dict[str, Any]], files: set[str]) -> dict[str, 
 
 
 _PROCESSING = re.compile(r"While processing resource: '([^']+)'.*?While processing input: '(\w+)'"
-                         r"|at resource `([^`]+)`, property `(\w+)", re.S)
+                         r"|at resource `([^`]+)`, property `(\w+)"
+                         r"|While processing input: '(\w+)'.*?While processing resource: '([^']+)'", re.S)
 
 
 def rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set[str]) -> tuple[str, int, str] | None:
@@ -67,7 +68,8 @@ def rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set
     m = _PROCESSING.search(str(exc.get("message") or ""))
     if not m:
         return None
-    name, prop = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    name, prop = ((m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)) if m.group(3)
+                  else (m.group(6), m.group(5)))
     site = next((e for e in events if e.get("kind") == "site" and e.get("name") == name
                  and e.get("file") in files and e.get("line")), None)
     return (site["file"], int(site["line"]), snake(prop)) if site else None
