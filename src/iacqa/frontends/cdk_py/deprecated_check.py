@@ -44,8 +44,8 @@ class DeprecationChecker(UseChecker):
     instance_calls = True  # `table.add_global_secondary_index(...)`: methods take struct props as keywords
 
     def __init__(self, index: SdkIndex, rel: str, deprecations: DeprecationIndex | None = None) -> None:
-        super().__init__(index, rel)
         self.deprecations = deprecations if deprecations is not None else installed()
+        super().__init__(index, rel, self.deprecations)
 
     def run(self, tree: ast.Module) -> list[Finding]:
         """Several deprecations on one line are one finding: `health_check=HealthCheck.elb(...)` is one change."""
@@ -84,13 +84,6 @@ class DeprecationChecker(UseChecker):
                   "(https://docs.aws.amazon.com/cdk/v2/guide/versioning.html)")
 
     # -- deprecated names: the first deprecated type or member along `aws_cdk.mod.Type.MEMBER` -----------------------
-    def watching(self) -> bool:
-        return self.deprecations is not None
-
-    def note_of(self, dotted: str) -> Deprecation | None:
-        assert self.deprecations is not None
-        return self.deprecations.symbol(dotted)
-
     def report_use(self, note: Deprecation, node: ast.AST, dotted: str) -> None:
         assert self.deprecations is not None
         kind = "type" if dotted in self.deprecations.types else "member"
@@ -102,10 +95,6 @@ class DeprecationChecker(UseChecker):
         argument."""
         assert self.deprecations is not None
         return not any(p in self.deprecations.symbols for p in prefixes(target))
-
-    def keyword_note(self, target: str, arg: str) -> Deprecation | None:
-        assert self.deprecations is not None
-        return self.deprecations.keyword(target, arg)
 
     def report_keyword(self, note: Deprecation, kw: ast.keyword, target: str) -> None:
         self._report(note, kw, symbol=f"{target}({kw.arg}=)", arg=kw.arg,

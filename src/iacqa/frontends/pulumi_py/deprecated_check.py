@@ -44,8 +44,8 @@ class DeprecationChecker(UseChecker, PulumiChecker):
     SDK uses is pycheck's (sdk_uses.py), this class says which uses are deprecated."""
 
     def __init__(self, index: SdkIndex, rel: str, deprecations: DeprecationIndex | None = None) -> None:
-        super().__init__(index, rel)
         self.deprecations = deprecations if deprecations is not None else installed()
+        super().__init__(index, rel, self.deprecations)
         self._results: dict[str, str] = {}  # local assigned once from a function call -> that function
 
     def run(self, tree: ast.Module) -> list[Finding]:
@@ -62,13 +62,6 @@ class DeprecationChecker(UseChecker, PulumiChecker):
                 self._results[node.targets[0].id] = node.value.func  # type: ignore[assignment]
 
     # -- names and members --------------------------------------------------------------------------------------------
-    def watching(self) -> bool:
-        return self.deprecations is not None
-
-    def note_of(self, dotted: str) -> Deprecation | None:
-        assert self.deprecations is not None
-        return self.deprecations.symbol(dotted)
-
     def report_use(self, note: Deprecation, node: ast.AST, dotted: str) -> None:
         assert self.deprecations is not None
         kind = "type" if dotted in self.deprecations.types else "member"
@@ -94,10 +87,6 @@ class DeprecationChecker(UseChecker, PulumiChecker):
         """Not those of a deprecated class: it is reported once as such, not per argument."""
         assert self.deprecations is not None
         return not any(p in self.deprecations.types for p in prefixes(target))
-
-    def keyword_note(self, target: str, arg: str) -> Deprecation | None:
-        assert self.deprecations is not None
-        return self.deprecations.keyword(target, arg)
 
     def report_keyword(self, note: Deprecation, kw: ast.keyword, target: str) -> None:
         self._report(note, kw, symbol=f"{target}({kw.arg}=)", kind="keyword",

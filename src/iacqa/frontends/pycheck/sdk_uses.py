@@ -2,8 +2,8 @@
 the Pulumi (SDK007) and CDK (CDK003) Python front ends.
 
 The shared Checker resolves names through the program's import aliases (unless a local hides them) and knows which
-locals certainly hold an SDK object; UseChecker walks the program with those answers and asks its subclass for a
-note (`note_of`, `keyword_note`) on:
+locals certainly hold an SDK object; UseChecker walks the program with those answers and asks its notes (a
+lookup such as the deprecation index: `symbol(path)`, `keyword(target, arg)`) about:
 - every SDK path a name or attribute chain spells (`aws.s3.BucketV2`, `lambda_.Runtime.PYTHON_3_7`, a name
   imported from the SDK): its prefixes from `root.module` on, the first noted one is reported (one per chain);
 - every member of a local that certainly holds an SDK object (`fn.metric_all_errors`): `<class path>.<member>`;
@@ -16,11 +16,19 @@ Type annotations are not uses (nothing of them runs). A noted use is reported on
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from iacqa.frontends.pycheck.checker import Checker
 from iacqa.frontends.pycheck.index import SdkIndex
 from iacqa.model import Finding
+
+
+class Notes(Protocol):
+    """What a check knows of SDK paths (frontends/cdk_py/deprecations.py's DeprecationIndex, for both SDKs)."""
+
+    def symbol(self, dotted: str) -> Any | None: ...
+
+    def keyword(self, target: str, arg: str) -> Any | None: ...
 
 
 def prefixes(dotted: str) -> list[str]:
@@ -45,7 +53,7 @@ def annotation_nodes(tree: ast.AST) -> set[int]:
 
 
 class UseChecker(Checker):
-    """The shared check plus one walk over SDK uses; subclasses answer the hooks below (the defaults note nothing).
+    """The shared check plus one walk over SDK uses; subclasses report the noted ones (the hooks below).
 
     Cooperative: a front end's own checker may come after it in the bases (`class C(UseChecker, PulumiChecker)`).
     """
@@ -53,24 +61,13 @@ class UseChecker(Checker):
     member_contexts: ClassVar[tuple[type[ast.expr_context], ...]] = (ast.Load,)  # which member uses count
     instance_calls: ClassVar[bool] = False  # keywords of methods called on a local holding an SDK object
 
-    def __init__(self, index: SdkIndex, rel: str) -> None:
+    def __init__(self, index: SdkIndex, rel: str, notes: Notes | None) -> None:
         super().__init__(index, rel)
+        self.notes = notes  # None: only the shared check runs (no index installed)
         self.annotations: set[int] = set()
         self._seen: set[tuple[str, int | None]] = set()
 
     # -- hooks --------------------------------------------------------------------------------------------------------
-    def watching(self) -> bool:
-        """Whether uses are walked at all (False: only the shared check runs, e.g. without a deprecation index)."""
-        return True
-
-    def note_of(self, dotted: str) -> Any | None:
-        """What the check says of an SDK path (None: nothing)."""
-        return None
-
-    def keyword_note(self, target: str, arg: str) -> Any | None:
-        """What the check says of keyword `arg` of a call of `target` (None: nothing)."""
-        return None
-
     def judges_keywords(self, target: str) -> bool:
         """Whether the keywords of a call of `target` are looked at."""
         return True
@@ -100,7 +97,7 @@ class UseChecker(Checker):
         return True
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if self.watching() and id(node) not in self.annotations:
+        if self.notes is not None and id(node) not in self.annotations:
             dotted = self.dotted(node)
             if dotted is not None:
                 self._chain(dotted, node)
@@ -113,7 +110,7 @@ class UseChecker(Checker):
         super().visit_Attribute(node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if (self.watching() and isinstance(node.ctx, ast.Load) and id(node) not in self.annotations
+        if (self.notes is not None and isinstance(node.ctx, ast.Load) and id(node) not in self.annotations
                 and node.id in self.aliases and not self._shadowed(node.id)):
             self._chain(self.aliases[node.id], node)
         self.generic_visit(node)
@@ -126,7 +123,7 @@ class UseChecker(Checker):
 
     def _symbol(self, dotted: str, node: ast.AST) -> bool:
         """Report a noted path (once per line); whether it is noted."""
-        note = self.note_of(dotted)
+        note = self.notes.symbol(dotted) if self.notes is not None else None
         if note is None:
             return False
         if self.once(dotted, getattr(node, "lineno", None)):
@@ -134,13 +131,13 @@ class UseChecker(Checker):
         return True
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self.watching() and node.keywords:
+        if self.notes is not None and node.keywords:
             target = self.call_target(node.func)
             if target is not None and self.judges_keywords(target):
                 for kw in node.keywords:
                     if not kw.arg:
                         continue  # `**spread`
-                    note = self.keyword_note(target, kw.arg)
+                    note = self.notes.keyword(target, kw.arg)
                     if note is not None and self.once(f"{target}({kw.arg}=)", kw.lineno):
                         self.report_keyword(note, kw, target)
                     else:
