@@ -23,6 +23,7 @@ Classification:
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ def check(root: Path, node_modules: Path, timeout: float = 180.0, project: str =
             _second_pass(run)
         if not broken or run.standins:
             _root_imports_pass(run, node_modules)
+            _rejected_properties_pass(run)
         return result
     return last or TscResult("error", comps[-1][0], 0.0, detail="compiler did not run")
 
@@ -139,6 +141,7 @@ class _Rerun:
     broken: list[str]
     result: TscResult
     standins: dict[str, str] = field(default_factory=dict)
+    fixed: dict[str, str] = field(default_factory=dict)  # texts of the package-root import pass, once it ran clean
 
     def first_error(self, file: str) -> int:
         return min((d.line or 1 for d in self.result.diagnostics if d.file == file and _is_syntax(d.code)),
@@ -245,9 +248,64 @@ def _root_imports_pass(run: _Rerun, node_modules: Path) -> None:
     for d in new:
         d.revealed_by = _revealing(d, fixes)
     run.result.diagnostics.extend(new)
+    run.fixed = texts
     n = sum(len(v) for v in fixes.values())
     run.result.detail += (f"; pass with {n} package-root import(s) taken from their submodule (as tsc suggests): "
                           f"{len(new)} more")
+
+
+# A property of an object literal that tsc rejects (wrong type, unknown name): tsc checks no further property of that
+# literal against its type, so the next wrong one shows only once this one is fixed.
+PROPERTY_CODES = {2322, 2353, 2561}
+
+
+def _rejected_properties_pass(run: _Rerun) -> None:
+    """Blank the object-literal properties tsc rejected (js/drop_properties.js; lines kept) and check once more:
+    what appears in those literals is `revealed_by` the rejected property before it (corpus cdktf-ts Pr4253:
+    `serverSideEncryptionConfiguration` TS2322 on an S3Bucket hid `blockPublicAcls` TS2353)."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in run.result.diagnostics:
+        if d.file and d.code in PROPERTY_CODES and d.line and d.col and d.file not in run.broken \
+                and d.file.startswith(("lib/", "bin/")):
+            by_file.setdefault(d.file, []).append(d)
+    if not by_file:
+        return
+    texts = {**run.standins, **run.fixed}
+    dropped: dict[str, set[int]] = {}
+    scratch = run.root / ".iacqa-drop-input"
+    try:
+        for f, ds in by_file.items():
+            scratch.write_text(texts.get(f) or (run.root / f).read_text(errors="replace"))
+            r = noderun.run([noderun.node(), noderun.script("drop_properties.js"), str(run.root), f,
+                             *(f"{d.line}:{d.col}" for d in ds)], run.root, timeout=60, memory_mb=1024,
+                            env={"IACQA_TEXT_FILE": str(scratch)})
+            try:
+                out = json.loads(r.stdout) if r.status == "ok" else {}
+            except ValueError:
+                out = {}
+            if out.get("ok"):
+                texts[f] = str(out["text"])
+                dropped[f] = {int(line) for line, _ in out.get("dropped") or []}
+    except OSError:
+        return
+    finally:
+        scratch.unlink(missing_ok=True)
+    if not dropped:
+        return
+    diags = run.tsc(texts)
+    if diags is None or any(_is_syntax(d.code) for d in diags):
+        return
+    seen = {(d.file, d.line) for d in run.result.diagnostics}
+    # only what tsc had not reached: an unknown property (blanking one never adds another, so it cannot be the
+    # blanking's own echo, as a missing required property would be) below a blanked one of the same file
+    new = [d for d in run.keep(diags) if d.code in (2353, 2561) and d.file in dropped
+           and (d.file, d.line) not in seen and any(line < (d.line or 0) for line in dropped[d.file])]
+    for d in new:
+        src = max((x for x in by_file[d.file or ""] if (x.line or 0) < (d.line or 0)), key=lambda x: x.line or 0)
+        d.revealed_by = (src.file or "", src.line or 0, src.code)
+    run.result.diagnostics.extend(new)
+    n = sum(len(v) for v in dropped.values())
+    run.result.detail += f"; pass with {n} rejected object-literal propert(ies) blanked: {len(new)} more"
 
 
 def _revealing(d: Diagnostic, fixes: dict[str, list]) -> tuple[str, int, int]:
