@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from iacqa.ingest.markdown import extract
+from iacqa.ingest.task import load
 
 F = "```"
 
@@ -367,3 +368,46 @@ def test_a_file_cut_off_inside_a_closed_fence_or_without_fences_is_truncated() -
         FENCE
         """))
     assert not whole.truncated
+
+
+LOST_START = '''\
+# Fixed stack
+
+## Operational notes
+- Keep the suffix short.
+            self,
+            "TableName",
+            value=table.table_name,
+        )
+```
+
+### File 2: lib/queue_construct.py
+
+```python
+"""queue_construct.py"""
+from constructs import Construct
+
+
+class QueueConstruct(Construct):
+    pass
+```
+'''
+
+
+def test_a_block_that_lost_its_opening_fence_does_not_swallow_the_next_file() -> None:
+    ex = extract(LOST_START)
+    # read as an opening fence, the bare ``` would make one block of the heading, its fence and the code
+    assert list(ex.files) == ["lib/queue_construct.py"]
+    assert ex.files["lib/queue_construct.py"].text.startswith('"""queue_construct.py"""')
+    (orphan,) = ex.orphans
+    assert (orphan.md_start, orphan.fence_line) == (5, 9) and orphan.text.startswith("            self,")
+
+
+def test_a_lost_start_is_a_critical_ingest_finding(tmp_path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "metadata.json").write_text('{"platform": "cdk", "language": "py"}')
+    (tmp_path / "lib" / "MODEL_RESPONSE.md").write_text(LOST_START)
+    proj = load(tmp_path, response="model")
+    (f,) = [f for f in proj.findings if "lost the start" in f.message]
+    assert f.rule == "SYN001" and f.md_line == 5
+    assert (proj.root / "lib" / "queue_construct.py").is_file()

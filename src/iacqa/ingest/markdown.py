@@ -53,6 +53,7 @@ class Block:
     closed: bool = True
     label: str | None = None  # a path taken from the text around or inside the block
     label_line: int | None = None
+    start_lost: bool = False  # code before a closing fence that no fence opened (the response lost the opening)
 
     @property
     def language(self) -> str:
@@ -82,6 +83,8 @@ class Extraction:
     unplaced: list[Block] = field(default_factory=list)
     # unlabeled blocks whose guessed path a labeled block took later: candidates for a module the files import
     displaced: list[ExtractedFile] = field(default_factory=list)
+    # code whose opening fence (and file label) the response lost: never placed, reported
+    orphans: list[Block] = field(default_factory=list)
 
     @property
     def code_files(self) -> list[ExtractedFile]:
@@ -127,6 +130,11 @@ def scan_blocks(md: str) -> list[Block]:
             continue
         fence, info = m.group("fence"), m.group("info")
         indent = len(m.group("indent").expandtabs(4))
+        orphan = _orphan_before(lines, i, labels) if not info else None
+        if orphan is not None:
+            blocks.append(orphan)
+            i += 1
+            continue
         start = i + 1
         if info.lower() in MARKDOWN_LANGS:
             end = _close_markdown_block(lines, start, fence, labels)
@@ -146,6 +154,28 @@ def scan_blocks(md: str) -> list[Block]:
                             fence_line=i + 1, closed=closed))
         i = end + 1
     return blocks
+
+
+_CODE_TAIL = re.compile(r"^(?:[ \t]+\S|[)\]}])")
+
+
+def _orphan_before(lines: list[str], i: int, labels: set[int]) -> Block | None:
+    """A bare fence that closes code no fence opened: the next thing after it is a file heading, and the lines
+    before it are code (indented, or closing brackets), back to the last prose line. Read as an opening fence it
+    would swallow the next file's heading and fence into one block (corpus: an ideal response whose first file lost
+    its start gave lib/tap_stack.py the text of `### File 2: lib/compute_construct.py` and that file's code)."""
+    nxt = next((j for j in range(i + 1, min(len(lines), i + 4)) if lines[j].strip()), None)
+    if nxt is None or nxt not in labels:
+        return None
+    k = i
+    while k > 0 and (not lines[k - 1].strip() or _CODE_TAIL.match(lines[k - 1])) and not FENCE.match(lines[k - 1]):
+        k -= 1
+    while k < i and not lines[k].strip():
+        k += 1
+    body = [ln for ln in lines[k:i] if ln.strip()]
+    if len(body) < 2 or (k > 0 and FENCE.match(lines[k - 1])):
+        return None  # too little to call code, or an ordinary block's own lines
+    return Block(info="", text="\n".join(lines[k:i]) + "\n", md_start=k + 1, fence_line=i + 1, start_lost=True)
 
 
 def _close_markdown_block(lines: list[str], start: int, fence: str, labels: set[int]) -> int | None:
@@ -459,6 +489,10 @@ def _answer_line(lines: list[str]) -> int | None:
 
 def _place(blocks: list[Block], lines: list[str], result: Extraction, prev_end: int) -> None:
     for b in blocks:
+        if b.start_lost:
+            result.orphans.append(b)
+            prev_end = b.fence_line
+            continue
         label, label_line = _label_for(lines, b, prev_end)
         how = "labeled"
         if label is None:

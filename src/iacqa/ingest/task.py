@@ -176,6 +176,7 @@ def _from_response(md_file: Path, workdir: Path | None, response: str, task_dir:
         proj.md_starts[rel] = ef.md_start
         if ef.truncated:
             proj.findings.append(_truncated(md_file, rel, ef))
+    proj.findings.extend(_start_lost(b) for b in ex.orphans)
     proj.notes.extend(ex.notes)
     proj.scaffold = [f for f in proj.scaffold if f not in placed]
     if not ex.code_files:
@@ -299,6 +300,19 @@ def _truncated(md_file: Path, rel: str, ef: md.ExtractedFile) -> Finding:
         location=Location(rel, last, md_line=ef.md_line(last)),
         error="the response was cut off (output limit reached) in the middle of a file",
         fix="regenerate the response, or complete the file by hand",
+    )
+
+
+def _start_lost(block: md.Block) -> Finding:
+    n = block.text.count("\n")
+    first = next((ln.strip() for ln in block.text.splitlines() if ln.strip()), "")
+    return TruncatedResponse.finding(
+        f"the response lost the start of a file: the {n} line(s) of code ending at line {block.fence_line} of the "
+        f"response (from `{first[:60]}`) are closed by a fence that no fence opened, and the file's heading and "
+        "first lines are missing, so that file cannot be placed in the project",
+        location=Location(None, None, md_line=block.md_start),
+        error="a code block without its opening fence (the start of the file is missing from the response)",
+        fix="regenerate the response, or restore the file's heading, opening fence and first lines by hand",
     )
 
 
