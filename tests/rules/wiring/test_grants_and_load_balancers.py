@@ -365,6 +365,8 @@ def test_terraform_target_group_without_targets(tmp_path: Path) -> None:
     attachment = ('resource "aws_autoscaling_attachment" "web" {\n  autoscaling_group_name = '
                   'aws_autoscaling_group.web.name\n  lb_target_group_arn = aws_lb_target_group.web.arn\n}\n')
     assert _run(tmp_path / "attachment", "tf", TF_TARGETS.replace("ASG", "").replace("EXTRA", attachment)) == []
+    no_compute = TF_TARGETS.replace("ASG", "").replace("EXTRA", "").split('resource "aws_launch_template"')[0]
+    assert _run(tmp_path / "no-compute", "tf", no_compute) == []
     unknown = TF_TARGETS.replace("ASG", "  target_group_arns = var.target_groups\n").replace(
         "EXTRA", 'variable "target_groups" {\n  type = list(string)\n}\n')
     assert _run(tmp_path / "unknown", "tf", unknown) == []
@@ -381,7 +383,12 @@ Resources:
       Port: 80
       Protocol: HTTP
       VpcId: !Ref VpcId
-TARGETS  Http:
+TARGETS  App:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: t3.micro
+  Http:
     Type: AWS::ElasticLoadBalancingV2::Listener
     Properties:
       LoadBalancerArn: !Ref LoadBalancerArn
@@ -396,8 +403,11 @@ TARGETS  Http:
 def test_cloudformation_target_group_targets(tmp_path: Path) -> None:
     found = _run(tmp_path / "bad", "cfn", CFN_TARGETS.replace("TARGETS", ""))
     assert _got(found) == [("WIR018", "Web", "medium")]
-    inline = CFN_TARGETS.replace("TARGETS", "      Targets:\n        - Id: i-0123456789abcdef0\n")
+    inline = CFN_TARGETS.replace("TARGETS", "      Targets:\n        - Id: !Ref App\n")
     assert _run(tmp_path / "good", "cfn", inline) == []
+    # no compute in the stack: the target group waits for targets deployed elsewhere
+    placeholder = CFN_TARGETS.replace("TARGETS", "").split("  App:")[0] + "  Http:" + CFN_TARGETS.split("  Http:")[1]
+    assert _run(tmp_path / "placeholder", "cfn", placeholder) == []
 
 
 TF_CERT = """

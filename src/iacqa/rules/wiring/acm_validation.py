@@ -73,7 +73,9 @@ class CertificateNeverValidated(Rule):
                 if not isinstance(ref, str) or unknown_value(ref):
                     return  # validates a certificate the graph cannot name
                 hit = g.resolve_resource(ref)
-                validated.add(hit.id if hit is not None else ref)
+                validated.add(ref)  # by value too: module instances of one certificate may share an ARN
+                if hit is not None:
+                    validated.add(hit.id)
         for cert in certs:
             n = cert.native_properties
             method = n.get("validation_method")
