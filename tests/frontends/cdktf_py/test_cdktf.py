@@ -387,3 +387,22 @@ def test_a_provider_class_imported_from_another_resources_module_is_taken_from_i
     exec(compile("\n".join(patched.splitlines()[:3]), "s.py", "exec"), scope)  # noqa: S102 - the test's own source
     assert scope["DataAwsVpc"].__module__ == "cdktf_cdktf_provider_aws.data_aws_vpc"
     assert scope["Vpc"].__module__ == "cdktf_cdktf_provider_aws.vpc"
+
+
+def test_keep_going_reports_each_error_and_builds_the_rest(tmp_path: Path) -> None:
+    """Two independent errors (a config key that is not there, twice): the plain synth stops at the first; the
+    guarded run reports the second and builds everything else, revealed by the first (corpus cdktf-py Pr4664 and
+    Pr4778 models: 0 -> 28 and 34 resources)."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "seed004_fixed", root)
+    stack = root / "lib" / "tap_stack.py"
+    lines = stack.read_text().splitlines()
+    lines.insert(55, '        retention = {"dev": 7}["prod"]')  # before the topic
+    lines.insert(86, '        memory = {"small": 128}["large"]')  # before the first function
+    stack.write_text("\n".join(lines) + "\n")
+    fr = CdktfFrontend().build(load(root, None, None), {})
+    errors = [f for f in fr.findings if f.rule == "SDK004"]
+    assert [(f.line, f.error) for f in errors] == [(56, "KeyError: 'prod'"), (87, "KeyError: 'large'")], errors
+    assert errors[1].revealed_by == errors[0].fingerprint and fr.graph.revealed_by == errors[0].fingerprint
+    types = {r.type for r in fr.graph}
+    assert {"aws_sns_topic", "aws_lambda_function", "aws_dynamodb_table"} <= {r.id.split(".")[0] for r in fr.graph}, types

@@ -133,6 +133,14 @@ class CdktfFrontend:
             findings.extend(self._run_findings(result, project, (run_root, root), timeout, memory_mb))
             detail += f"; synth {result.status} in {result.seconds:.1f} s, peak {result.peak_mb:.0f} MB" + (
                 "" if result.slim else " (full provider package)") + (f"; {result.detail}" if result.detail else "")
+            if result.status == "error" and not result.tf_json_paths and findings:
+                kept = self._keep_going(run_root, project, root, files, findings, timeout, memory_mb)
+                if kept is not None:
+                    graph, more, note = kept
+                    findings.extend(more)
+                    detail += "; " + note
+                    n = len([r for r in graph if r.mapped])
+                    return FrontendResult(graph, findings, "failed", detail + f"; {len(graph)} resources ({n} mapped)")
             if result.status != "ok" or not result.tf_json_paths:
                 return FrontendResult(graph, findings, "failed" if result.status != "no-entry" else "error", detail)
             graph, more = self._graph(result.tf_json_paths, root, files, run_root)
@@ -147,6 +155,32 @@ class CdktfFrontend:
             # built from a copy with the static errors fixed: whole, as the CDK and Pulumi continuations mark it
             graph.revealed_by = critical[0].fingerprint
         return FrontendResult(graph, findings, "failed" if patch else "ok", detail)
+
+    def _keep_going(self, run_root: Path, project: Any, root: Path, files: list[str], findings: list[Finding],
+                    timeout: float, memory_mb: int) -> tuple[ResourceGraph, list[Finding], str] | None:
+        """`cdktf synth` raised: run once more with every statement of the project guarded (frontends/guarded_run),
+        so the errors after the first are reported too and the graph holds what the rest of the program declares
+        (revealed by the first error). None when that run writes no cdk.tf.json either."""
+        from iacqa.frontends.cdktf_py.synth import synth
+
+        first = next((f for f in reversed(findings) if f.stage == "frontend"), findings[-1])
+        again = synth(run_root, project.entry, timeout=timeout, memory_mb=memory_mb, keep_going=True)
+        try:
+            if not again.tf_json_paths:
+                return None
+            seen = {(f.rule, f.file, f.line) for f in findings}
+            # errors raised by a stub (a failed statement's stand-in passed on) are the continuation's, not the
+            # program's; the first error is already reported
+            more = [f.with_(revealed_by=first.fingerprint) for f in self._run_findings(again, project,
+                                                                                        (run_root, root))
+                    if "IacqaStub" not in f.message and (f.rule, f.file, f.line) not in seen]
+            graph, gmore = self._graph(again.tf_json_paths, root, files, run_root)
+            graph.revealed_by = first.fingerprint
+            graph.notes.append("graph built from a run with each failing statement skipped (keep-going)")
+            return graph, more + gmore, (f"run again with each failing statement skipped (keep-going) in "
+                                         f"{again.seconds:.1f} s: {len(more)} more error(s)")
+        finally:
+            again.cleanup()
 
     # -- synth outcome -> findings ------------------------------------------------------------------------------
     def _run_findings(self, result: Any, project: Any, roots: tuple[Path, ...] = (), timeout: float = 120,

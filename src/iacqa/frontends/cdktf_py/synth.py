@@ -156,8 +156,11 @@ def _slim_failure(events: list[dict[str, Any]]) -> bool:
 
 
 def synth(root: Path, entry: str | None = None, timeout: float = 120.0, memory_mb: int = 3072,
-          slim: bool = True) -> SynthResult:
-    """Run the CDKTF app; cdk.tf.json files stay in result.outdir until result.cleanup(). Never raises for the app."""
+          slim: bool = True, keep_going: bool = False) -> SynthResult:
+    """Run the CDKTF app; cdk.tf.json files stay in result.outdir until result.cleanup(). Never raises for the app.
+
+    keep_going: the project's statements run guarded (frontends/guarded_run): each error is an exception event
+    marked "continued" and the app runs on to `app.synth()`."""
     root = Path(root).resolve()
     entry = find_entry(root, entry)
     if entry is None or (entry != GENERATED and not (root / entry).is_file()):
@@ -188,6 +191,7 @@ def synth(root: Path, entry: str | None = None, timeout: float = 120.0, memory_m
         "JSII_RUNTIME_PACKAGE_CACHE_ROOT": str(_cache_dir() / "jsii-package-cache"),
         "PYTHONPATH": os.pathsep.join(paths),
         "PYTHONUNBUFFERED": "1",
+        **({"IACQA_KEEP_GOING": "1"} if keep_going else {}),
     })
     run = run_app(root, path0, "path", target, env, work, timeout, memory_mb)
     result = SynthResult(run.status, entry=entry, outdir=work, slim=slim_dir is not None, seconds=run.seconds,
@@ -195,7 +199,7 @@ def synth(root: Path, entry: str | None = None, timeout: float = 120.0, memory_m
     if run.status == "start-failed":
         result.status = "error"
         return result
-    kinds = {e.get("kind") for e in run.events}
+    kinds = {e.get("kind") for e in run.events if not e.get("continued")}
     if result.status == "ok":
         if "exception" in kinds:
             result.status = "error"
@@ -205,7 +209,7 @@ def synth(root: Path, entry: str | None = None, timeout: float = 120.0, memory_m
             result.status = "exit"
     if result.status == "error" and slim_dir is not None and _slim_failure(run.events):
         result.cleanup()
-        full = synth(root, entry, timeout, memory_mb, slim=False)
+        full = synth(root, entry, timeout, memory_mb, slim=False, keep_going=keep_going)
         full.detail = (full.detail + "; " if full.detail else "") + "slim provider package failed, full package used"
         return full
     result.tf_json_paths = sorted(outdir.rglob("cdk.tf.json"))
