@@ -260,3 +260,30 @@ def test_autoscaling_group_tag_blocks_count_as_tags() -> None:
     assert _status(ask, g, "tagging.keys", "tf") == "met"
     g.resources["aws_autoscaling_group.web"].native_properties["tag"] = [{"key": "Environment", "value": "dev"}]
     assert _status(ask, g, "tagging.keys", "tf") != "met"  # Owner on no resource: maybe default_tags
+
+
+def test_partial_graph_ignores_resources_that_never_resolved() -> None:
+    """pulumi-ts Pr6582 ideal: the program stopped before the node group's inputs resolved; its absent tags say
+    nothing, while the add-on that registered without tags is a real gap."""
+    g = graph_of({"AWS::S3::Bucket": {"Tags": [{"Key": "Environment", "Value": "Production"}]},
+                  "AWS::EKS::Addon": {}, "AWS::EKS::Nodegroup": {}}, platform="pulumi")
+    g.resources["Nodegroup1"].unresolved = True
+    ask = "## Tagging requirements\n- Tag all resources with: Environment=Production"
+    res = [r for r in check_requirements(ask, g, "failed", "pulumi") if r.concept == "tagging.keys"][0]
+    assert res.status == "partly met" and "Addon1" in " ".join(res.evidence)
+    assert "Nodegroup1" not in " ".join(res.evidence)
+
+
+def test_bottlerocket_through_a_launch_template_image() -> None:
+    ask = "## Requirements\n- Both node groups must use Bottlerocket AMI for enhanced security"
+    lt = graph_of({"AWS::EKS::Nodegroup": [{"LaunchTemplate": {"Id": "lt-1"}}, {"AmiType": "BOTTLEROCKET_x86_64"}]})
+    assert _status(ask, lt, "compute.bottlerocket") == "met"
+    al2 = graph_of({"AWS::EKS::Nodegroup": [{"AmiType": "AL2_x86_64"}, {"AmiType": "BOTTLEROCKET_x86_64"}]})
+    assert _status(ask, al2, "compute.bottlerocket") == "partly met"
+
+
+def test_event_source_mappings_are_not_untagged_resources() -> None:
+    ask = "## Requirements\n- Apply a standard tagging policy to all resources with Project, Environment tags."
+    tags = [{"Key": "Project", "Value": "p"}, {"Key": "Environment", "Value": "dev"}]
+    g = graph_of({"AWS::Lambda::Function": {"Tags": tags}, "AWS::Lambda::EventSourceMapping": {}})
+    assert _status(ask, g, "tagging.keys") == "met"

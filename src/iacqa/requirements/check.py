@@ -126,6 +126,19 @@ def _offender_outcome(check: dict[str, Any], out: Outcome) -> bool:
     return not (_full_types(check) & set(_SPLIT))
 
 
+def _resolved(graph: ResourceGraph) -> ResourceGraph:
+    """The graph without the resources whose inputs never resolved (the program stopped before they registered):
+    such a resource holds only what was known when its constructor ran, so an absent value says nothing."""
+    if not any(r.unresolved for r in graph):
+        return graph
+    out = ResourceGraph(platform=graph.platform, outputs=graph.outputs, code=graph.code,
+                        config_needs=graph.config_needs, notes=graph.notes, revealed_by=graph.revealed_by)
+    for r in graph:
+        if not r.unresolved:
+            out.add(r)
+    return out
+
+
 def _forms(check: Any) -> set[str]:
     if not isinstance(check, dict):
         return set()
@@ -158,7 +171,7 @@ def _evaluate(match: Match, graph: ResourceGraph, platform: str, mode: str = WHO
     if default_tags is not None:
         params["_default_tags"] = default_tags
     try:
-        out = run_check(check, graph, params)
+        out = run_check(check, _resolved(graph) if mode == OFFENDERS else graph, params)
     except PredicateError as exc:
         return Outcome(NOT_CHECKABLE, reason=f"knowledge base error in {c.id}: {exc}")
     if c.id.startswith("tagging.") and out.status in (NOT_MET, PARTLY) and platform in ("tf", "pulumi", "cdktf"):

@@ -433,9 +433,16 @@ def _first_path(cond: Any) -> str | None:
     return None
 
 
+# Attachments the schema lets carry tags but that stacks (and reviewers) treat as part of their parent (HYG009 skips
+# the same ones): an event source mapping without the stack's tags is not an untagged resource of the stack.
+_ATTACHMENTS = frozenset({"AWS::Lambda::EventSourceMapping", "AWS::Lambda::Url", "AWS::EC2::VPCGatewayAttachment",
+                          "AWS::EC2::SubnetNetworkAclAssociation", "AWS::EC2::TransitGatewayAttachment"})
+
+
 def _pool(graph: ResourceGraph, types: tuple[str, ...]) -> list[Resource]:
     if "$taggable" in types:
-        return [r for r in graph if r.mapped and r.type not in TAG_EXEMPT and taggable(r.type)]
+        return [r for r in graph if r.mapped and r.type not in TAG_EXEMPT and r.type not in _ATTACHMENTS
+                and taggable(r.type)]
     if "$any" in types:
         return list(graph)
     if "$named" in types:
