@@ -56,20 +56,24 @@ def first_exception(events: list[dict[str, Any]], files: set[str]) -> dict[str, 
     return None
 
 
-_PROCESSING = re.compile(r"While processing resource: '([^']+)'.*?While processing input: '(\w+)'"
-                         r"|at resource `([^`]+)`, property `(\w+)"
-                         r"|While processing input: '(\w+)'.*?While processing resource: '([^']+)'", re.S)
+# (resource, input) as the SDK's messages name them, most specific first: a message may name an outer resource's
+# input before the inner resource that failed (`input 'health_check_id' ... resource 'hc' ... input 'type'`)
+_PROCESSING = (re.compile(r"While processing resource: '(?P<res>[^']+)'.*?While processing input: '(?P<prop>\w+)'",
+                          re.S),
+               re.compile(r"at resource `(?P<res>[^`]+)`, property `(?P<prop>\w+)"),
+               re.compile(r"While processing input: '(?P<prop>\w+)'.*?While processing resource: '(?P<res>[^']+)'",
+                          re.S))
 
 
 def rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set[str]) -> tuple[str, int, str] | None:
     """(file, line, keyword) of the argument the SDK refused while registering a resource: `types=["REGIONAL"]`
     where a string is expected fails in the SDK's serializer, after the constructor returned, so the stack holds
     none of the project's frames; the resource's construction site (recorded by the harness) says where it is."""
-    m = _PROCESSING.search(str(exc.get("message") or ""))
+    message = str(exc.get("message") or "")
+    m = next((hit for hit in (p.search(message) for p in _PROCESSING) if hit), None)
     if not m:
         return None
-    name, prop = ((m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)) if m.group(3)
-                  else (m.group(6), m.group(5)))
+    name, prop = m.group("res"), m.group("prop")
     site = next((e for e in events if e.get("kind") == "site" and e.get("name") == name
                  and e.get("file") in files and e.get("line")), None)
     return (site["file"], int(site["line"]), snake(prop)) if site else None
