@@ -268,10 +268,13 @@ def test_partial_graph_ignores_resources_that_never_resolved() -> None:
     g = graph_of({"AWS::S3::Bucket": {"Tags": [{"Key": "Environment", "Value": "Production"}]},
                   "AWS::EKS::Addon": {}, "AWS::EKS::Nodegroup": {}}, platform="pulumi")
     g.resources["Nodegroup1"].unresolved = True
+    # an unmapped Pulumi type read through the view's table keeps the flag too
+    g.add(Resource(id="ng-native", type="aws:eks/nodeGroup:NodeGroup", native_type="aws:eks/nodeGroup:NodeGroup",
+                   mapped=False, unresolved=True, native_properties={"clusterName": "c"}))
     ask = "## Tagging requirements\n- Tag all resources with: Environment=Production"
     res = [r for r in check_requirements(ask, g, "failed", "pulumi") if r.concept == "tagging.keys"][0]
     assert res.status == "partly met" and "Addon1" in " ".join(res.evidence)
-    assert "Nodegroup1" not in " ".join(res.evidence)
+    assert "Nodegroup1" not in " ".join(res.evidence) and "ng-native" not in " ".join(res.evidence)
 
 
 def test_bottlerocket_through_a_launch_template_image() -> None:
@@ -287,3 +290,13 @@ def test_event_source_mappings_are_not_untagged_resources() -> None:
     tags = [{"Key": "Project", "Value": "p"}, {"Key": "Environment", "Value": "dev"}]
     g = graph_of({"AWS::Lambda::Function": {"Tags": tags}, "AWS::Lambda::EventSourceMapping": {}})
     assert _status(ask, g, "tagging.keys") == "met"
+
+
+def test_database_password_read_from_an_existing_secret() -> None:
+    """cdktf-py Pr6426 ideal: password=DataAwsSecretsmanagerSecretVersion(...).secret_string (an existing secret,
+    read by a data source) is managed through Secrets Manager; the model's literal 'changeme123' is not."""
+    ask = "## Constraints\n- All database passwords must be managed through AWS Secrets Manager"
+    db = "AWS::RDS::DBInstance"
+    assert _status(ask, graph_of({db: {"MasterUserPassword": {}}}), "secrets.secret") == "met"
+    assert _status(ask, graph_of({db: {"ManageMasterUserPassword": True}}), "secrets.secret") == "met"
+    assert _status(ask, graph_of({db: {"MasterUserPassword": "changeme123"}}), "secrets.secret") == "not met"

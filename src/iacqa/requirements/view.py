@@ -214,7 +214,7 @@ def _twin(r: Resource, cfn_type: str, reading: str | None = None) -> Resource:
     return kind(id=r.id, type=cfn_type, native_type=r.native_type, properties=props,
                 native_properties=r.native_properties, native_paths=r.native_paths, location=r.location,
                 attr_locations=r.attr_locations, outputs=r.outputs, parent=r.parent, depends_on=r.depends_on,
-                mapped=True, **extra)
+                mapped=True, unresolved=r.unresolved, **extra)
 
 
 _S3_PARTS = ("AWS::S3::BucketVersioning", "AWS::S3::BucketServerSideEncryptionConfiguration",
