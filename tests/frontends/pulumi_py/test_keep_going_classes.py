@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from iacqa.frontends.pulumi_py import keep_going
 from iacqa.pipeline import run
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pulumi_aws") is None, reason="pulumi-aws not installed")
@@ -23,8 +24,8 @@ def _project(root: Path, files: dict[str, str], main: str = "__main__.py") -> Pa
     return root
 
 
-def _analyze(root: Path) -> tuple[dict, str, list]:
-    a = run(root, stages=("ingest", "graph"))
+def _analyze(root: Path, stages: tuple[str, ...] = ("ingest", "graph")) -> tuple[dict, str, list]:
+    a = run(root, stages=stages)
     graph = {r.native_type.split(":")[-1] + ":" + r.id: r.native_properties for r in a.graph}
     detail = next(s for s in a.result.stages if s.name == "graph").detail
     return graph, detail, a.result.findings
@@ -136,9 +137,9 @@ REJECTED = (
 )
 
 
-def test_an_input_the_sdk_refuses_is_left_out_and_a_renamed_keyword_fixed_everywhere(tmp_path: Path) -> None:
+def test_an_input_the_sdk_refuses_is_made_unknown_and_a_renamed_keyword_fixed_everywhere(tmp_path: Path) -> None:
     graph, detail, findings = _analyze(_project(tmp_path / "bad", {"__main__.py": REJECTED}))
-    assert "RestApi:api" in graph and "endpoint_configuration" not in graph["RestApi:api"]
+    assert graph["RestApi:api"]["endpoint_configuration"] == keep_going.UNKNOWN  # an unknown value, judged by no rule
     assert {k for k in graph if k.startswith("Resource:")} == {"Resource:r0", "Resource:r1", "Resource:r2"}
     assert graph["Queue:after"]["delay_seconds"] == 3
     assert "stubbed" not in detail  # rest_api_id -> rest_api on every Resource at once, nothing stubbed
@@ -155,3 +156,18 @@ def test_resource_options_keywords_are_checked(tmp_path: Path) -> None:
     ok = src.replace("prevent_destroy", "protect")
     _, _, ok_findings = _analyze(_project(tmp_path / "good", {"__main__.py": ok}))
     assert not [f for f in ok_findings if f.rule == "SDK002"]
+
+
+DROPPED = (
+    "import pulumi_aws as aws\n\n"
+    "api = aws.apigateway.RestApi('api', endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(\n"
+    "    types=['REGIONAL']))\n"
+    "aws.route53.HealthCheck('hc', type='HTTPS', port=443, resource_path='/health', request_interval=30,\n"
+    "                        failure_threshold=3, fqdn=api.endpoint_configuration)\n"
+)
+
+
+def test_a_resource_that_lost_an_argument_is_not_judged_on_what_it_lacks(tmp_path: Path) -> None:
+    graph, _, findings = _analyze(_project(tmp_path / "bad", {"__main__.py": DROPPED}), ("ingest", "graph", "check"))
+    assert graph["HealthCheck:hc"]["fqdn"] == keep_going.UNKNOWN  # present but unknown, to go on
+    assert not [f for f in findings if f.rule == "WIR010"]  # "no endpoint to check" would be about iacqa's edit

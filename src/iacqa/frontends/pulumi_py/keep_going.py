@@ -31,6 +31,7 @@ from iacqa.model import Finding, Location, ResourceGraph
 
 MAX_RUNS = 16
 BUDGET_S = 90.0  # seconds of program runs spent continuing
+UNKNOWN = "<unresolved: an argument the SDK refused, replaced by iacqa to go on>"
 _IGNORE = shutil.ignore_patterns(".git", "node_modules", "venv", ".venv", "__pycache__")
 
 
@@ -79,8 +80,11 @@ def rejected_input(exc: dict[str, Any], events: list[dict[str, Any]], files: set
     return (site["file"], int(site["line"]), snake(prop)) if site else None
 
 
-def _drop_inputs(root: Path, patched: dict[str, str], drops: list[tuple[str, int, str]]) -> dict[str, str] | None:
-    """`patched` with each (file, constructor line, keyword) argument removed (lines kept where they are)."""
+def _drop_inputs(root: Path, patched: dict[str, str], drops: list[tuple[str, int, str]],
+                 placeholder: set[tuple[str, int, str]] | frozenset = frozenset()) -> dict[str, str] | None:
+    """`patched` with each (file, constructor line, keyword) argument removed (lines kept where they are), or,
+    for those in `placeholder`, given an unknown string instead: the property stays present (a string-typed one is
+    accepted), so no rule reports it missing, and rules skip `<unresolved` values."""
     out = dict(patched)
     for rel in {d[0] for d in drops}:
         text = out.get(rel)
@@ -94,13 +98,14 @@ def _drop_inputs(root: Path, patched: dict[str, str], drops: list[tuple[str, int
         except SyntaxError:
             return None
         edits = []
-        for _, line, arg in (d for d in drops if d[0] == rel):
+        for d in (d for d in drops if d[0] == rel):
+            _, line, arg = d
             call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call)
                          and n.lineno <= line <= (n.end_lineno or n.lineno)
                          and any(k.arg == arg for k in n.keywords)), None)
             kw = next((k for k in call.keywords if k.arg == arg), None) if call else None
             if kw is not None:
-                edits.append(span(kw, DELETE))
+                edits.append(span(kw.value, repr(UNKNOWN)) if d in placeholder else span(kw, DELETE))
         new = apply_continuations(text, edits) if edits else text
         if new is None:
             return None
@@ -185,6 +190,7 @@ def _continue(root: Path, py: set[str], static: list[Finding], first: Finding, e
     stubs: list[tuple[str, int]] = []
     names: dict[str, str] = {}
     drops: list[tuple[str, int, str]] = []
+    placeholder: set[tuple[str, int, str]] = set()
     events_of_last = first_events
     prev, best, spent, runs = first.fingerprint, None, 0.0, 0
     use_static = bool(fixable) or bool(repaired)
@@ -196,8 +202,12 @@ def _continue(root: Path, py: set[str], static: list[Finding], first: Finding, e
         bad_input = rejected_input(exc, events_of_last, py)
         if bad_input and bad_input not in drops:
             # the SDK refused one input of one resource while registering it (no frame of the project's own on
-            # the stack): that argument is left out, the resource and everything after it still registered
+            # the stack): that argument becomes an unknown string, the resource and everything after it still
+            # registered; if a string is refused too, the argument is left out
             drops.append(bad_input)
+            placeholder.add(bad_input)
+        elif bad_input and bad_input in placeholder:
+            placeholder.discard(bad_input)
         elif required and required - rename:
             rename |= required
         elif named and named[1] not in names:
@@ -215,11 +225,16 @@ def _continue(root: Path, py: set[str], static: list[Finding], first: Finding, e
         use_static = False
         patched = continuation.plan(root, fixable, frozenset(rename), tuple(stubs))
         if patched is not None and drops:
-            patched = _drop_inputs(root, patched, drops)
+            patched = _drop_inputs(root, patched, drops, placeholder)
         if patched is None or not (patched or repaired or names):
             break
         graph, found, events, seconds = _run_copy(root, patched, run, dict(names))
         events_of_last = events
+        dropped_at = {(f, line) for f, line, _ in drops}
+        for r in graph:
+            if (r.location.file, r.location.line) in dropped_at:
+                # an argument left out: what the resource lacks says nothing (no "has no fqdn" on a dropped fqdn)
+                r.unresolved = True
         runs += 1
         spent += seconds
         # the same error again on the next line (`stack.outputs[...]` six times) is one bug, reported once
