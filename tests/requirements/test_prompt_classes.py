@@ -298,5 +298,6 @@ def test_database_password_read_from_an_existing_secret() -> None:
     ask = "## Constraints\n- All database passwords must be managed through AWS Secrets Manager"
     db = "AWS::RDS::DBInstance"
     assert _status(ask, graph_of({db: {"MasterUserPassword": {}}}), "secrets.secret") == "met"
+    assert _status(ask, graph_of({db: {"MasterUserPassword": "{}"}}), "secrets.secret") == "met"
     assert _status(ask, graph_of({db: {"ManageMasterUserPassword": True}}), "secrets.secret") == "met"
     assert _status(ask, graph_of({db: {"MasterUserPassword": "changeme123"}}), "secrets.secret") == "not met"
