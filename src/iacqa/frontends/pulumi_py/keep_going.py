@@ -230,10 +230,11 @@ def _continue(root: Path, py: set[str], static: list[Finding], first: Finding, e
             break
         graph, found, events, seconds = _run_copy(root, patched, run, dict(names))
         events_of_last = events
-        dropped_at = {(f, line) for f, line, _ in drops}
+        dropped_at = {(d[0], d[1]) for d in drops if d not in placeholder}
         for r in graph:
             if (r.location.file, r.location.line) in dropped_at:
-                # an argument left out: what the resource lacks says nothing (no "has no fqdn" on a dropped fqdn)
+                # an argument left out: what the resource lacks says nothing (no "has no fqdn" on a dropped fqdn);
+                # one made unknown is still there, and rules skip unknown values
                 r.unresolved = True
         runs += 1
         spent += seconds
