@@ -301,3 +301,10 @@ def test_database_password_read_from_an_existing_secret() -> None:
     assert _status(ask, graph_of({db: {"MasterUserPassword": "{}"}}), "secrets.secret") == "met"
     assert _status(ask, graph_of({db: {"ManageMasterUserPassword": True}}), "secrets.secret") == "met"
     assert _status(ask, graph_of({db: {"MasterUserPassword": "changeme123"}}), "secrets.secret") == "not met"
+
+
+def test_https_only_evidence_names_the_open_rule() -> None:
+    res = [r for r in check_requirements(HTTPS_ONLY, _alb([OPEN_443, OPEN_80], [HTTPS]), "ok", "cfn")
+           if r.concept == "compute.https_only"][0]
+    assert res.resource is not None and res.resource.id == "albsg" and res.attribute == "SecurityGroupIngress"
+    assert '"FromPort": 80' in res.evidence[0] and '"FromPort": 443' not in res.evidence[0]

@@ -418,11 +418,32 @@ def _shown_value(cond: dict[str, Any] | None, r: Resource) -> tuple[str | None, 
     return path.replace("[]", ""), f"{path.replace('[]', '')}={shown}"
 
 
+def _offending_item(cond: Any, r: Resource, graph: ResourceGraph, params: dict[str, Any]) -> str | None:
+    """For a condition on some item of a list (`any`), that item as evidence: the port-80 rule, not the first rule."""
+    if not isinstance(cond, dict):
+        return None
+    if "any" in cond:
+        for item in _values_at(r.properties, str(cond["any"]) + "[]"):
+            if isinstance(item, dict):
+                sub = Resource(id=r.id, type=r.type, native_type=r.native_type, properties=item)
+                if evaluate(cond.get("where"), sub, graph, params) is True:
+                    shown = {k: v for k, v in item.items() if v not in (None, [], {})}
+                    return f"{cond['any']} item {json.dumps(shown, default=str)[:160]}"
+        return None
+    for c in cond.get("and", []):
+        hit = _offending_item(c, r, graph, params)
+        if hit:
+            return hit
+    return None
+
+
 def _first_path(cond: Any) -> str | None:
     if not isinstance(cond, dict):
         return None
     if "path" in cond and cond.get("op") != "mentions" and "used_by" not in cond:
         return str(cond["path"])
+    if "any" in cond:  # the list an item of which falls short (SecurityGroupIngress)
+        return str(cond["any"])
     for key in ("and", "or"):
         for c in cond.get(key, []):
             p = _first_path(c)
@@ -477,8 +498,8 @@ def run_check(check: dict[str, Any], graph: ResourceGraph, params: dict[str, Any
         hits = [r for r in pool if evaluate(where, r, graph, params) is True]
         if hits:
             path, _ = _shown_value(where, hits[0])
-            return Outcome(NOT_MET, [f"{_describe(r)}: {_shown_value(where, r)[1]}" if path else f"{_describe(r)} does it"
-                                     for r in hits[:5]], hits[0], path)
+            return Outcome(NOT_MET, [f"{_describe(r)}: {_offending_item(where, r, graph, params) or _shown_value(where, r)[1]}"
+                                     if path else f"{_describe(r)} does it" for r in hits[:5]], hits[0], path)
         return Outcome(MET, [f"none of {len(pool)} {_plural(types)} does it"])
     if form == "count":
         matched = [r for r in pool if evaluate(where, r, graph, params) is True]
