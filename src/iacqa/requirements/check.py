@@ -104,14 +104,16 @@ def graph_mode(graph: ResourceGraph, graph_status: str | None, platform: str | N
     (nothing to judge).
 
     CDKTF's copy with the static errors fixed differs from the response only by unused imports removed
-    (frontends/cdktf_py/frontend.py marks it `revealed_by`), so its graph is whole. Other continuations stub
+    (frontends/cdktf_py/frontend.py marks it `revealed_by`), so its graph is whole; its keep-going run (noted
+    "... failing statement skipped (keep-going)") is not. Other continuations stub
     statements or stop half-way (Pulumi keep-going, CDK continuation, Terraform salvage): a resource the
     response declares may be absent from them."""
     if graph_status in (None, "ok"):
         return WHOLE
     if len(graph) == 0:
         return None
-    if graph.revealed_by and (platform or graph.platform) == "cdktf":
+    if graph.revealed_by and (platform or graph.platform) == "cdktf" and not any(
+            "keep-going" in note for note in graph.notes):  # a run with failing statements skipped is partial
         return WHOLE
     return OFFENDERS
 
