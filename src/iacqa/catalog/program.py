@@ -30,6 +30,7 @@ class PythonSyntaxError(Entry):
         "iacqa.frontends.cdk_py.frontend",
         "iacqa.frontends.cdktf_py.frontend",
         "iacqa.frontends.pulumi_py.frontend",
+        "iacqa.frontends.pulumi_py.keep_going",
     )
     stage = "ingest"
 

@@ -1,4 +1,4 @@
-"""WIR015-WIR021 on Terraform and CloudFormation shapes (the Pulumi shapes are the fixture pairs)."""
+"""WIR015-WIR020 on Terraform and CloudFormation shapes (the Pulumi shapes are the fixture pairs)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from iacqa.pipeline import analyze
 
-IDS = ("WIR015", "WIR016", "WIR017", "WIR018", "WIR019", "WIR020", "WIR021")
+IDS = ("WIR015", "WIR016", "WIR017", "WIR018", "WIR019", "WIR020")
 
 
 def _run(root: Path, platform: str, text: str) -> list:
@@ -566,25 +566,3 @@ def test_cloudformation_load_balancer_scheme_and_subnets(tmp_path: Path) -> None
     assert _run(tmp_path / "public", "cfn", public) == []
     internal = CFN_NETWORK.replace("SCHEME", "      Scheme: internal\n").replace("SUBNET", "PrivateSubnet")
     assert _run(tmp_path / "internal", "cfn", internal) == []
-
-
-TF_LISTENER = """
-resource "aws_lb_listener" "secure" {
-  load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/edge/0123456789abcdef"
-  port              = 443
-  protocol          = "PROTOCOL"
-CERT  default_action {
-    type             = "forward"
-    target_group_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/edge/0123456789abcdef"
-  }
-}
-"""
-
-
-def test_terraform_secure_listener_needs_a_certificate(tmp_path: Path) -> None:
-    found = _run(tmp_path / "https", "tf", TF_LISTENER.replace("PROTOCOL", "HTTPS").replace("CERT", ""))
-    assert _got(found) == [("WIR021", "aws_lb_listener.secure", "critical")]
-    assert found[0].line == 5 and "certificate must be specified" in (found[0].error or "")
-    cert = '  certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"\n'
-    assert _run(tmp_path / "tls", "tf", TF_LISTENER.replace("PROTOCOL", "TLS").replace("CERT", cert)) == []
-    assert _run(tmp_path / "tcp", "tf", TF_LISTENER.replace("PROTOCOL", "TCP").replace("CERT", "")) == []
