@@ -308,3 +308,21 @@ def test_https_only_evidence_names_the_open_rule() -> None:
            if r.concept == "compute.https_only"][0]
     assert res.resource is not None and res.resource.id == "albsg" and res.attribute == "SecurityGroupIngress"
     assert '"FromPort": 80' in res.evidence[0] and '"FromPort": 443' not in res.evidence[0]
+
+
+def test_look_alikes_seen_on_cdktf_models() -> None:
+    """Sentences that describe traffic or how a VPC is shared do not ask for a database or a VPC (cdktf-py
+    Pr6628, Pr7824 models, judged once their graphs were)."""
+    text = "They need to share data securely - mainly HTTPS traffic and PostgreSQL database connections between subnets."
+    assert "rds.database" not in _concepts(text)
+    assert "network.vpc" not in _concepts("Use stack references to share VPC")
+
+
+def test_partial_graph_does_not_judge_aurora_settings() -> None:
+    """Aurora keeps backup retention on the cluster and Performance Insights on its instances: a partial graph
+    may hold one side (cdk-py Pr7440 model)."""
+    g = graph_of({"AWS::RDS::DBCluster": {"BackupRetentionPeriod": 30},
+                  "AWS::RDS::DBInstance": [{"DBClusterIdentifier": "c"}, {"DBClusterIdentifier": "c"}]})
+    ask = "## Requirements\n- All databases must keep automated backups with 30-day retention"
+    res = [r for r in check_requirements(ask, g, "failed", "cdk") if r.concept == "rds.backup_retention"]
+    assert res and res[0].status in ("met", "not checkable")

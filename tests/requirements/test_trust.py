@@ -45,7 +45,7 @@ def test_cdktf_copy_with_unused_imports_removed_is_whole() -> None:
     is the response's whole program, so a missing resource is missing; the findings carry revealed_by."""
     from iacqa.requirements import checklist
 
-    g = graph_of({FN: {}}, platform="cdktf")
+    g = graph_of({FN: {}}, platform="cdktf")  # locations in lib/tap_stack.py: the Python front end
     ask = "## Requirements\n- Create an SQS dead-letter queue for failed messages"
     _, _, found = checklist(ask, g, "failed", "cdktf")
     assert found == []  # not revealed: a failed CDKTF graph is still partial

@@ -93,7 +93,10 @@ def _fix_text(match: Match) -> str | None:
 WHOLE, OFFENDERS = "whole", "offenders"
 # Types whose settings a program may write as separate resources (aws_s3_bucket_public_access_block, security group
 # rules, table replicas): on a graph cut short by an error, the part that sets them may come after the error.
-_SPLIT = ("AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable")
+# RDS: Aurora keeps some settings on the cluster and others on its instances (backup retention vs Performance
+# Insights), which a partial graph may show one side of (cdk-py Pr7440).
+_SPLIT = ("AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
+          "AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
 _PARTIAL = ("the program stopped at an error, so the graph holds only part of what it declares: what is missing "
             "may be declared after the error")
 
@@ -112,7 +115,8 @@ def graph_mode(graph: ResourceGraph, graph_status: str | None, platform: str | N
         return WHOLE
     if len(graph) == 0:
         return None
-    if graph.revealed_by and (platform or graph.platform) == "cdktf" and not any(
+    python = any((r.location.file or "").endswith(".py") for r in graph)  # the cdktf_py front end's copy
+    if graph.revealed_by and (platform or graph.platform) == "cdktf" and python and not any(
             "keep-going" in note for note in graph.notes):  # a run with failing statements skipped is partial
         return WHOLE
     return OFFENDERS
