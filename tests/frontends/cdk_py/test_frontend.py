@@ -9,7 +9,7 @@ import pytest
 
 from iacqa.frontends.cdk_py import frontend as fe
 from iacqa.frontends.cdk_py.frontend import CdkFrontend, imported_files
-from iacqa.model import Severity
+from iacqa.model import Category, Finding, Severity
 from tests.frontends.cdk_py.conftest import CDK, CONTRACT, needs_cdk, needs_cfn, py_files
 
 pytestmark = needs_cdk
@@ -64,6 +64,18 @@ def test_no_entry_because_the_stack_file_does_not_compile_is_failed(tmp_path: Pa
     (tmp_path / "lib" / "tap_stack.py").write_text("            self,\n            'LoadBalancerDNS',\n        )\n")
     r = CdkFrontend().build(_project(tmp_path), {})
     assert r.status == "failed" and "no CDK app" in r.detail
+
+
+def test_no_entry_because_the_response_lost_the_file_is_failed(tmp_path: Path) -> None:
+    """The response lost the start of lib/tap_stack.py (ingest's SYN001; the file is not placed): failed too."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "queue_construct.py").write_text("from constructs import Construct\n\n\n"
+                                                         "class QueueConstruct(Construct):\n    pass\n")
+    project = _project(tmp_path)
+    assert CdkFrontend().build(project, {}).status == "error"
+    project.findings = [Finding(rule="SYN001", category=Category.SYNTAX, severity=Severity.CRITICAL,
+                                title="response cut off", message="the response lost the start of a file")]
+    assert CdkFrontend().build(project, {}).status == "failed"
 
 
 @pytest.mark.slow

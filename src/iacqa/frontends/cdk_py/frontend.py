@@ -67,7 +67,9 @@ class CdkFrontend:
         if ep is None:
             # A file that does not compile (SYN002, reported by the syntax stage) may be what hides the app
             # (lib/tap_stack.py cut before `class TapStack`): then the project failed, not iacqa.
-            broken = any(f.severity.value == "critical" for f in findings) or _any_unparsable(root, files)
+            # So may a file the response lost the start of (SYN001 at ingest, the file is not in the project).
+            broken = any(f.severity.value == "critical" for f in [*findings, *getattr(project, "findings", [])]) \
+                or _any_unparsable(root, files)
             return FrontendResult(graph, findings, status="failed" if broken else "error",
                                   detail="no CDK app to run (cdk.json \"app\", app.py, tap.py, main.py, bin/*.py or "
                                   "lib/tap_stack.py with TapStack)")
