@@ -245,7 +245,7 @@ class PulumiFrontend:
 
     # -- events -> findings ----------------------------------------------------------------------------------------
     def _findings(self, outcome: Any, root: Path, entry: str, limits: Limits) -> list:
-        out = []
+        out = duplicate_urns(outcome.events)
         seen = set()
         stubbed = {e["module"].split(".")[0] for e in outcome.events if e["kind"] == "stubbed"}
         reported: set[str] = set()
@@ -412,3 +412,31 @@ def output_in_json(e: dict[str, Any], loc: Location) -> Finding:
     error = "TypeError: Object of type Output is not JSON serializable"
     fix = "build the JSON inside .apply(): pulumi.Output.all(a.arn, b.arn).apply(lambda v: json.dumps({...}))"
     return OutputInJson.finding(msg, location=loc, error=error, fix=fix)
+
+
+def duplicate_urns(events: list[dict]) -> list[Finding]:
+    """Two resources with the same type and name under the same parent: the same URN, which the Pulumi engine
+    refuses at `pulumi up` ("Duplicate resource URN ...; try giving it a unique name"). Pulumi's mocks never see
+    it (the engine checks, not the SDK), so it is read from the registrations. A parent's type is also part of the
+    URN; only same-named parents are compared here, which keeps every report certain."""
+    first: dict[tuple, dict] = {}
+    out: list[Finding] = []
+    for e in events:
+        if e.get("kind") != "site":
+            continue
+        key = (e.get("type"), e.get("name"), e.get("parent"))
+        if key not in first:
+            first[key] = e
+            continue
+        where = f"{first[key].get('file')}:{first[key].get('line')}" if first[key].get("file") else "earlier"
+        urn = f"urn:pulumi:<stack>::<project>::{e.get('type')}::{e.get('name')}"
+        out.append(ProgramError.finding(
+            f"`pulumi up` fails: the program declares {e.get('type')} `{e.get('name')}` twice (first at {where})"
+            + (f" under the same parent `{e.get('parent')}`" if e.get("parent") else "")
+            + "; both have the same URN", location=Location(e.get("file"), e.get("line")),
+            error=f"Duplicate resource URN '{urn}'; try giving it a unique name",
+            fix="give each resource a unique name (include the loop key, region or environment in it), or create "
+            "it once and reuse the object"))
+        if len(out) >= 10:
+            break
+    return out
