@@ -227,3 +227,24 @@ def test_tests_needing_a_declared_package_are_not_checkable() -> None:
                            FIXTURES / "declared_package" / "good")
     assert good.severity.value == "medium" and "not checkable offline" in good.message, good
     assert bad.severity.value == "high", bad
+
+
+def test_errors_past_a_stand_in_for_a_declared_package_are_not_checkable() -> None:
+    """A keep-going run that went on past a declared package's stand-in (precision cdk-py
+    amazon-verified-permissions-rest-api: `cdklabs` is not installable offline) meets CDK validation of a REST API
+    whose methods the stand-in's statements never added: that error is the stand-in's, not the program's. An error
+    with no stand-in before it stays critical."""
+    from iacqa.model import Category, Finding, Severity
+    from iacqa.profiles.declared import reclassify
+
+    root = FIXTURES / "declared_package" / "good"
+    module = "pulumi_extras_fixture"  # requirements.txt of the fixture declares it; nothing installs it
+    missing = Finding("SDK004", Category.SDK_API, Severity.CRITICAL, "t", "the app raises ModuleNotFoundError",
+                      error=f"ModuleNotFoundError: No module named '{module}'")
+    later = Finding("SDK004", Category.SDK_API, Severity.CRITICAL, "t", "ValidationFailedWithErrors: The REST API "
+                    "doesn't contain any methods", error="RuntimeError", revealed_by=missing.fingerprint)
+    first, second = reclassify([missing, later], root)
+    assert first.severity is Severity.LOW and first.extra.get("not_checkable")
+    assert second.severity is Severity.LOW and "past this point" in second.message
+    (alone,) = reclassify([later], root)
+    assert alone.severity is Severity.CRITICAL

@@ -114,6 +114,16 @@ def reclassify(findings: list[Finding], root: Path | None) -> list[Finding]:
             if module and where and not _installed(module):
                 f = _not_checkable(f, module, where)
         out.append(f)
+    stood_in = sorted({f.extra["not_checkable"] for f in out if f.rule in ("SDK004", "SDK001")
+                       and f.extra.get("not_checkable")})
+    if stood_in:
+        # A keep-going run went on past the import with a stand-in: an error it meets later (a construct that got
+        # the stand-in, CDK validation of what the stand-in's statements never added) may be the stand-in's.
+        out = [f.with_(severity=Severity.LOW, message=f"not checkable offline past this point (the program runs on "
+                       f"a stand-in for {', '.join(stood_in)}): {f.message}",
+                       extra={**f.extra, "not_checkable": stood_in[0]})
+               if f.rule == "SDK004" and f.revealed_by and not f.extra.get("not_checkable")
+               and f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM) else f for f in out]
     if any(f.rule == "TST011" and f.extra.get("sandbox_caused") for f in out):
         # Coverage measured on a run the sandbox broke says nothing about the tests.
         out = [f.with_(severity=Severity.LOW, message=f"{f.message} (measured on a run iacqa's sandbox broke)")
