@@ -11,14 +11,7 @@ function load(spec) {
   try { return require(require.resolve(spec, { paths: [root] })); } catch (e) { return null; }
 }
 
-function frames(stack) {
-  const out = [];
-  for (const line of String(stack || '').split('\n')) {
-    const m = line.match(/\(?((?:\/|file:\/\/)[^():]+):(\d+):(\d+)\)?\s*$/);
-    if (m) out.push([m[1].replace(/^file:\/\//, ''), Number(m[2]), Number(m[3]), line.trim()]);
-  }
-  return out;
-}
+const { frames } = require('./stack_frames');
 
 const cdktf = load('cdktf'); // first: the package's modules import each other in its index's order
 const constructs = cdktf && load('constructs');

@@ -8,15 +8,7 @@
 'use strict';
 const root = process.env.IACQA_ROOT || process.cwd();
 
-// `at X (/path/file.ts:12:5)` lines of a stack (source-mapped by --enable-source-maps), as guard.js reads them
-function frames(stack) {
-  const out = [];
-  for (const line of String(stack || '').split('\n')) {
-    const m = line.match(/\(?((?:\/|file:\/\/)[^():]+):(\d+):(\d+)\)?\s*$/);
-    if (m) out.push([m[1].replace(/^file:\/\//, ''), Number(m[2]), Number(m[3]), line.trim()]);
-  }
-  return out;
-}
+const { frames } = require('./stack_frames');
 
 function load(spec) {
   try { return require(require.resolve(spec, { paths: [root] })); } catch (e) { return null; }

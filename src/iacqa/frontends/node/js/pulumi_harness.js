@@ -79,14 +79,7 @@ async function plain(v, depth = 0) {
   return v;
 }
 
-function frames(stack) {
-  const out = [];
-  for (const line of String(stack || '').split('\n')) {
-    const m = line.match(/\(?((?:\/|file:\/\/)[^():]+):(\d+):(\d+)\)?\s*$/);
-    if (m) out.push([m[1].replace(/^file:\/\//, ''), Number(m[2]), Number(m[3]), line.trim()]);
-  }
-  return out;
-}
+const { frames } = require('./stack_frames');
 
 // The constructor's inputs already known when it runs (literals; not Outputs, promises or resources), read
 // synchronously: when the program throws before the mocks see the resolved inputs, the resource keeps these
