@@ -103,12 +103,16 @@ def _store(target: ast.expr) -> ast.expr:
 
 
 class _Guard(ast.NodeTransformer):
+    def __init__(self) -> None:
+        self.protected: list[tuple[int, int, list[str | None]]] = []  # try bodies: first, last line, handler types
+
     def _guard(self, stmt: ast.stmt) -> ast.stmt:
         value = getattr(stmt, "value", None)
         if value is not None and (_is_init_call(value) or _is_synth_call(value)):
             return stmt
-        handler: list[ast.stmt] = [ast.Expr(ast.Call(ast.Name(FAILED, ast.Load()), [ast.Name("_iacqa_e", ast.Load())],
-                                                     []))]
+        # `if __iacqa_failed__(e): raise`: an error the program's own try/except will handle goes on to it
+        handler: list[ast.stmt] = [ast.If(ast.Call(ast.Name(FAILED, ast.Load()), [ast.Name("_iacqa_e", ast.Load())],
+                                                   []), [ast.Raise()], [])]
         if isinstance(stmt, ast.Return):
             handler.append(ast.Return(ast.Name(STUB, ast.Load())))
         for t in _targets(stmt):
@@ -139,6 +143,22 @@ class _Guard(ast.NodeTransformer):
     def visit_Lambda(self, node: ast.Lambda) -> ast.Lambda:
         return node  # expressions only: nothing to guard inside
 
+    def visit_Try(self, node: ast.Try) -> ast.Try:
+        # The program handles the errors of its try body itself: its statements are not guarded (a guard would take
+        # the error from the program's handler), and the body's lines are recorded, so that an error raised deeper
+        # (in a function the body calls) that one of its handlers takes is passed on to it too.
+        if node.handlers and node.body:
+            self.protected.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno,
+                                   [ast.unparse(h.type) if h.type is not None else None for h in node.handlers]))
+        node.body = [self.visit(b) if isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else b
+                     for b in node.body]
+        node.handlers = [self.visit(h) for h in node.handlers]
+        node.orelse = [self.visit(b) for b in node.orelse]
+        node.finalbody = [self.visit(b) for b in node.finalbody]
+        return node
+
+    visit_TryStar = visit_Try
+
 
 def _locate(new: ast.AST, old: ast.stmt) -> ast.AST:
     """Give every node the transform created the original statement's position (tracebacks keep the user's
@@ -152,12 +172,41 @@ def _locate(new: ast.AST, old: ast.stmt) -> ast.AST:
     return new
 
 
+# filename -> the try bodies of that file (first line, last line, handler type expressions; None: bare except)
+PROTECTED: dict[str, list[tuple[int, int, list[str | None]]]] = {}
+
+
 def guard_source(source: str | bytes, filename: str) -> types.CodeType:
     """Compile `source` with every simple statement guarded (SyntaxError propagates, as plain compile would)."""
     tree = ast.parse(source, filename)
-    tree = _Guard().visit(tree)
+    guard = _Guard()
+    tree = guard.visit(tree)
+    PROTECTED[filename] = guard.protected
     ast.fix_missing_locations(tree)
     return compile(tree, filename, "exec", dont_inherit=True)
+
+
+def handled_by_program(exc: BaseException, frame: types.FrameType | None) -> bool:
+    """Whether a try/except of the program around `frame` or a frame above it takes `exc`: then the program
+    handles the error (a config file read with a default on FileNotFoundError) and it is not one."""
+    while frame is not None:
+        for first, last, types_ in PROTECTED.get(frame.f_code.co_filename, ()):
+            if not first <= frame.f_lineno <= last:
+                continue
+            for t in types_:
+                if t is None:
+                    return True
+                try:
+                    caught = eval(t, frame.f_globals, frame.f_locals)  # noqa: S307 - the program's own except clause
+                except Exception:  # noqa: BLE001 - an except clause that cannot be evaluated takes nothing here
+                    continue
+                try:
+                    if isinstance(exc, caught):
+                        return True
+                except TypeError:
+                    continue
+        frame = frame.f_back
+    return False
 
 
 class _GuardedLoader(importlib.machinery.SourceFileLoader):
@@ -189,15 +238,18 @@ def install(root: Path, record: Callable[[BaseException, list[traceback.FrameSum
     with its whole stack (outermost first)."""
     seen: set[tuple] = set()
 
-    def failed(exc: BaseException) -> None:
+    def failed(exc: BaseException) -> bool:
         here = sys._getframe(1)  # the frame whose statement raised: its stack above, the traceback below
+        if handled_by_program(exc, here.f_back):
+            return True  # re-raised by the guard: the program's own handler takes it
         frames = traceback.extract_stack(here)[:-1] + traceback.extract_tb(exc.__traceback__)
         last = frames[-1] if frames else None
         key = (type(exc).__name__, str(exc)[:200], last.filename if last else "", last.lineno if last else 0)
         if key in seen or len(seen) >= MAX_RECORDED:
-            return
+            return False
         seen.add(key)
         record(exc, frames)
+        return False
 
     setattr(builtins, FAILED, failed)
     setattr(builtins, STUB, IacqaStub())

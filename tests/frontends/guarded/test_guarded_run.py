@@ -115,3 +115,57 @@ def test_guarded_code_keeps_the_source_lines() -> None:
 
 def test_docstring_and_future_import_stay_legal() -> None:
     guard_source('"""doc"""\nfrom __future__ import annotations\nx: int = 1\n', "m.py")
+
+
+HANDLED = '''\
+import json
+
+
+def load(path):
+    text = open(path).read()
+    return json.loads(text)
+
+
+def settings():
+    try:
+        return load("missing.json")
+    except FileNotFoundError:
+        return {"memory": 256}
+
+
+def strict():
+    try:
+        return load("missing.json")
+    except KeyError:
+        return {}
+
+
+def inline():
+    try:
+        value = {}["k"]
+    except KeyError:
+        value = "default"
+    return value
+'''
+
+HANDLED_APP = '''\
+from handled import inline, settings, strict
+
+result = strict()
+print(json.dumps({"settings": settings(), "inline": inline(), "strict": type(result).__name__}))
+'''
+
+
+def test_an_error_the_program_handles_itself_is_left_to_it(tmp_path: Path) -> None:
+    """A try/except of the program takes its error first, even one raised in a function its try body calls: not
+    an error of the program, and its handler's value is what the program goes on with. A handler for another type
+    does not take it: that one is reported."""
+    (tmp_path / "handled.py").write_text(HANDLED)
+    (tmp_path / "app.py").write_text(HANDLED_APP)
+    (tmp_path / "driver.py").write_text(DRIVER)
+    out = subprocess.run([sys.executable, str(tmp_path / "driver.py"), str(tmp_path)], capture_output=True,
+                         text=True, timeout=60, check=True, cwd=tmp_path).stdout.splitlines()
+    state, events = json.loads(out[0]), json.loads(out[1])
+    assert state == {"settings": {"memory": 256}, "inline": "default", "strict": "IacqaStub"}
+    # the stub then met by json.loads is the continuation's own limit (the front ends drop "IacqaStub" errors)
+    assert [(e[0], e[2][-1]) for e in events if "IacqaStub" not in e[1]] == [("FileNotFoundError", ["handled.py", 5])]
