@@ -278,7 +278,8 @@ def lambda_runtime_status(runtime: str) -> tuple[str | None, str | None]:
 
 # -- botocore as second source --------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def _botocore_session() -> Any:
+def botocore_session() -> Any:
+    """One botocore session per process: its loader keeps the service models it has read."""
     import botocore.session
 
     return botocore.session.get_session()
@@ -288,7 +289,7 @@ def _botocore_session() -> Any:
 def botocore_member(service: str, operation: str, member: str) -> Constraint | None:
     """A parameter's min/max (or min/max length) and enum from botocore's service model; None when unavailable."""
     try:
-        model = _botocore_session().get_service_model(service)
+        model = botocore_session().get_service_model(service)
         shape = model.operation_model(operation).input_shape.members[member]
     except Exception:  # noqa: BLE001 - no botocore, unknown service/operation/member
         return None

@@ -11,6 +11,8 @@ import html
 import re
 from functools import lru_cache
 
+from iacqa.knowledge.constraints import botocore_session
+
 
 def _plain(doc: str) -> str:
     """Text with one line per paragraph/list item; inline tags (<code>, <i>, <a>) dropped in place."""
@@ -25,9 +27,7 @@ def quote(service: str, where: str, member: str, pattern: str, fallback: str, se
     where `where` is an operation name (its input member) or a shape name ("shape:DefaultCacheBehavior");
     `fallback` when botocore cannot say."""
     try:
-        import botocore.session
-
-        model = botocore.session.get_session().get_service_model(service)
+        model = botocore_session().get_service_model(service)
         if where.startswith("shape:"):
             shape = model.shape_for(where[6:]).members[member]
         else:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from iacqa.knowledge.constraints import botocore_session
 from iacqa.model import Category, Finding, Resource, Severity
 from iacqa.rules.base import Rule
 from iacqa.rules.context import RuleContext
@@ -33,9 +34,7 @@ ERROR = ("InvalidParameterValue: The parameter MasterUserPassword is not a valid
 def botocore_constraint(operation: str = "CreateDBInstance") -> str:
     """The MasterUserPassword character constraint as botocore's RDS model documents it (the authority)."""
     try:
-        import botocore.session
-
-        doc = botocore.session.get_session().get_service_model("rds").operation_model(operation) \
+        doc = botocore_session().get_service_model("rds").operation_model(operation) \
             .input_shape.members["MasterUserPassword"].documentation
     except Exception:  # noqa: BLE001 - botocore is a dependency; without it the documented text stands
         return 'Can include any printable ASCII character except "/", """, or "@".'
