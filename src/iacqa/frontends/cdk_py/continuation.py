@@ -150,11 +150,17 @@ def setter_attribute(event: dict | None, files: set[str]) -> tuple[str, str] | N
     declares read-only (`self.environment = ...` in a Stack): the copy renames that attribute in the file, as the
     finding's fix says. Stubbing the assignment instead would leave every later read with the framework's value
     (`aws://account/region` in every name) and report what that causes as the program's errors."""
-    m = _SETTER.search(str((event or {}).get("message") or ""))
+    attr = read_only_attribute(str((event or {}).get("message") or ""))
     frames = [fr for fr in (event or {}).get("frames") or [] if fr and fr[0] in files]
-    if not m or not frames:
+    if not attr or not frames:
         return None
-    return frames[-1][0], m.group(1) or m.group(2)
+    return frames[-1][0], attr
+
+
+def read_only_attribute(message: str) -> str | None:
+    """The attribute an error message says the program cannot assign (a read-only property), if it says so."""
+    m = _SETTER.search(message)
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def rename_attributes(root: Path, patched: dict[str, str] | None, renames: set[tuple[str, str]] | list

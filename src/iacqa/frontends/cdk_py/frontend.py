@@ -158,8 +158,8 @@ class CdkFrontend:
                 # what ran after a read-only attribute was assigned read the framework's value: only the
                 # assignment itself is the program's error; the next run renames the attribute
                 attrs |= setters
-                extra = extra[:len(extra) - len(new)] + [f for f in new if continuation.setter_attribute(
-                    {"message": f.message, "frames": [[f.file, f.line]]}, set(files))]
+                extra = extra[:len(extra) - len(new)] + [f for f in new if f.file in files
+                                                           and continuation.read_only_attribute(f.message)]
             elif asset:
                 # reported (SDK004 names the path); an empty directory stands in so the rest of the app synthesizes
                 missing_assets.append(asset)
